@@ -1,0 +1,800 @@
+//! Exact money: [`Currency`], [`Money`], [`Rounding`], allocation and [`Rate`].
+//!
+//! Every amount is a [`rust_decimal::Decimal`]; no float is ever involved. Arithmetic is checked:
+//! an overflow is a [`MoneyError::Overflow`], never a panic or a wrap.
+//!
+//! # Rounding happens in one place
+//!
+//! A [`Money`] may carry more decimal places than its currency's minor unit while it is an
+//! intermediate result (a rate times a quantity, a pro-rata share). It becomes postable only
+//! through [`Money::round`], which takes an explicit [`Rounding`] strategy: half-up (the
+//! default) or half-even (banker's rounding). The ledger refuses an amount with more decimals
+//! than its currency allows, so nothing is ever rounded silently.
+//!
+//! # Allocation always sums to the whole
+//!
+//! [`Money::allocate`] and [`Money::allocate_by_weights`] split an exact amount into parts that
+//! add up exactly to it. Each part is first its exact share rounded toward zero to the minor
+//! unit; the minor units left over are then handed out one each to the parts with the largest
+//! remainders, ties going to the earliest part. No part is more than one minor unit from its
+//! exact share, and the same input always gives the same split.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Errors from money arithmetic, parsing and allocation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MoneyError {
+    /// Two amounts in different currencies were combined.
+    #[error("currency mismatch: {left} and {right}")]
+    CurrencyMismatch {
+        /// The currency of the left-hand amount.
+        left: Currency,
+        /// The currency of the right-hand amount.
+        right: Currency,
+    },
+    /// The result does not fit in a decimal.
+    #[error("arithmetic overflow: {operation}")]
+    Overflow {
+        /// A description of the operation that overflowed, with its operands.
+        operation: String,
+    },
+    /// The amount has more decimal places than the currency's minor unit allows.
+    #[error("{amount} has more than {minor_units} decimal places for {currency}")]
+    TooManyDecimals {
+        /// The amount at fault.
+        amount: Decimal,
+        /// Its currency.
+        currency: Currency,
+        /// The decimal places the currency allows.
+        minor_units: u32,
+    },
+    /// A currency code is not three ASCII capital letters, or its minor units are out of range.
+    #[error("invalid currency {code:?}: {reason}")]
+    InvalidCurrency {
+        /// The code at fault.
+        code: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// Text could not be read as money (`"1234.56 GBP"`).
+    #[error("cannot parse {input:?} as money: {reason}")]
+    Parse {
+        /// The text at fault.
+        input: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// An allocation was asked for with nothing to allocate to.
+    #[error("cannot allocate {amount}: {reason}")]
+    InvalidAllocation {
+        /// The amount that was to be allocated.
+        amount: Money,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+}
+
+/// A currency: an ISO 4217 code and the number of decimal places of its minor unit.
+///
+/// The common ones are constants ([`Currency::GBP`], [`Currency::EUR`], [`Currency::USD`],
+/// [`Currency::AUD`], …); others are made with [`Currency::new`].
+///
+/// ```
+/// use isf_ledger::Currency;
+/// let gbp: Currency = "GBP".parse()?;
+/// assert_eq!(gbp, Currency::GBP);
+/// assert_eq!(gbp.minor_units(), 2);
+/// let kwd = Currency::new("KWD", 3)?;
+/// assert_eq!(kwd.to_string(), "KWD");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency {
+    code: [u8; 3],
+    minor_units: u8,
+}
+
+/// The largest number of minor-unit decimal places a currency may have.
+pub const MAX_MINOR_UNITS: u32 = 8;
+
+const KNOWN: [Currency; 10] = [
+    Currency::GBP,
+    Currency::EUR,
+    Currency::USD,
+    Currency::AUD,
+    Currency::NZD,
+    Currency::CAD,
+    Currency::CHF,
+    Currency::SEK,
+    Currency::NOK,
+    Currency::JPY,
+];
+
+impl Currency {
+    /// Pound sterling, 2 decimal places.
+    pub const GBP: Currency = Currency::known(*b"GBP", 2);
+    /// Euro, 2 decimal places.
+    pub const EUR: Currency = Currency::known(*b"EUR", 2);
+    /// US dollar, 2 decimal places.
+    pub const USD: Currency = Currency::known(*b"USD", 2);
+    /// Australian dollar, 2 decimal places.
+    pub const AUD: Currency = Currency::known(*b"AUD", 2);
+    /// New Zealand dollar, 2 decimal places.
+    pub const NZD: Currency = Currency::known(*b"NZD", 2);
+    /// Canadian dollar, 2 decimal places.
+    pub const CAD: Currency = Currency::known(*b"CAD", 2);
+    /// Swiss franc, 2 decimal places.
+    pub const CHF: Currency = Currency::known(*b"CHF", 2);
+    /// Swedish krona, 2 decimal places.
+    pub const SEK: Currency = Currency::known(*b"SEK", 2);
+    /// Norwegian krone, 2 decimal places.
+    pub const NOK: Currency = Currency::known(*b"NOK", 2);
+    /// Japanese yen, no decimal places.
+    pub const JPY: Currency = Currency::known(*b"JPY", 0);
+
+    const fn known(code: [u8; 3], minor_units: u8) -> Currency {
+        Currency { code, minor_units }
+    }
+
+    /// Makes a currency from a three-letter code and its minor-unit decimal places.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::InvalidCurrency`] if the code is not three ASCII capital letters or
+    /// `minor_units` is more than [`MAX_MINOR_UNITS`].
+    ///
+    /// ```
+    /// use isf_ledger::Currency;
+    /// assert!(Currency::new("gbp", 2).is_err());
+    /// assert_eq!(Currency::new("GBP", 2)?, Currency::GBP);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(code: &str, minor_units: u32) -> Result<Currency, MoneyError> {
+        let bytes = code.as_bytes();
+        let Ok(code_bytes) = <[u8; 3]>::try_from(bytes) else {
+            return Err(invalid_currency(code, "a currency code has three letters"));
+        };
+        if !code_bytes.iter().all(u8::is_ascii_uppercase) {
+            return Err(invalid_currency(code, "a currency code is ASCII capital letters"));
+        }
+        if minor_units > MAX_MINOR_UNITS {
+            return Err(invalid_currency(code, "at most 8 minor-unit decimal places"));
+        }
+        Ok(Currency {
+            code: code_bytes,
+            minor_units: minor_units as u8,
+        })
+    }
+
+    /// Looks up one of the built-in currencies by its code.
+    pub fn from_code(code: &str) -> Option<Currency> {
+        KNOWN.iter().copied().find(|c| c.code() == code)
+    }
+
+    /// The ISO 4217 code, such as `"GBP"`.
+    pub fn code(&self) -> &str {
+        // The constructor only admits ASCII capitals, so this never fails.
+        std::str::from_utf8(&self.code).unwrap_or("???")
+    }
+
+    /// The number of decimal places of the minor unit (2 for pence).
+    pub fn minor_units(&self) -> u32 {
+        u32::from(self.minor_units)
+    }
+
+    fn is_known(&self) -> bool {
+        KNOWN.contains(self)
+    }
+}
+
+fn invalid_currency(code: &str, reason: &'static str) -> MoneyError {
+    MoneyError::InvalidCurrency {
+        code: code.to_string(),
+        reason,
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.code())
+    }
+}
+
+/// Built-in currencies display as their code (`GBP`); others as code and minor units (`KWD:3`),
+/// which [`FromStr`] reads back.
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_known() {
+            f.write_str(self.code())
+        } else {
+            write!(f, "{}:{}", self.code(), self.minor_units)
+        }
+    }
+}
+
+impl FromStr for Currency {
+    type Err = MoneyError;
+
+    fn from_str(s: &str) -> Result<Currency, MoneyError> {
+        if let Some((code, minor)) = s.split_once(':') {
+            let minor: u32 = minor
+                .parse()
+                .map_err(|_| invalid_currency(s, "minor units after ':' must be a number"))?;
+            return Currency::new(code, minor);
+        }
+        Currency::from_code(s).ok_or_else(|| {
+            invalid_currency(
+                s,
+                "unknown code; write CODE:MINOR_UNITS for a currency not built in",
+            )
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// How to round to a currency's minor unit. Used by [`Money::round`] and everything that rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Rounding {
+    /// Half away from zero: 0.125 → 0.13, −0.125 → −0.13. The default.
+    #[default]
+    HalfUp,
+    /// Half to even (banker's rounding): 0.125 → 0.12, 0.135 → 0.14.
+    HalfEven,
+}
+
+impl Rounding {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+        }
+    }
+}
+
+/// An exact amount in a currency.
+///
+/// ```
+/// use isf_ledger::{Currency, Money};
+/// let weekly: Money = "48.00 GBP".parse()?;
+/// let contribution = Money::from_minor(2800, Currency::GBP);
+/// let council = weekly.checked_sub(contribution)?;
+/// assert_eq!(council.to_string(), "20.00 GBP");
+/// // Different currencies never mix.
+/// assert!(council.checked_add("1.00 EUR".parse()?).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// Makes money from a decimal amount. It may carry more decimal places than the currency's
+    /// minor unit (an intermediate result); [`Money::round`] makes it postable.
+    pub fn new(amount: Decimal, currency: Currency) -> Money {
+        Money { amount, currency }
+    }
+
+    /// Makes money from a whole number of minor units (pence for GBP).
+    ///
+    /// ```
+    /// use isf_ledger::{Currency, Money};
+    /// assert_eq!(Money::from_minor(-1234, Currency::GBP).to_string(), "-12.34 GBP");
+    /// ```
+    pub fn from_minor(minor: i64, currency: Currency) -> Money {
+        Money {
+            amount: Decimal::new(minor, currency.minor_units()),
+            currency,
+        }
+    }
+
+    /// Zero in a currency.
+    pub fn zero(currency: Currency) -> Money {
+        Money {
+            amount: Decimal::ZERO,
+            currency,
+        }
+    }
+
+    /// The decimal amount.
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// True if the amount is zero.
+    pub fn is_zero(&self) -> bool {
+        self.amount.is_zero()
+    }
+
+    /// True if the amount is below zero.
+    pub fn is_negative(&self) -> bool {
+        self.amount.is_sign_negative() && !self.amount.is_zero()
+    }
+
+    /// True if the amount is above zero.
+    pub fn is_positive(&self) -> bool {
+        self.amount.is_sign_positive() && !self.amount.is_zero()
+    }
+
+    /// True if the amount has no more decimal places than the currency's minor unit.
+    pub fn is_exact(&self) -> bool {
+        is_exact(self.amount, self.currency)
+    }
+
+    /// Checks the amount is exact in minor units.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::TooManyDecimals`] naming the amount, if it has more decimal places than its
+    /// currency allows.
+    ///
+    /// ```
+    /// use isf_ledger::Money;
+    /// let third: Money = "3.333 GBP".parse()?;
+    /// assert!(third.exact().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn exact(self) -> Result<Money, MoneyError> {
+        if self.is_exact() {
+            Ok(self)
+        } else {
+            Err(MoneyError::TooManyDecimals {
+                amount: self.amount,
+                currency: self.currency,
+                minor_units: self.currency.minor_units(),
+            })
+        }
+    }
+
+    /// The amount as a whole number of minor units.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::TooManyDecimals`] if the amount is not exact in minor units.
+    pub fn to_minor(&self) -> Result<i128, MoneyError> {
+        let exact = self.exact()?;
+        let mut scaled = exact.amount;
+        scaled.rescale(self.currency.minor_units());
+        if scaled != exact.amount {
+            // rescale could not represent it (too large for the scale): treat as overflow
+            return Err(overflow(format!("{self} in minor units")));
+        }
+        Ok(scaled.mantissa())
+    }
+
+    /// Adds two amounts of the same currency.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        self.amount
+            .checked_add(other.amount)
+            .map(|amount| Money::new(amount, self.currency))
+            .ok_or_else(|| overflow(format!("{self} + {other}")))
+    }
+
+    /// Subtracts an amount of the same currency.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        self.amount
+            .checked_sub(other.amount)
+            .map(|amount| Money::new(amount, self.currency))
+            .ok_or_else(|| overflow(format!("{self} - {other}")))
+    }
+
+    /// The amount with its sign flipped. A decimal's range is symmetric, so this cannot fail.
+    #[must_use]
+    pub fn negate(self) -> Money {
+        Money::new(-self.amount, self.currency)
+    }
+
+    /// Multiplies by a quantity (hours, units, a fraction). The result is exact and may carry
+    /// more decimal places than the currency allows; round it with [`Money::round`].
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`].
+    ///
+    /// ```
+    /// use isf_ledger::{Money, Rounding};
+    /// use rust_decimal::Decimal;
+    /// let rate: Money = "19.87 GBP".parse()?;
+    /// let cost = rate.checked_mul(Decimal::new(175, 2))?; // 1.75 hours
+    /// assert_eq!(cost.to_string(), "34.7725 GBP");
+    /// assert_eq!(cost.round(Rounding::HalfUp).to_string(), "34.77 GBP");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn checked_mul(self, quantity: Decimal) -> Result<Money, MoneyError> {
+        self.amount
+            .checked_mul(quantity)
+            .map(|amount| Money::new(amount, self.currency))
+            .ok_or_else(|| overflow(format!("{self} × {quantity}")))
+    }
+
+    /// Multiplies by `numerator / denominator` exactly and rounds once, with `rounding`.
+    /// This is how pro-rata shares are made (days in the part over days in the whole).
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`], or [`MoneyError::InvalidAllocation`] if the denominator is zero.
+    pub fn checked_mul_ratio(
+        self,
+        numerator: i64,
+        denominator: i64,
+        rounding: Rounding,
+    ) -> Result<Money, MoneyError> {
+        if denominator == 0 {
+            return Err(MoneyError::InvalidAllocation {
+                amount: self,
+                reason: "ratio with a zero denominator",
+            });
+        }
+        let product = self
+            .amount
+            .checked_mul(Decimal::from(numerator))
+            .ok_or_else(|| overflow(format!("{self} × {numerator}")))?;
+        let quotient = product
+            .checked_div(Decimal::from(denominator))
+            .ok_or_else(|| overflow(format!("{self} × {numerator} / {denominator}")))?;
+        Ok(Money::new(quotient, self.currency).round(rounding))
+    }
+
+    /// Rounds to the currency's minor unit with an explicit strategy. This is the one place the
+    /// crate rounds money.
+    ///
+    /// ```
+    /// use isf_ledger::{Money, Rounding};
+    /// let m: Money = "0.125 GBP".parse()?;
+    /// assert_eq!(m.round(Rounding::HalfUp).to_string(), "0.13 GBP");
+    /// assert_eq!(m.round(Rounding::HalfEven).to_string(), "0.12 GBP");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn round(self, rounding: Rounding) -> Money {
+        let amount = self
+            .amount
+            .round_dp_with_strategy(self.currency.minor_units(), rounding.strategy());
+        Money::new(amount, self.currency)
+    }
+
+    /// Splits an exact amount into `parts` parts that sum to it exactly. The first parts get the
+    /// leftover minor units: 100.00 GBP in 3 is 33.34, 33.33, 33.33.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::InvalidAllocation`] if `parts` is zero, [`MoneyError::TooManyDecimals`] if
+    /// the amount is not exact in minor units.
+    ///
+    /// ```
+    /// use isf_ledger::Money;
+    /// let year: Money = "1000.00 GBP".parse()?;
+    /// let parts = year.allocate(13)?;
+    /// assert_eq!(parts[0].to_string(), "76.93 GBP");
+    /// assert_eq!(parts[12].to_string(), "76.92 GBP");
+    /// assert!(year.allocate(0).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn allocate(self, parts: usize) -> Result<Vec<Money>, MoneyError> {
+        if parts == 0 {
+            return Err(MoneyError::InvalidAllocation {
+                amount: self,
+                reason: "zero parts",
+            });
+        }
+        let weights = vec![1u64; parts];
+        self.allocate_by_weights(&weights)
+    }
+
+    /// Splits an exact amount in proportion to integer weights, summing exactly to it.
+    /// Leftover minor units go to the largest remainders, ties to the earliest part.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::InvalidAllocation`] if there are no weights or they sum to zero,
+    /// [`MoneyError::TooManyDecimals`] if the amount is not exact, [`MoneyError::Overflow`].
+    ///
+    /// ```
+    /// use isf_ledger::Money;
+    /// let budget: Money = "100.00 GBP".parse()?;
+    /// let split = budget.allocate_by_weights(&[70, 30])?;
+    /// assert_eq!(split[0].to_string(), "70.00 GBP");
+    /// assert_eq!(split[1].to_string(), "30.00 GBP");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn allocate_by_weights(self, weights: &[u64]) -> Result<Vec<Money>, MoneyError> {
+        let total_weight = weights
+            .iter()
+            .try_fold(0u128, |acc, w| acc.checked_add(u128::from(*w)))
+            .ok_or_else(|| overflow(format!("sum of {} weights", weights.len())))?;
+        if total_weight == 0 {
+            return Err(MoneyError::InvalidAllocation {
+                amount: self,
+                reason: "weights are empty or sum to zero",
+            });
+        }
+        let minor = self.to_minor()?;
+        let negative = minor < 0;
+        let whole = minor.unsigned_abs();
+        let mut parts = Vec::with_capacity(weights.len());
+        let mut remainders = Vec::with_capacity(weights.len());
+        let mut given = 0u128;
+        for (index, weight) in weights.iter().enumerate() {
+            let scaled = whole
+                .checked_mul(u128::from(*weight))
+                .ok_or_else(|| overflow(format!("{self} × weight {weight}")))?;
+            let share = scaled / total_weight;
+            parts.push(share);
+            remainders.push((scaled % total_weight, index));
+            given += share;
+        }
+        // Largest remainder first; ties go to the earliest part.
+        remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let leftover = whole - given; // < number of parts
+        for &(_, index) in remainders.iter().take(leftover as usize) {
+            parts[index] += 1;
+        }
+        let scale = self.currency.minor_units();
+        parts
+            .into_iter()
+            .map(|p| {
+                let signed = i128::try_from(p)
+                    .map_err(|_| overflow(format!("allocating {self}")))?;
+                let signed = if negative { -signed } else { signed };
+                Decimal::try_from_i128_with_scale(signed, scale)
+                    .map(|amount| Money::new(amount, self.currency))
+                    .map_err(|_| overflow(format!("allocating {self}")))
+            })
+            .collect()
+    }
+
+    fn same_currency(&self, other: Money) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            })
+        }
+    }
+}
+
+/// True if `amount` has no more decimal places than `currency` allows.
+pub(crate) fn is_exact(amount: Decimal, currency: Currency) -> bool {
+    let minor = currency.minor_units();
+    amount.scale() <= minor || amount.normalize().scale() <= minor
+}
+
+pub(crate) fn overflow(operation: String) -> MoneyError {
+    MoneyError::Overflow { operation }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({self})")
+    }
+}
+
+/// `1234.56 GBP`: the amount with at least the currency's decimal places, a space, the currency.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut amount = self.amount;
+        let minor = self.currency.minor_units();
+        if amount.scale() < minor {
+            amount.rescale(minor);
+        }
+        write!(f, "{amount} {}", self.currency)
+    }
+}
+
+/// Reads `1234.56 GBP` (amount, one space, currency). The amount is read exactly.
+impl FromStr for Money {
+    type Err = MoneyError;
+
+    fn from_str(s: &str) -> Result<Money, MoneyError> {
+        let parse_err = |reason| MoneyError::Parse {
+            input: s.to_string(),
+            reason,
+        };
+        let (amount, code) = s
+            .trim()
+            .split_once(' ')
+            .ok_or_else(|| parse_err("expected an amount, a space and a currency code"))?;
+        let amount = Decimal::from_str_exact(amount.trim())
+            .map_err(|_| parse_err("the amount is not a decimal number"))?;
+        let currency: Currency = code.trim().parse()?;
+        Ok(Money::new(amount, currency))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a [`Rate`] is charged per.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Unit {
+    /// An hour of support.
+    Hour,
+    /// A visit.
+    Visit,
+    /// A day.
+    Day,
+    /// A week.
+    Week,
+    /// An item (equipment, a session).
+    Item,
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Unit::Hour => "hour",
+            Unit::Visit => "visit",
+            Unit::Day => "day",
+            Unit::Week => "week",
+            Unit::Item => "item",
+        })
+    }
+}
+
+/// Money per unit: £19.87 an hour. The price may carry more decimals than the currency
+/// (£19.875 an hour); [`Rate::cost`] rounds the product once, explicitly.
+///
+/// ```
+/// use isf_ledger::{Money, Rate, Rounding, Unit};
+/// use rust_decimal::Decimal;
+/// let rate = Rate::new("19.875 GBP".parse()?, Unit::Hour);
+/// let cost = rate.cost(Decimal::new(3, 0), Rounding::HalfUp)?;
+/// assert_eq!(cost.to_string(), "59.63 GBP");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Rate {
+    /// The price of one unit.
+    pub price: Money,
+    /// The unit it is charged per.
+    pub unit: Unit,
+}
+
+impl Rate {
+    /// A rate of `price` per `unit`.
+    pub fn new(price: Money, unit: Unit) -> Rate {
+        Rate { price, unit }
+    }
+
+    /// The price of `quantity` units, rounded to the minor unit with `rounding`.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`].
+    pub fn cost(&self, quantity: Decimal, rounding: Rounding) -> Result<Money, MoneyError> {
+        Ok(self.price.checked_mul(quantity)?.round(rounding))
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} per {}", self.price, self.unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gbp(s: &str) -> Money {
+        Money::new(Decimal::from_str_exact(s).unwrap(), Currency::GBP)
+    }
+
+    #[test]
+    fn parse_and_display_round_trip() {
+        let m: Money = "1234.56 GBP".parse().unwrap();
+        assert_eq!(m.to_string(), "1234.56 GBP");
+        assert_eq!("5 GBP".parse::<Money>().unwrap().to_string(), "5.00 GBP");
+        assert_eq!("7 JPY".parse::<Money>().unwrap().to_string(), "7 JPY");
+        assert!("12.5".parse::<Money>().is_err());
+        assert!("abc GBP".parse::<Money>().is_err());
+        assert!("1.00 XXX".parse::<Money>().is_err());
+        assert_eq!("1.000 KWD:3".parse::<Money>().unwrap().to_string(), "1.000 KWD:3");
+    }
+
+    #[test]
+    fn currency_errors_name_the_code() {
+        let err = Currency::new("GB", 2).unwrap_err();
+        assert!(err.to_string().contains("\"GB\""), "{err}");
+        assert!(Currency::new("GBP", 9).is_err());
+        assert!("GBP:x".parse::<Currency>().is_err());
+    }
+
+    #[test]
+    fn checked_arithmetic_reports_overflow_and_mismatch() {
+        let max = Money::new(Decimal::MAX, Currency::GBP);
+        assert!(matches!(max.checked_add(gbp("1")), Err(MoneyError::Overflow { .. })));
+        assert!(matches!(max.negate().checked_sub(gbp("1")), Err(MoneyError::Overflow { .. })));
+        assert!(matches!(max.checked_mul(Decimal::TWO), Err(MoneyError::Overflow { .. })));
+        let eur = Money::from_minor(1, Currency::EUR);
+        assert!(matches!(gbp("1").checked_add(eur), Err(MoneyError::CurrencyMismatch { .. })));
+        assert!(matches!(gbp("1").checked_sub(eur), Err(MoneyError::CurrencyMismatch { .. })));
+    }
+
+    #[test]
+    fn rounding_strategies() {
+        assert_eq!(gbp("-0.125").round(Rounding::HalfUp), gbp("-0.13"));
+        assert_eq!(gbp("0.135").round(Rounding::HalfEven), gbp("0.14"));
+        assert_eq!(gbp("0.125").round(Rounding::HalfEven), gbp("0.12"));
+    }
+
+    #[test]
+    fn exactness() {
+        assert!(gbp("1.230").is_exact());
+        assert!(!gbp("1.231").is_exact());
+        assert!(matches!(gbp("1.231").exact(), Err(MoneyError::TooManyDecimals { .. })));
+        assert_eq!(gbp("1.2").to_minor().unwrap(), 120);
+    }
+
+    #[test]
+    fn allocation_examples() {
+        let parts = gbp("-100.00").allocate(3).unwrap();
+        assert_eq!(parts, vec![gbp("-33.34"), gbp("-33.33"), gbp("-33.33")]);
+        let parts = gbp("0.05").allocate_by_weights(&[1, 1, 2]).unwrap();
+        assert_eq!(parts, vec![gbp("0.01"), gbp("0.01"), gbp("0.03")]);
+        assert!(gbp("1").allocate_by_weights(&[0, 0]).is_err());
+        assert!(gbp("1.001").allocate(2).is_err());
+        assert!(gbp("1").checked_mul_ratio(1, 0, Rounding::HalfUp).is_err());
+    }
+
+    #[test]
+    fn ratio_rounds_once() {
+        let weekly = gbp("48.00");
+        assert_eq!(weekly.checked_mul_ratio(3, 7, Rounding::HalfUp).unwrap(), gbp("20.57"));
+    }
+}
