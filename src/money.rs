@@ -89,7 +89,7 @@ pub enum MoneyError {
 /// assert_eq!(gbp, Currency::GBP);
 /// assert_eq!(gbp.minor_units(), 2);
 /// let kwd = Currency::new("KWD", 3)?;
-/// assert_eq!(kwd.to_string(), "KWD");
+/// assert_eq!(kwd.to_string(), "KWD:3"); // not built in, so it carries its minor units
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -159,10 +159,16 @@ impl Currency {
             return Err(invalid_currency(code, "a currency code has three letters"));
         };
         if !code_bytes.iter().all(u8::is_ascii_uppercase) {
-            return Err(invalid_currency(code, "a currency code is ASCII capital letters"));
+            return Err(invalid_currency(
+                code,
+                "a currency code is ASCII capital letters",
+            ));
         }
         if minor_units > MAX_MINOR_UNITS {
-            return Err(invalid_currency(code, "at most 8 minor-unit decimal places"));
+            return Err(invalid_currency(
+                code,
+                "at most 8 minor-unit decimal places",
+            ));
         }
         Ok(Currency {
             code: code_bytes,
@@ -570,8 +576,8 @@ impl Money {
         parts
             .into_iter()
             .map(|p| {
-                let signed = i128::try_from(p)
-                    .map_err(|_| overflow(format!("allocating {self}")))?;
+                let signed =
+                    i128::try_from(p).map_err(|_| overflow(format!("allocating {self}")))?;
                 let signed = if negative { -signed } else { signed };
                 Decimal::try_from_i128_with_scale(signed, scale)
                     .map(|amount| Money::new(amount, self.currency))
@@ -744,7 +750,10 @@ mod tests {
         assert!("12.5".parse::<Money>().is_err());
         assert!("abc GBP".parse::<Money>().is_err());
         assert!("1.00 XXX".parse::<Money>().is_err());
-        assert_eq!("1.000 KWD:3".parse::<Money>().unwrap().to_string(), "1.000 KWD:3");
+        assert_eq!(
+            "1.000 KWD:3".parse::<Money>().unwrap().to_string(),
+            "1.000 KWD:3"
+        );
     }
 
     #[test]
@@ -758,12 +767,27 @@ mod tests {
     #[test]
     fn checked_arithmetic_reports_overflow_and_mismatch() {
         let max = Money::new(Decimal::MAX, Currency::GBP);
-        assert!(matches!(max.checked_add(gbp("1")), Err(MoneyError::Overflow { .. })));
-        assert!(matches!(max.negate().checked_sub(gbp("1")), Err(MoneyError::Overflow { .. })));
-        assert!(matches!(max.checked_mul(Decimal::TWO), Err(MoneyError::Overflow { .. })));
+        assert!(matches!(
+            max.checked_add(gbp("1")),
+            Err(MoneyError::Overflow { .. })
+        ));
+        assert!(matches!(
+            max.negate().checked_sub(gbp("1")),
+            Err(MoneyError::Overflow { .. })
+        ));
+        assert!(matches!(
+            max.checked_mul(Decimal::TWO),
+            Err(MoneyError::Overflow { .. })
+        ));
         let eur = Money::from_minor(1, Currency::EUR);
-        assert!(matches!(gbp("1").checked_add(eur), Err(MoneyError::CurrencyMismatch { .. })));
-        assert!(matches!(gbp("1").checked_sub(eur), Err(MoneyError::CurrencyMismatch { .. })));
+        assert!(matches!(
+            gbp("1").checked_add(eur),
+            Err(MoneyError::CurrencyMismatch { .. })
+        ));
+        assert!(matches!(
+            gbp("1").checked_sub(eur),
+            Err(MoneyError::CurrencyMismatch { .. })
+        ));
     }
 
     #[test]
@@ -777,7 +801,10 @@ mod tests {
     fn exactness() {
         assert!(gbp("1.230").is_exact());
         assert!(!gbp("1.231").is_exact());
-        assert!(matches!(gbp("1.231").exact(), Err(MoneyError::TooManyDecimals { .. })));
+        assert!(matches!(
+            gbp("1.231").exact(),
+            Err(MoneyError::TooManyDecimals { .. })
+        ));
         assert_eq!(gbp("1.2").to_minor().unwrap(), 120);
     }
 
@@ -795,6 +822,9 @@ mod tests {
     #[test]
     fn ratio_rounds_once() {
         let weekly = gbp("48.00");
-        assert_eq!(weekly.checked_mul_ratio(3, 7, Rounding::HalfUp).unwrap(), gbp("20.57"));
+        assert_eq!(
+            weekly.checked_mul_ratio(3, 7, Rounding::HalfUp).unwrap(),
+            gbp("20.57")
+        );
     }
 }

@@ -1,0 +1,556 @@
+//! The operation log: JSON Lines, one accepted operation a line. See the crate docs for the
+//! format.
+
+use std::fmt;
+use std::io::{self, BufRead, Write};
+
+use chrono::NaiveDate;
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    AccountId, EntryId, HoldId, Ledger, LedgerError, NewAccount, NewEntry, NewHold, OpRef,
+};
+use crate::money::Money;
+
+/// The version of the log format this crate writes and reads.
+pub const LOG_VERSION: u32 = 1;
+
+/// One operation, as the log records it and as [`Ledger::apply`] takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Operation {
+    /// [`Ledger::open_account`].
+    OpenAccount(NewAccount),
+    /// [`Ledger::close_account`].
+    CloseAccount {
+        /// The account.
+        id: AccountId,
+    },
+    /// [`Ledger::post`].
+    Post(NewEntry),
+    /// [`Ledger::post_batch`].
+    Batch {
+        /// The entries, posted all or nothing.
+        entries: Vec<NewEntry>,
+    },
+    /// [`Ledger::place_hold`].
+    Hold(NewHold),
+    /// [`Ledger::settle_hold`].
+    Settle {
+        /// The hold.
+        hold: HoldId,
+        /// The settlement entry's id.
+        entry: EntryId,
+        /// How much is settled.
+        amount: Money,
+        /// The settlement's date.
+        date: NaiveDate,
+    },
+    /// [`Ledger::release_hold`].
+    Release {
+        /// The hold.
+        hold: HoldId,
+    },
+    /// [`Ledger::expire_holds`].
+    Expire {
+        /// The day holds were expired as of.
+        today: NaiveDate,
+    },
+    /// [`Ledger::reverse`].
+    Reverse {
+        /// The entry reversed.
+        entry: EntryId,
+        /// The reversal entry's id.
+        id: EntryId,
+        /// The reversal's date.
+        date: NaiveDate,
+        /// The reversal's memo.
+        #[doc = ""]
+        memo: String,
+    },
+    /// [`Ledger::close_period`].
+    ClosePeriod {
+        /// The last closed date.
+        through: NaiveDate,
+    },
+}
+
+/// One line of the log: the format version and one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRecord {
+    /// The format version, [`LOG_VERSION`].
+    pub v: u32,
+    /// The operation.
+    pub op: Operation,
+}
+
+#[derive(Serialize, Deserialize)]
+struct IdBody {
+    id: AccountId,
+}
+#[derive(Serialize, Deserialize)]
+struct BatchBody {
+    entries: Vec<NewEntry>,
+}
+#[derive(Serialize, Deserialize)]
+struct SettleBody {
+    hold: HoldId,
+    entry: EntryId,
+    amount: Money,
+    date: NaiveDate,
+}
+#[derive(Serialize, Deserialize)]
+struct HoldRefBody {
+    hold: HoldId,
+}
+#[derive(Serialize, Deserialize)]
+struct ExpireBody {
+    today: NaiveDate,
+}
+#[derive(Serialize, Deserialize)]
+struct ReverseBody {
+    entry: EntryId,
+    id: EntryId,
+    date: NaiveDate,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    memo: String,
+}
+#[derive(Serialize, Deserialize)]
+struct CloseBody {
+    through: NaiveDate,
+}
+
+const OPS: &[&str] = &[
+    "open_account",
+    "close_account",
+    "post",
+    "batch",
+    "hold",
+    "settle",
+    "release",
+    "expire",
+    "reverse",
+    "close_period",
+];
+
+impl Serialize for LogRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("v", &self.v)?;
+        match &self.op {
+            Operation::OpenAccount(a) => map.serialize_entry("open_account", a)?,
+            Operation::CloseAccount { id } => {
+                map.serialize_entry("close_account", &IdBody { id: id.clone() })?
+            }
+            Operation::Post(e) => map.serialize_entry("post", e)?,
+            Operation::Batch { entries } => map.serialize_entry(
+                "batch",
+                &BatchBody {
+                    entries: entries.clone(),
+                },
+            )?,
+            Operation::Hold(h) => map.serialize_entry("hold", h)?,
+            Operation::Settle {
+                hold,
+                entry,
+                amount,
+                date,
+            } => map.serialize_entry(
+                "settle",
+                &SettleBody {
+                    hold: hold.clone(),
+                    entry: entry.clone(),
+                    amount: *amount,
+                    date: *date,
+                },
+            )?,
+            Operation::Release { hold } => {
+                map.serialize_entry("release", &HoldRefBody { hold: hold.clone() })?
+            }
+            Operation::Expire { today } => {
+                map.serialize_entry("expire", &ExpireBody { today: *today })?
+            }
+            Operation::Reverse {
+                entry,
+                id,
+                date,
+                memo,
+            } => map.serialize_entry(
+                "reverse",
+                &ReverseBody {
+                    entry: entry.clone(),
+                    id: id.clone(),
+                    date: *date,
+                    memo: memo.clone(),
+                },
+            )?,
+            Operation::ClosePeriod { through } => {
+                map.serialize_entry("close_period", &CloseBody { through: *through })?
+            }
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LogRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(RecordVisitor)
+    }
+}
+
+struct RecordVisitor;
+
+impl<'de> Visitor<'de> for RecordVisitor {
+    type Value = LogRecord;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a log record: {\"v\": 1, \"<operation>\": {...}}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LogRecord, A::Error> {
+        let mut v = None;
+        let mut op = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "v" {
+                if v.is_some() {
+                    return Err(de::Error::duplicate_field("v"));
+                }
+                v = Some(map.next_value::<u32>()?);
+                continue;
+            }
+            if op.is_some() {
+                return Err(de::Error::custom(format!(
+                    "a record has one operation; found a second, {key:?}"
+                )));
+            }
+            op = Some(match key.as_ref() {
+                "open_account" => Operation::OpenAccount(map.next_value()?),
+                "close_account" => {
+                    let b: IdBody = map.next_value()?;
+                    Operation::CloseAccount { id: b.id }
+                }
+                "post" => Operation::Post(map.next_value()?),
+                "batch" => {
+                    let b: BatchBody = map.next_value()?;
+                    Operation::Batch { entries: b.entries }
+                }
+                "hold" => Operation::Hold(map.next_value()?),
+                "settle" => {
+                    let b: SettleBody = map.next_value()?;
+                    Operation::Settle {
+                        hold: b.hold,
+                        entry: b.entry,
+                        amount: b.amount,
+                        date: b.date,
+                    }
+                }
+                "release" => {
+                    let b: HoldRefBody = map.next_value()?;
+                    Operation::Release { hold: b.hold }
+                }
+                "expire" => {
+                    let b: ExpireBody = map.next_value()?;
+                    Operation::Expire { today: b.today }
+                }
+                "reverse" => {
+                    let b: ReverseBody = map.next_value()?;
+                    Operation::Reverse {
+                        entry: b.entry,
+                        id: b.id,
+                        date: b.date,
+                        memo: b.memo,
+                    }
+                }
+                "close_period" => {
+                    let b: CloseBody = map.next_value()?;
+                    Operation::ClosePeriod { through: b.through }
+                }
+                other => return Err(de::Error::unknown_field(other, OPS)),
+            });
+        }
+        let v = v.ok_or_else(|| de::Error::missing_field("v"))?;
+        let op = op.ok_or_else(|| de::Error::custom("a record needs an operation"))?;
+        Ok(LogRecord { v, op })
+    }
+}
+
+/// Why a log or import could not be read. Each names the line (from 1).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LogError {
+    /// The reader failed.
+    #[error("line {line}: cannot read: {source}")]
+    Io {
+        /// The line being read.
+        line: u64,
+        /// The reader's error.
+        source: io::Error,
+    },
+    /// The line is not a log record.
+    #[error("line {line}, column {column}: malformed record: {message}")]
+    Json {
+        /// The line.
+        line: u64,
+        /// The column, from 1.
+        column: usize,
+        /// What was wrong.
+        message: String,
+    },
+    /// The record has a format version this crate does not read.
+    #[error(
+        "line {line}: log format version {found} is not supported (this crate reads {LOG_VERSION})"
+    )]
+    Version {
+        /// The line.
+        line: u64,
+        /// The version found.
+        found: u32,
+    },
+    /// The ledger refused the operation.
+    #[error("line {line}: {source}")]
+    Rejected {
+        /// The line.
+        line: u64,
+        /// Why the ledger refused it.
+        source: LedgerError,
+    },
+}
+
+impl LogError {
+    /// The line at fault, from 1.
+    pub fn line(&self) -> u64 {
+        match self {
+            LogError::Io { line, .. }
+            | LogError::Json { line, .. }
+            | LogError::Version { line, .. }
+            | LogError::Rejected { line, .. } => *line,
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportSummary {
+    /// Records read (blank lines are skipped and not counted).
+    pub records: u64,
+    /// Entries newly posted.
+    pub posted: u64,
+    /// Entries that were already in the ledger with the same content, and changed nothing.
+    pub already_posted: u64,
+}
+
+/// What [`Ledger::apply`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Applied {
+    /// An operation that posts no entry.
+    Done,
+    /// The receipts of the entries it posted (or found already posted).
+    Entries(Vec<super::Receipt>),
+    /// The holds it expired.
+    Expired(Vec<HoldId>),
+}
+
+impl Ledger {
+    /// Applies one operation: the door that replay and import go through. Each operation does
+    /// exactly what its method does.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the operation's method returns.
+    pub fn apply(&mut self, op: Operation) -> Result<Applied, LedgerError> {
+        Ok(match op {
+            Operation::OpenAccount(a) => {
+                self.open_account(a)?;
+                Applied::Done
+            }
+            Operation::CloseAccount { id } => {
+                self.close_account(&id)?;
+                Applied::Done
+            }
+            Operation::Post(e) => Applied::Entries(vec![self.post(e)?]),
+            Operation::Batch { entries } => Applied::Entries(self.post_batch(entries)?),
+            Operation::Hold(h) => {
+                self.place_hold(h)?;
+                Applied::Done
+            }
+            Operation::Settle {
+                hold,
+                entry,
+                amount,
+                date,
+            } => Applied::Entries(vec![self.settle_hold(&hold, entry, amount, date)?]),
+            Operation::Release { hold } => {
+                self.release_hold(&hold)?;
+                Applied::Done
+            }
+            Operation::Expire { today } => Applied::Expired(self.expire_holds(today)),
+            Operation::Reverse {
+                entry,
+                id,
+                date,
+                memo,
+            } => Applied::Entries(vec![self.reverse(&entry, id, date, memo)?]),
+            Operation::ClosePeriod { through } => {
+                self.close_period(through)?;
+                Applied::Done
+            }
+        })
+    }
+
+    /// Every accepted operation, in the order accepted, as log records. Replaying them into an
+    /// empty ledger gives a ledger equal to this one.
+    pub fn log(&self) -> impl Iterator<Item = LogRecord> + '_ {
+        self.ops.iter().flat_map(move |op| self.records_of(*op))
+    }
+
+    fn records_of(&self, op: OpRef) -> Vec<LogRecord> {
+        let record = |op| LogRecord { v: LOG_VERSION, op };
+        let entry = |i: u32| self.entry_view(i).to_new_entry();
+        match op {
+            OpRef::OpenAccount(i) => vec![record(Operation::OpenAccount(
+                self.accounts[i as usize].spec.clone(),
+            ))],
+            OpRef::CloseAccount(i) => vec![record(Operation::CloseAccount {
+                id: self.accounts[i as usize].spec.id.clone(),
+            })],
+            OpRef::Posts { first, count } => (first..first + count)
+                .map(|i| record(Operation::Post(entry(i))))
+                .collect(),
+            OpRef::Batch { first, count } => vec![record(Operation::Batch {
+                entries: (first..first + count).map(entry).collect(),
+            })],
+            OpRef::PlaceHold(i) => {
+                vec![record(Operation::Hold(self.holds[i as usize].spec.clone()))]
+            }
+            OpRef::Settle { hold, entry: e } => {
+                let view = self.entry_view(e);
+                let amount = view
+                    .postings()
+                    .map(|(_, m)| m)
+                    .find(|m| m.is_positive())
+                    .unwrap_or_else(|| self.holds[hold as usize].spec.amount);
+                vec![record(Operation::Settle {
+                    hold: self.holds[hold as usize].spec.id.clone(),
+                    entry: EntryId::from(view.id()),
+                    amount,
+                    date: view.date(),
+                })]
+            }
+            OpRef::Release(i) => vec![record(Operation::Release {
+                hold: self.holds[i as usize].spec.id.clone(),
+            })],
+            OpRef::Expire(today) => vec![record(Operation::Expire { today })],
+            OpRef::Reverse { entry: e } => {
+                let view = self.entry_view(e);
+                let original = view.reverses().map(|o| EntryId::from(o.id()));
+                vec![record(Operation::Reverse {
+                    entry: original.unwrap_or_else(|| EntryId::from(view.id())),
+                    id: EntryId::from(view.id()),
+                    date: view.date(),
+                    memo: view.memo().to_string(),
+                })]
+            }
+            OpRef::ClosePeriod(through) => vec![record(Operation::ClosePeriod { through })],
+        }
+    }
+
+    /// Writes the log as JSON Lines.
+    ///
+    /// # Errors
+    ///
+    /// The writer's error.
+    ///
+    /// ```
+    /// use isf_ledger::{AccountKind, Currency, Ledger, NewAccount};
+    /// let mut ledger = Ledger::new();
+    /// ledger.open_account(NewAccount::new("bank", AccountKind::Asset, Currency::GBP))?;
+    /// let mut out = Vec::new();
+    /// ledger.write_log(&mut out)?;
+    /// let text = String::from_utf8(out)?;
+    /// assert_eq!(text, "{\"v\":1,\"open_account\":{\"id\":\"bank\",\"kind\":\"asset\",\"currency\":\"GBP\",\"rule\":\"unlimited\"}}\n");
+    /// assert_eq!(Ledger::replay(text.as_bytes())?, ledger);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_log<W: Write>(&self, mut out: W) -> io::Result<()> {
+        for record in self.log() {
+            serde_json::to_writer(&mut out, &record)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    /// Builds a ledger from a JSON Lines log.
+    ///
+    /// # Errors
+    ///
+    /// [`LogError`] naming the first line that could not be read or was refused; no ledger is
+    /// returned.
+    ///
+    /// ```
+    /// use isf_ledger::{Ledger, LogError};
+    /// let bad = "{\"v\":1,\"open_account\":{\"id\":\"bank\",\"kind\":\"asset\",\"currency\":\"GBP\"}}\n{\"v\":1,\"post\":";
+    /// let err = Ledger::replay(bad.as_bytes()).unwrap_err();
+    /// assert_eq!(err.line(), 2);
+    /// assert!(matches!(err, LogError::Json { .. }));
+    /// ```
+    pub fn replay<R: BufRead>(reader: R) -> Result<Ledger, LogError> {
+        let mut ledger = Ledger::new();
+        ledger.import_jsonl(reader)?;
+        Ok(ledger)
+    }
+
+    /// Applies the records of a JSON Lines log or import file in order: the same path as replay.
+    /// Blank lines are skipped. Each record is its own operation: at the first bad line the
+    /// import stops and reports it; the lines before it stay applied, and since every entry id
+    /// is an idempotency key, running the corrected file again posts nothing twice.
+    ///
+    /// # Errors
+    ///
+    /// [`LogError`] naming the line.
+    pub fn import_jsonl<R: BufRead>(&mut self, mut reader: R) -> Result<ImportSummary, LogError> {
+        let mut summary = ImportSummary::default();
+        let mut buf = String::new();
+        let mut line = 0u64;
+        loop {
+            buf.clear();
+            line += 1;
+            let n = reader
+                .read_line(&mut buf)
+                .map_err(|source| LogError::Io { line, source })?;
+            if n == 0 {
+                return Ok(summary);
+            }
+            let text = buf.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let record: LogRecord = serde_json::from_str(text).map_err(|e| LogError::Json {
+                line,
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+            if record.v != LOG_VERSION {
+                return Err(LogError::Version {
+                    line,
+                    found: record.v,
+                });
+            }
+            summary.records += 1;
+            let applied = self
+                .apply(record.op)
+                .map_err(|source| LogError::Rejected { line, source })?;
+            if let Applied::Entries(receipts) = applied {
+                for r in receipts {
+                    if r.already_posted {
+                        summary.already_posted += 1;
+                    } else {
+                        summary.posted += 1;
+                    }
+                }
+            }
+        }
+    }
+}
