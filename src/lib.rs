@@ -1,12 +1,120 @@
-//! isf-ledger (crate docs are written in full below).
+//! Exact, double-entry books for the money of personal care budgets.
+//!
+//! In England a council assesses a person's care needs and sets a *personal budget*; the money
+//! then reaches care as a *direct payment* to the person, an account the council manages, an
+//! *individual service fund* (ISF) that a provider holds and spends as the person directs, a
+//! third-party managed account, or a mix. `isf-ledger` is the accounting core for that money:
+//! amounts are exact decimals, every movement is a balanced journal entry, funds never go below
+//! zero, nothing is edited (corrections are reversals), and the books can be rebuilt from their
+//! log and checked against themselves at any time.
+//!
+//! # Example
+//!
+//! A council pays a person's fund; a provider reserves planned support, then settles for what
+//! was delivered.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use isf_ledger::{AccountKind, BalanceRule, Currency, Ledger, NewAccount, NewEntry, NewHold};
+//!
+//! let mut ledger = Ledger::new();
+//! ledger.open_account(NewAccount::new("council", AccountKind::Asset, Currency::GBP))?;
+//! ledger.open_account(
+//!     NewAccount::new("isf:P1", AccountKind::Fund, Currency::GBP).rule(BalanceRule::NonNegative),
+//! )?;
+//! ledger.open_account(NewAccount::new("provider", AccountKind::Expense, Currency::GBP))?;
+//!
+//! let day = NaiveDate::from_ymd_opt(2025, 4, 7).unwrap();
+//! ledger.post(NewEntry::new("alloc-1", day).transfer("council", "isf:P1", "1650.00 GBP".parse()?))?;
+//! ledger.place_hold(NewHold::new("week-1", "isf:P1", "provider", "412.50 GBP".parse()?, day))?;
+//! ledger.settle_hold(&"week-1".into(), "claim-1", "371.25 GBP".parse()?, day)?;
+//!
+//! assert_eq!(ledger.balance(&"isf:P1".into())?.to_string(), "1278.75 GBP");
+//! assert!(ledger.trial_balance().balances());
+//! ledger.verify()?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Overview
+//!
+//! * [`Money`], [`Currency`], [`Rounding`], [`Rate`]: exact amounts with checked arithmetic.
+//!   Rounding happens in one place, [`Money::round`], with an explicit strategy; splitting money
+//!   ([`Money::allocate`], [`Money::allocate_by_weights`], [`allocate_by_days`]) always sums to
+//!   the whole.
+//! * [`Period`], [`Frequency`], [`Schedule`], [`FinancialYear`], [`pro_rata`]: half-open date
+//!   ranges, payment frequencies, schedules that never drift, the UK financial year (including
+//!   the years with 53 Mondays).
+//! * [`Ledger`]: accounts ([`NewAccount`], with a [`BalanceRule`]), journal entries
+//!   ([`NewEntry`], whose id is an idempotency key), batches, holds ([`NewHold`]: reserve,
+//!   settle all or part, release, expire), reversals, closed periods, balances current / as at
+//!   a date / as known after a sequence number, history, [`TrialBalance`], and
+//!   [`Ledger::verify`], which recomputes everything from the postings.
+//! * The log: every accepted operation, as JSON Lines ([`Ledger::write_log`],
+//!   [`Ledger::replay`], [`Ledger::import_jsonl`]). Its format is below.
+//! * [`Error`] gathers the error of each area ([`MoneyError`], [`PeriodError`], [`LedgerError`],
+//!   [`LogError`]). Every error names the value at fault; a refused operation changes nothing.
+//!
+//! # Invariants
+//!
+//! Each is checked by a property test and by the fuzzers:
+//!
+//! 1. Every accepted entry balances per currency, so all balances sum to zero per currency.
+//! 2. Every balance equals the fold of its postings, as at any date and as known after any entry.
+//! 3. No account's available balance (posted − held) goes below its limit; zero for funds.
+//! 4. A refused operation changes nothing.
+//! 5. The same entry id with the same content changes nothing; with other content it is refused.
+//! 6. Reversing an entry restores every balance it touched, and happens at most once.
+//! 7. A hold is settled or released at most once, never for more than it holds.
+//! 8. Replaying the log gives an identical ledger.
+//! 9. Allocation sums exactly, each part within one minor unit of its exact share.
+//! 10. A closed period is never restated.
+//!
+//! # The log format (version 1)
+//!
+//! One JSON object a line (JSON Lines, UTF-8). Each has `"v": 1` and exactly one operation key,
+//! whose value is that operation's fields. Amounts are strings, `"412.50 GBP"` (amount, a space,
+//! currency), so no JSON reader turns them into floats; dates are `"YYYY-MM-DD"`. Blank lines are
+//! skipped. Optional fields may be left out.
+//!
+//! ```text
+//! {"v":1,"open_account":{"id":"isf:P1","kind":"fund","currency":"GBP","owner":"person:P1","tags":["isf"],"rule":"non_negative"}}
+//! {"v":1,"post":{"id":"alloc-1","date":"2025-04-07","memo":"allocation","metadata":{"period":"1"},"postings":[{"account":"council","amount":"-1650.00 GBP"},{"account":"isf:P1","amount":"1650.00 GBP"}]}}
+//! {"v":1,"batch":{"entries":[{"id":"a","date":"2025-04-08","postings":[...]},{"id":"b",...}]}}
+//! {"v":1,"hold":{"id":"week-1","from":"isf:P1","to":"provider","amount":"412.50 GBP","date":"2025-04-07","expires_on":"2025-05-05","memo":"planned"}}
+//! {"v":1,"settle":{"hold":"week-1","entry":"claim-1","amount":"371.25 GBP","date":"2025-04-14"}}
+//! {"v":1,"release":{"hold":"week-2"}}
+//! {"v":1,"expire":{"today":"2025-05-05"}}
+//! {"v":1,"reverse":{"entry":"claim-1","id":"claim-1-rev","date":"2025-04-20","memo":"keyed twice"}}
+//! {"v":1,"close_period":{"through":"2025-03-31"}}
+//! {"v":1,"close_account":{"id":"isf:P1"}}
+//! ```
+//!
+//! Account kinds are `asset`, `liability`, `income`, `expense`, `equity`, `fund`; rules are
+//! `"unlimited"`, `"non_negative"` or `{"at_least":"-50.00"}`. Postings are signed, debit
+//! positive. Replaying a log applies each line through [`Ledger::apply`], exactly as the
+//! original calls did; importing entries from another system is the same path.
+//!
+//! # What this crate does not do
+//!
+//! It does no I/O of its own beyond reading and writing the formats it documents, keeps no
+//! clock (every operation carries its date), holds no database, and never converts currencies.
+//! It does not decide eligibility for care or assess contributions: it keeps the money those
+//! decisions move.
+//!
+//! # Features
+//!
+//! * `serde` (on by default): `Serialize`/`Deserialize` for money, ids, entries and holds, and
+//!   the JSON Lines log ([`Ledger::write_log`], [`Ledger::replay`], [`Ledger::import_jsonl`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+mod error;
 mod ledger;
 mod money;
 mod period;
 
+pub use error::Error;
 pub use ledger::{
     AccountId, AccountKind, AccountView, BalanceRule, Discrepancy, EntryId, EntryOrigin, EntryView,
     HistoryLine, HoldId, HoldStatus, HoldView, Ledger, LedgerError, MAX_AMOUNT, MAX_ID_LEN,

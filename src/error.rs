@@ -1,0 +1,28 @@
+//! The crate's one error type, gathering the error of each area.
+
+use crate::ledger::LedgerError;
+use crate::money::MoneyError;
+use crate::period::PeriodError;
+
+/// Any error from this crate. Each area has its own error type, with the value at fault; this
+/// gathers them so that a caller can use `?` across areas.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Money arithmetic, parsing or allocation.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// Periods, schedules and financial years.
+    #[error(transparent)]
+    Period(#[from] PeriodError),
+    /// The ledger refused an operation.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// Verification found a discrepancy.
+    #[error(transparent)]
+    Verify(#[from] crate::ledger::VerifyError),
+    /// A log or import file could not be read.
+    #[cfg(feature = "serde")]
+    #[error(transparent)]
+    Log(#[from] crate::ledger::LogError),
+}
