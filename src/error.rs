@@ -18,6 +18,12 @@ pub enum Error {
     /// The ledger refused an operation.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// A personal budget problem.
+    #[error(transparent)]
+    Budget(#[from] crate::budget::BudgetError),
+    /// A deployment, schedule or run problem.
+    #[error(transparent)]
+    Deploy(#[from] crate::deploy::DeployError),
     /// Verification found a discrepancy.
     #[error(transparent)]
     Verify(#[from] crate::ledger::VerifyError),

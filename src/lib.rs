@@ -109,11 +109,23 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+pub mod budget;
+pub mod deploy;
 mod error;
 mod ledger;
 mod money;
 mod period;
 
+pub use budget::{
+    Basis, BudgetError, BudgetRate, BudgetTerms, BudgetId, FundingLine, PayerId, PersonId,
+    PersonalBudget, Revision, RevisionId, Source, TopUp,
+};
+pub use deploy::{
+    Attribution, ContributionStatus, CouncilId, DeployError, Deployment, DeploymentKind,
+    ManagerId, PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, PeriodAmounts, ProviderId,
+    RunPayment, RunRefusal, RunReport, Share, SourceBalance, SpendOrder, Timing, Week53Policy,
+    run_payments,
+};
 pub use error::Error;
 pub use ledger::{
     AccountId, AccountKind, AccountView, BalanceRule, Discrepancy, EntryId, EntryOrigin, EntryView,

@@ -24,7 +24,7 @@
 mod error;
 #[cfg(feature = "serde")]
 pub(crate) mod log;
-mod types;
+pub(crate) mod types;
 mod verify;
 
 use std::collections::{BTreeMap, HashMap};
