@@ -182,7 +182,7 @@ impl Fraction {
     pub(crate) fn round(self, currency: Currency) -> Result<Money, MoneyError> {
         let num = Decimal::try_from_i128_with_scale(self.num, currency.minor_units())
             .map_err(|_| crate::money::overflow(format!("{} / {}", self.num, self.den)))?;
-        let den = Decimal::try_from(self.den)
+        let den = Decimal::try_from_i128_with_scale(self.den, 0)
             .map_err(|_| crate::money::overflow(format!("{} / {}", self.num, self.den)))?;
         let quotient = num
             .checked_div(den)
@@ -624,7 +624,7 @@ impl PersonalBudget {
         })
     }
 
-    /// Adds a revision. It may be backdated: [`crate::PaymentPlan::adjust`] then pays or
+    /// Adds a revision. It may be backdated: [`crate::PaymentPlan::adjustments`] then pays or
     /// recovers exactly the difference for periods already paid.
     ///
     /// # Errors

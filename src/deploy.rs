@@ -92,6 +92,24 @@ pub enum DeployError {
         /// Why.
         reason: String,
     },
+    /// The schedule starts after the budget does, so its first days would never be paid.
+    #[error("plan {budget}: schedule anchor {anchor} is after the budget starts on {start}")]
+    AnchorAfterStart {
+        /// The budget.
+        budget: String,
+        /// The schedule's anchor.
+        anchor: NaiveDate,
+        /// The budget's first day.
+        start: NaiveDate,
+    },
+    /// A total was to be split over a range in which the schedule pays no period.
+    #[error("no period is paid in {range}, so {total} cannot be split over it")]
+    NoPeriodPaid {
+        /// The range.
+        range: Period,
+        /// The total.
+        total: Money,
+    },
     /// No deployment has this name.
     #[error("plan {budget}: unknown deployment {name:?}")]
     UnknownDeployment {
@@ -384,7 +402,9 @@ impl PaymentSchedule {
     ///
     /// # Errors
     ///
-    /// [`DeployError`] if the total is not exact in minor units or the range is out of reach.
+    /// [`DeployError`] if the total is not exact in minor units or the range is out of reach;
+    /// [`DeployError::NoPeriodPaid`] if a non-zero total meets a range in which no period is
+    /// paid (every period in it skipped by [`Week53Policy::SkipExtraPeriod`]).
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -401,7 +421,11 @@ impl PaymentSchedule {
     pub fn split(&self, range: Period, total: Money) -> Result<Vec<(Period, Money)>, DeployError> {
         let periods = self.periods(range)?;
         if periods.is_empty() {
-            return Ok(Vec::new());
+            return if total.is_zero() {
+                Ok(Vec::new())
+            } else {
+                Err(DeployError::NoPeriodPaid { range, total })
+            };
         }
         let parts = crate::period::allocate_by_days(total, &periods)?;
         Ok(periods.into_iter().zip(parts).collect())
@@ -485,7 +509,8 @@ impl PaymentPlan {
     ///
     /// [`DeployError::InvalidShares`] if the deployments are empty, share a name, have
     /// percentages that are negative, have more than four decimals or sum past 100, have no
-    /// remainder where fixed amounts or percentages under 100 need one, or have two remainders.
+    /// remainder where fixed amounts or percentages under 100 need one, or have two remainders;
+    /// [`DeployError::AnchorAfterStart`] if the schedule starts after the budget.
     pub fn new(
         council: impl Into<CouncilId>,
         budget: PersonalBudget,
@@ -500,6 +525,13 @@ impl PaymentPlan {
             spend_order: SpendOrder::default(),
         };
         plan.check_shares()?;
+        if plan.schedule.anchor > plan.budget.validity().start() {
+            return Err(DeployError::AnchorAfterStart {
+                budget: plan.budget.id().to_string(),
+                anchor: plan.schedule.anchor,
+                start: plan.budget.validity().start(),
+            });
+        }
         Ok(plan)
     }
 

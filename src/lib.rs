@@ -117,21 +117,20 @@ mod money;
 mod period;
 
 pub use budget::{
-    Basis, BudgetError, BudgetRate, BudgetTerms, BudgetId, FundingLine, PayerId, PersonId,
+    Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,
     PersonalBudget, Revision, RevisionId, Source, TopUp,
 };
 pub use deploy::{
-    Attribution, ContributionStatus, CouncilId, DeployError, Deployment, DeploymentKind,
-    ManagerId, PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, PeriodAmounts, ProviderId,
-    RunPayment, RunRefusal, RunReport, Share, SourceBalance, SpendOrder, Timing, Week53Policy,
-    run_payments,
+    Attribution, ContributionStatus, CouncilId, DeployError, Deployment, DeploymentKind, ManagerId,
+    PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, PeriodAmounts, ProviderId, RunPayment,
+    RunRefusal, RunReport, Share, SourceBalance, SpendOrder, Timing, Week53Policy, run_payments,
 };
 pub use error::Error;
 pub use ledger::{
     AccountId, AccountKind, AccountView, BalanceRule, Discrepancy, EntryId, EntryOrigin, EntryView,
     HistoryLine, HoldId, HoldStatus, HoldView, Ledger, LedgerError, MAX_AMOUNT, MAX_ID_LEN,
-    MAX_POSTINGS, NewAccount, NewEntry, NewHold, Posting, Receipt, Seq, TrialBalance,
-    TrialBalanceLine, Verified, VerifyError,
+    MAX_MINOR_UNITS_PER_POSTING, MAX_POSTINGS, NewAccount, NewEntry, NewHold, Posting, Receipt,
+    Seq, TrialBalance, TrialBalanceLine, Verified, VerifyError,
 };
 #[cfg(feature = "serde")]
 pub use ledger::{Applied, ImportSummary, LOG_VERSION, LogError, LogRecord, Operation};

@@ -622,6 +622,11 @@ impl fmt::Display for Money {
         if amount.scale() < minor {
             amount.rescale(minor);
         }
+        // A negated zero is still zero: write "0.00", as parsing reads "-0.00" back, so that
+        // text round-trips byte for byte.
+        if amount.is_zero() {
+            amount.set_sign_positive(true);
+        }
         write!(f, "{amount} {}", self.currency)
     }
 }

@@ -327,7 +327,7 @@ fn backdated_contribution_reassessment_adjusts_exactly() {
         validity,
         BudgetTerms::new(Basis::Week, gbp("210.00")).contribution(gbp("20.00")),
         vec![Deployment::whole("dp", net_dp())],
-        PaymentSchedule::new(Frequency::Weekly, d(2025, 4, 7)),
+        PaymentSchedule::new(Frequency::Weekly, d(2025, 3, 31)),
     );
     let mut ledger = Ledger::new();
     p.open_accounts(&mut ledger).unwrap();

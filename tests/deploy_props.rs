@@ -82,6 +82,11 @@ proptest! {
         pence in 0i64..10_000_000,
     ) {
         let total = gbp_minor(pence);
+        if s.periods(range).unwrap().is_empty() {
+            // Every period in the range is skipped as a 53rd-week period: nothing to pay into.
+            prop_assert_eq!(s.split(range, total).is_err(), pence != 0);
+            return Ok(());
+        }
         let split = s.split(range, total).unwrap();
         prop_assert_eq!(sum(split.iter().map(|(_, m)| *m)), total);
         let days: i64 = split.iter().map(|(p, _)| p.days()).sum();
@@ -276,4 +281,16 @@ proptest! {
         let paid = sum(report.posted.iter().map(|p| p.amount));
         prop_assert_eq!(ledger.balance(&plan.council_bank()).unwrap(), paid.negate());
     }
+}
+
+/// Found by proptest: a range holding only a skipped 53rd-week period has nothing to split over.
+#[test]
+fn split_over_only_a_skipped_period_is_refused() {
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let s = PaymentSchedule::new(Frequency::Fortnightly, d(2024, 3, 16))
+        .in_arrears()
+        .week53(Week53Policy::SkipExtraPeriod);
+    let range = Period::new(d(2024, 3, 30), d(2024, 3, 31)).unwrap();
+    let err = s.split(range, gbp_minor(9_881_812)).unwrap_err();
+    assert!(matches!(err, DeployError::NoPeriodPaid { .. }), "{err}");
 }

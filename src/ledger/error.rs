@@ -38,6 +38,14 @@ pub enum LedgerError {
         /// Its active holds.
         held: Money,
     },
+    /// A limit above zero: a new account starts at zero, so it would break its own rule.
+    #[error("account {account}: a limit must be zero or below, got {limit}")]
+    InvalidRule {
+        /// The account.
+        account: AccountId,
+        /// The limit at fault.
+        limit: Money,
+    },
     /// An id is empty, too long or has control characters.
     #[error("invalid {what} id {id:?}: {reason}")]
     InvalidId {

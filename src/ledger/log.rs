@@ -527,10 +527,17 @@ impl Ledger {
             if text.is_empty() {
                 continue;
             }
-            let record: LogRecord = serde_json::from_str(text).map_err(|e| LogError::Json {
-                line,
-                column: e.column(),
-                message: e.to_string(),
+            let record: LogRecord = serde_json::from_str(text).map_err(|e| {
+                // serde_json ends its message with its own position, "at line 1 column N",
+                // which counts within this one record; the error names the log's line instead,
+                // and counts the column from the start of the line, before it was trimmed.
+                let message = e.to_string();
+                let own = format!(" at line {} column {}", e.line(), e.column());
+                LogError::Json {
+                    line,
+                    column: e.column() + (buf.len() - buf.trim_start().len()),
+                    message: message.strip_suffix(&own).unwrap_or(&message).to_string(),
+                }
             })?;
             if record.v != LOG_VERSION {
                 return Err(LogError::Version {

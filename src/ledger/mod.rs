@@ -10,8 +10,8 @@
 //!   changes nothing.
 //! * Balances are maintained from the postings as they are recorded, and [`Ledger::verify`]
 //!   recomputes all of them from the postings alone.
-//! * No posting may carry more than [`MAX_AMOUNT`] and no ledger more than `u32::MAX` postings,
-//!   so no running sum can leave the range of a decimal: balances never overflow.
+//! * No posting may carry more than [`MAX_AMOUNT`] (nor 10^17 minor units) and no ledger more
+//!   than `u32::MAX` postings, so every running sum stays exact: balances never overflow or round.
 //!
 //! # Cost
 //!
@@ -47,13 +47,35 @@ pub use verify::{Discrepancy, Verified, VerifyError};
 
 use types::id_problem;
 
-/// The largest absolute amount one posting may carry: 10^18 in any currency.
-pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA764_0000, 0x0DE0_B6B3, 0, false, 0);
+/// The largest absolute amount one posting may carry: 10^15 (a thousand million million pounds)
+/// in any currency, and no more than 10^17 minor units (so 10^9 in a currency with eight decimal
+/// places).
+///
+/// The limits keep every sum in the ledger exact. A decimal holds 28 to 29 significant digits,
+/// and beyond them `rust_decimal` rounds an addition rather than failing it. With at most 10^17
+/// minor units a posting and at most `u32::MAX` postings, no running sum exceeds about 4.3 × 10^26
+/// minor units, well inside that.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+
+/// The most minor units one posting may carry: 10^17.
+pub const MAX_MINOR_UNITS_PER_POSTING: i128 = 100_000_000_000_000_000;
+
+/// [`MAX_MINOR_UNITS_PER_POSTING`] as a decimal at each scale from 0 to 8, built at compile time
+/// so the check at the ledger's door costs one comparison.
+const MINOR_LIMIT_AT_SCALE: [Decimal; 9] = {
+    let mut table = [Decimal::ZERO; 9];
+    let mut scale = 0;
+    while scale < 9 {
+        table[scale] = Decimal::from_parts(0x5D8A_0000, 0x0163_4578, 0, false, scale as u32);
+        scale += 1;
+    }
+    table
+};
 
 /// The most postings one entry may have.
 pub const MAX_POSTINGS: usize = 4096;
 
-/// The double-entry ledger. See the [module docs](self) and the crate docs for the format of its
+/// The double-entry ledger. See the crate docs for its invariants and the format of its
 /// log.
 ///
 /// ```
@@ -257,9 +279,10 @@ struct Checked {
     duplicate_of: Option<u32>,
 }
 
-/// Adds two amounts whose sum is known to fit: every running sum in the ledger is bounded by the
-/// sum of the absolute values of all postings, at most `u32::MAX` × [`MAX_AMOUNT`] ≈ 4.3 × 10^27,
-/// well inside a decimal's range (7.9 × 10^28). [`Ledger::verify`] rechecks every such sum.
+/// Adds two amounts whose sum is known to fit, exactly: every running sum in the ledger is bounded
+/// by the sum of the absolute values of all postings, at most `u32::MAX` ×
+/// [`MAX_MINOR_UNITS_PER_POSTING`] ≈ 4.3 × 10^26 minor units, inside a decimal's 28 exact digits.
+/// [`Ledger::verify`] rechecks every such sum.
 fn bounded_add(a: Decimal, b: Decimal) -> Decimal {
     a.checked_add(b).unwrap_or(a)
 }
@@ -299,8 +322,17 @@ impl Ledger {
                 })
             };
         }
-        if let BalanceRule::AtLeast(limit) = account.rule {
-            check_amount(Money::new(limit, account.currency))?;
+        let mut account = account;
+        if let BalanceRule::AtLeast(limit) = &mut account.rule {
+            check_amount(Money::new(*limit, account.currency))?;
+            if limit.is_sign_positive() && !limit.is_zero() {
+                return Err(LedgerError::InvalidRule {
+                    account: account.id,
+                    limit: Money::new(*limit, account.currency),
+                });
+            }
+            // A negative zero is zero: store it as the log will read it back.
+            limit.set_sign_positive(limit.is_sign_positive() || limit.is_zero());
         }
         let index = u32::try_from(self.accounts.len())
             .map_err(|_| LedgerError::CapacityExceeded { what: "accounts" })?;
@@ -499,7 +531,9 @@ impl Ledger {
         }
         let mut postings = Vec::with_capacity(count);
         for p in &entry.postings {
-            let account = self.open_account_index(&p.account)?;
+            // A closed account is refused below, after the idempotency check: a retry of an
+            // entry recorded before the account closed returns its original receipt.
+            let account = self.account_index_of(&p.account)?;
             let currency = self.accounts[account as usize].spec.currency;
             if p.amount.currency() != currency {
                 return Err(LedgerError::CurrencyMismatch {
@@ -525,6 +559,9 @@ impl Ledger {
                     entry: entry.id.clone(),
                 })
             };
+        }
+        for p in &entry.postings {
+            self.open_account_index(&p.account)?;
         }
         check_balanced(entry, &entry.postings)?;
         self.check_open_date(entry.date)?;
@@ -1013,6 +1050,12 @@ impl Ledger {
                 });
             }
         }
+        if date < state.spec.date {
+            return Err(invalid_hold(
+                hold,
+                "it cannot be settled before the day it was placed",
+            ));
+        }
         let held = state.spec.amount;
         if amount.currency() != held.currency() {
             return Err(LedgerError::CurrencyMismatch {
@@ -1399,7 +1442,8 @@ fn check_id(what: &'static str, id: &str) -> Result<(), LedgerError> {
     }
 }
 
-/// The ledger's door for amounts: exact in minor units and within [`MAX_AMOUNT`].
+/// The ledger's door for amounts: exact in minor units and within [`MAX_AMOUNT`] and
+/// [`MAX_MINOR_UNITS_PER_POSTING`].
 fn check_amount(amount: Money) -> Result<(), LedgerError> {
     if !is_exact(amount.amount(), amount.currency()) {
         return Err(LedgerError::TooManyDecimals {
@@ -1408,7 +1452,12 @@ fn check_amount(amount: Money) -> Result<(), LedgerError> {
             minor_units: amount.currency().minor_units(),
         });
     }
-    if amount.amount().abs() > MAX_AMOUNT {
+    let minor_limit = MINOR_LIMIT_AT_SCALE
+        .get(amount.currency().minor_units() as usize)
+        .copied()
+        .unwrap_or(Decimal::ZERO);
+    let abs = amount.amount().abs();
+    if abs > MAX_AMOUNT || abs > minor_limit {
         return Err(LedgerError::AmountOutOfRange { amount });
     }
     Ok(())
@@ -1705,5 +1754,21 @@ impl fmt::Display for TrialBalance {
             writeln!(f, "{:<width$}  {:>18}", "total", total.to_string())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amount_limits_are_the_powers_of_ten_they_claim() {
+        assert_eq!(MAX_AMOUNT, Decimal::from(10i64.pow(15)));
+        for (scale, limit) in MINOR_LIMIT_AT_SCALE.iter().enumerate() {
+            assert_eq!(
+                *limit,
+                Decimal::from_i128_with_scale(MAX_MINOR_UNITS_PER_POSTING, scale as u32)
+            );
+        }
     }
 }

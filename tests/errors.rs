@@ -1,0 +1,857 @@
+//! One test per error variant: each situation is built through the public API, the variant is
+//! matched, and its message is checked to start in lowercase and to name the value at fault
+//! (Rust API guidelines C-GOOD-ERR).
+//!
+//! Two `LedgerError` variants cannot be reached through the API in a test, and are not faked:
+//!
+//! * `Overflow`: every amount the ledger takes is at most `MAX_AMOUNT` (10^15), and a ledger
+//!   holds at most `u32::MAX` postings and holds, so no balance or held total can exceed
+//!   about 4.3 × 10^27, below a decimal's range (7.9 × 10^28). Reaching it would need more
+//!   postings than the ledger can hold.
+//! * `CapacityExceeded`: it needs `u32::MAX` entries, postings, holds or accounts, or more than
+//!   4 GiB of id and memo text, which a test cannot allocate.
+//!
+//! For those two, only the message format is checked, on a value built by hand.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use chrono::NaiveDate;
+use isf_ledger::{
+    AccountKind, BalanceRule, Currency, Ledger, LedgerError, LogError, MAX_AMOUNT, MAX_POSTINGS,
+    Money, MoneyError, NewAccount, NewEntry, NewHold,
+};
+use rust_decimal::Decimal;
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 4, d).unwrap()
+}
+
+fn gbp(s: &str) -> Money {
+    format!("{s} GBP").parse().unwrap()
+}
+
+/// A ledger with `council` (income), `fund` (a non-negative fund holding 100.00), `provider`
+/// (expense) in GBP and `euro` (asset) in EUR.
+fn ledger() -> Ledger {
+    let mut l = Ledger::new();
+    l.open_account(NewAccount::new(
+        "council",
+        AccountKind::Income,
+        Currency::GBP,
+    ))
+    .unwrap();
+    l.open_account(
+        NewAccount::new("fund", AccountKind::Fund, Currency::GBP).rule(BalanceRule::NonNegative),
+    )
+    .unwrap();
+    l.open_account(NewAccount::new(
+        "provider",
+        AccountKind::Expense,
+        Currency::GBP,
+    ))
+    .unwrap();
+    l.open_account(NewAccount::new("euro", AccountKind::Asset, Currency::EUR))
+        .unwrap();
+    l.post(NewEntry::new("fund-in", day(1)).transfer("council", "fund", gbp("100.00")))
+        .unwrap();
+    l
+}
+
+/// The message starts with something other than a capital letter, has no trailing period, and
+/// names every value in `names`.
+#[track_caller]
+fn check_message(err: &dyn std::error::Error, names: &[&str]) {
+    let msg = err.to_string();
+    let first = msg.chars().next().expect("an error message is not empty");
+    assert!(!first.is_uppercase(), "message starts in uppercase: {msg}");
+    assert!(!msg.ends_with('.'), "message ends with a period: {msg}");
+    for name in names {
+        assert!(msg.contains(name), "message {msg:?} does not name {name:?}");
+    }
+}
+
+/// Runs an operation that must fail, checks it changed nothing, and returns the error.
+#[track_caller]
+fn refused<T: std::fmt::Debug>(
+    l: &mut Ledger,
+    op: impl FnOnce(&mut Ledger) -> Result<T, LedgerError>,
+) -> LedgerError {
+    let before = l.clone();
+    let err = op(l).expect_err("the operation should be refused");
+    assert_eq!(*l, before, "a refused operation changed the ledger");
+    err
+}
+
+// ----- LedgerError ---------------------------------------------------------------------------
+
+#[test]
+fn unknown_account() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("e", day(2)).transfer("council", "ghost", gbp("1.00")))
+    });
+    assert!(matches!(&err, LedgerError::UnknownAccount { account } if account.as_str() == "ghost"));
+    check_message(&err, &["ghost"]);
+    assert!(matches!(
+        l.balance(&"nobody".into()),
+        Err(LedgerError::UnknownAccount { .. })
+    ));
+    assert!(matches!(
+        l.close_account(&"nobody".into()),
+        Err(LedgerError::UnknownAccount { .. })
+    ));
+}
+
+#[test]
+fn account_closed() {
+    let mut l = ledger();
+    l.open_account(NewAccount::new("spare", AccountKind::Asset, Currency::GBP))
+        .unwrap();
+    l.close_account(&"spare".into()).unwrap();
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("e", day(2)).transfer("council", "spare", gbp("1.00")))
+    });
+    assert!(matches!(&err, LedgerError::AccountClosed { account } if account.as_str() == "spare"));
+    check_message(&err, &["spare"]);
+    let err = refused(&mut l, |l| {
+        l.place_hold(NewHold::new("h", "fund", "spare", gbp("1.00"), day(2)))
+    });
+    assert!(matches!(err, LedgerError::AccountClosed { .. }));
+}
+
+#[test]
+fn account_exists() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.open_account(NewAccount::new("fund", AccountKind::Fund, Currency::EUR))
+    });
+    assert!(matches!(&err, LedgerError::AccountExists { account } if account.as_str() == "fund"));
+    check_message(&err, &["fund"]);
+    // The same details again are not an error.
+    l.open_account(
+        NewAccount::new("fund", AccountKind::Fund, Currency::GBP).rule(BalanceRule::NonNegative),
+    )
+    .unwrap();
+}
+
+#[test]
+fn account_not_empty() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| l.close_account(&"fund".into()));
+    assert!(matches!(
+        &err,
+        LedgerError::AccountNotEmpty { account, balance, held }
+            if account.as_str() == "fund" && *balance == gbp("100.00") && held.is_zero()
+    ));
+    check_message(&err, &["fund", "100.00 GBP"]);
+
+    // Zero balance but money held is not empty either.
+    l.open_account(NewAccount::new("pot", AccountKind::Asset, Currency::GBP))
+        .unwrap();
+    l.post(NewEntry::new("pot-in", day(2)).transfer("council", "pot", gbp("5.00")))
+        .unwrap();
+    l.place_hold(NewHold::new("h", "pot", "provider", gbp("5.00"), day(2)))
+        .unwrap();
+    l.post(NewEntry::new("pot-out", day(2)).transfer("pot", "council", gbp("5.00")))
+        .unwrap();
+    let err = refused(&mut l, |l| l.close_account(&"pot".into()));
+    assert!(matches!(
+        &err,
+        LedgerError::AccountNotEmpty { balance, held, .. }
+            if balance.is_zero() && *held == gbp("5.00")
+    ));
+    check_message(&err, &["pot", "5.00 GBP"]);
+}
+
+#[test]
+fn invalid_id() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.open_account(NewAccount::new("", AccountKind::Asset, Currency::GBP))
+    });
+    assert!(matches!(&err, LedgerError::InvalidId { what: "account", id, .. } if id.is_empty()));
+    check_message(&err, &["account", "\"\""]);
+
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("bad\nid", day(2)).transfer("council", "fund", gbp("1.00")))
+    });
+    assert!(matches!(&err, LedgerError::InvalidId { what: "entry", id, .. } if id == "bad\nid"));
+    check_message(&err, &["entry", "\"bad\\nid\""]);
+
+    let long = "h".repeat(isf_ledger::MAX_ID_LEN + 1);
+    let err = refused(&mut l, |l| {
+        l.place_hold(NewHold::new(
+            long.as_str(),
+            "fund",
+            "provider",
+            gbp("1.00"),
+            day(2),
+        ))
+    });
+    assert!(matches!(&err, LedgerError::InvalidId { what: "hold", id, .. } if *id == long));
+    check_message(&err, &["hold", &long]);
+
+    // An id of exactly the longest length is fine.
+    let longest = "a".repeat(isf_ledger::MAX_ID_LEN);
+    l.open_account(NewAccount::new(
+        longest.as_str(),
+        AccountKind::Asset,
+        Currency::GBP,
+    ))
+    .unwrap();
+}
+
+#[test]
+fn currency_mismatch() {
+    let mut l = ledger();
+    let eur: Money = "1.00 EUR".parse().unwrap();
+    let err = refused(&mut l, |l| {
+        l.post(
+            NewEntry::new("e", day(2))
+                .posting("euro", eur.negate())
+                .posting("fund", eur),
+        )
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::CurrencyMismatch { account, expected: Currency::GBP, amount }
+            if account.as_str() == "fund" && *amount == eur
+    ));
+    check_message(&err, &["fund", "GBP", "1.00 EUR"]);
+    let err = refused(&mut l, |l| {
+        l.place_hold(NewHold::new("h", "fund", "euro", gbp("1.00"), day(2)))
+    });
+    assert!(
+        matches!(&err, LedgerError::CurrencyMismatch { account, .. } if account.as_str() == "euro")
+    );
+}
+
+#[test]
+fn unbalanced() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.post(
+            NewEntry::new("lopsided", day(2))
+                .posting("council", gbp("-10.00"))
+                .posting("provider", gbp("9.99")),
+        )
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::Unbalanced { entry, currency: Currency::GBP, total }
+            if entry.as_str() == "lopsided" && *total == Decimal::new(-1, 2)
+    ));
+    check_message(&err, &["lopsided", "GBP", "-0.01"]);
+}
+
+#[test]
+fn posting_count() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("single", day(2)).posting("fund", gbp("0.00")))
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::PostingCount { entry, count: 1 } if entry.as_str() == "single"
+    ));
+    check_message(&err, &["single", "1 postings"]);
+
+    let mut big = NewEntry::new("huge", day(2));
+    for _ in 0..=MAX_POSTINGS / 2 {
+        big = big.transfer("council", "provider", gbp("0.01"));
+    }
+    let count = big.postings.len();
+    assert!(count > MAX_POSTINGS);
+    let err = refused(&mut l, |l| l.post(big));
+    assert!(matches!(&err, LedgerError::PostingCount { count: c, .. } if *c == count));
+    check_message(&err, &["huge", &count.to_string()]);
+}
+
+#[test]
+fn too_many_decimals() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("e", day(2)).transfer("council", "provider", gbp("1.234")))
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::TooManyDecimals { amount, currency: Currency::GBP, minor_units: 2 }
+            if amount.amount().abs() == Decimal::new(1234, 3)
+    ));
+    check_message(&err, &["1.234", "GBP", "2"]);
+
+    // A limit must be exact too.
+    let err = refused(&mut l, |l| {
+        l.open_account(
+            NewAccount::new("odd", AccountKind::Fund, Currency::GBP)
+                .rule(BalanceRule::AtLeast(Decimal::new(-5001, 3))),
+        )
+    });
+    assert!(matches!(err, LedgerError::TooManyDecimals { .. }));
+    check_message(&err, &["-5.001"]);
+}
+
+#[test]
+fn amount_out_of_range() {
+    let mut l = ledger();
+    let too_big = Money::new(MAX_AMOUNT + Decimal::new(1, 2), Currency::GBP);
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("e", day(2)).transfer("council", "provider", too_big))
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::AmountOutOfRange { amount } if amount.amount().abs() == too_big.amount()
+    ));
+    check_message(&err, &["1000000000000000.01"]);
+
+    // With more than two decimal places the limit is 10^17 minor units: 10^9 with eight.
+    let c8 = Currency::new("XBT", 8).unwrap();
+    l.open_account(NewAccount::new("x", AccountKind::Asset, c8))
+        .unwrap();
+    l.open_account(NewAccount::new("y", AccountKind::Asset, c8))
+        .unwrap();
+    let most = Money::new(Decimal::from(1_000_000_000i64), c8);
+    let over = Money::new(most.amount() + Decimal::new(1, 8), c8);
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("e8", day(2)).transfer("x", "y", over))
+    });
+    check_message(&err, &["1000000000.00000001 XBT:8"]);
+    l.post(NewEntry::new("e8", day(2)).transfer("x", "y", most))
+        .unwrap();
+
+    // MAX_AMOUNT itself is accepted.
+    l.post(NewEntry::new("max", day(2)).transfer(
+        "council",
+        "provider",
+        Money::new(MAX_AMOUNT, Currency::GBP),
+    ))
+    .unwrap();
+    l.verify().unwrap();
+}
+
+#[test]
+fn not_positive() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.place_hold(NewHold::new("h", "fund", "provider", gbp("0.00"), day(2)))
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::NotPositive { what: "a hold", amount } if amount.is_zero()
+    ));
+    check_message(&err, &["a hold", "0.00 GBP"]);
+
+    l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)))
+        .unwrap();
+    let err = refused(&mut l, |l| {
+        l.settle_hold(&"h".into(), "s", gbp("-1.00"), day(3))
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::NotPositive {
+            what: "a settlement",
+            ..
+        }
+    ));
+    check_message(&err, &["a settlement", "-1.00 GBP"]);
+}
+
+#[test]
+fn limit_breached() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("e", day(2)).transfer("fund", "provider", gbp("100.01")))
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::LimitBreached { account, available, change, limit }
+            if account.as_str() == "fund"
+                && *available == gbp("100.00")
+                && *change == gbp("-100.01")
+                && limit.is_zero()
+    ));
+    check_message(&err, &["fund", "100.00 GBP", "-100.01 GBP", "0.00 GBP"]);
+
+    // A hold counts against the limit.
+    l.place_hold(NewHold::new("h", "fund", "provider", gbp("60.00"), day(2)))
+        .unwrap();
+    let err = refused(&mut l, |l| {
+        l.place_hold(NewHold::new("h2", "fund", "provider", gbp("40.01"), day(2)))
+    });
+    assert!(matches!(err, LedgerError::LimitBreached { .. }));
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("e", day(2)).transfer("fund", "provider", gbp("40.01")))
+    });
+    assert!(matches!(err, LedgerError::LimitBreached { .. }));
+
+    // An agreed overdraft is a negative limit.
+    l.open_account(
+        NewAccount::new("od", AccountKind::Fund, Currency::GBP)
+            .rule(BalanceRule::AtLeast(Decimal::new(-5000, 2))),
+    )
+    .unwrap();
+    l.post(NewEntry::new("od-1", day(2)).transfer("od", "provider", gbp("50.00")))
+        .unwrap();
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("od-2", day(2)).transfer("od", "provider", gbp("0.01")))
+    });
+    check_message(&err, &["od", "-50.00 GBP"]);
+}
+
+#[test]
+fn duplicate_entry() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("fund-in", day(1)).transfer("council", "fund", gbp("100.01")))
+    });
+    assert!(matches!(&err, LedgerError::DuplicateEntry { entry } if entry.as_str() == "fund-in"));
+    check_message(&err, &["fund-in"]);
+}
+
+#[test]
+fn duplicate_in_batch_and_batch() {
+    let mut l = ledger();
+    let a = NewEntry::new("twice", day(2)).transfer("council", "provider", gbp("1.00"));
+    let b = NewEntry::new("twice", day(2)).transfer("council", "provider", gbp("2.00"));
+    let ok = NewEntry::new("fine", day(2)).transfer("council", "provider", gbp("3.00"));
+    let err = refused(&mut l, |l| l.post_batch(vec![ok, a, b]));
+    let LedgerError::Batch { index, source } = &err else {
+        panic!("expected a batch error, got {err:?}");
+    };
+    assert_eq!(*index, 2);
+    assert!(
+        matches!(&**source, LedgerError::DuplicateInBatch { entry } if entry.as_str() == "twice")
+    );
+    check_message(&**source, &["twice"]);
+    check_message(&err, &["2", "twice"]);
+    assert!(std::error::Error::source(&err).is_some());
+
+    // The batch error names the entry that failed and why.
+    let bad = NewEntry::new("bad", day(2)).transfer("council", "ghost", gbp("1.00"));
+    let err = refused(&mut l, |l| l.post_batch(vec![bad]));
+    assert!(matches!(
+        &err,
+        LedgerError::Batch { index: 0, source } if matches!(**source, LedgerError::UnknownAccount { .. })
+    ));
+    check_message(&err, &["0", "ghost"]);
+}
+
+#[test]
+fn period_closed() {
+    let mut l = ledger();
+    l.close_period(day(10)).unwrap();
+    let err = refused(&mut l, |l| {
+        l.post(NewEntry::new("late", day(10)).transfer("council", "provider", gbp("1.00")))
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::PeriodClosed { date, closed_through } if *date == day(10) && *closed_through == day(10)
+    ));
+    check_message(&err, &["2025-04-10"]);
+    let err = refused(&mut l, |l| {
+        l.place_hold(NewHold::new("h", "fund", "provider", gbp("1.00"), day(9)))
+    });
+    assert!(matches!(err, LedgerError::PeriodClosed { .. }));
+    check_message(&err, &["2025-04-09", "2025-04-10"]);
+    let err = refused(&mut l, |l| l.reverse(&"fund-in".into(), "r", day(3), ""));
+    assert!(matches!(err, LedgerError::PeriodClosed { .. }));
+    // The day after is open.
+    l.post(NewEntry::new("late", day(11)).transfer("council", "provider", gbp("1.00")))
+        .unwrap();
+}
+
+#[test]
+fn already_closed() {
+    let mut l = ledger();
+    l.close_period(day(10)).unwrap();
+    let err = refused(&mut l, |l| l.close_period(day(9)));
+    assert!(matches!(
+        &err,
+        LedgerError::AlreadyClosed { through, closed_through }
+            if *through == day(9) && *closed_through == day(10)
+    ));
+    check_message(&err, &["2025-04-09", "2025-04-10"]);
+}
+
+#[test]
+fn unknown_entry() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| l.reverse(&"nothing".into(), "r", day(3), ""));
+    assert!(matches!(&err, LedgerError::UnknownEntry { entry } if entry.as_str() == "nothing"));
+    check_message(&err, &["nothing"]);
+    let err = refused(&mut l, |l| {
+        l.post(
+            NewEntry::new("fix", day(3))
+                .transfer("council", "provider", gbp("1.00"))
+                .corrects("nowhere"),
+        )
+    });
+    assert!(matches!(&err, LedgerError::UnknownEntry { entry } if entry.as_str() == "nowhere"));
+}
+
+#[test]
+fn already_reversed() {
+    let mut l = ledger();
+    l.reverse(&"fund-in".into(), "undo-1", day(3), "").unwrap();
+    let err = refused(&mut l, |l| {
+        l.reverse(&"fund-in".into(), "undo-2", day(3), "")
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::AlreadyReversed { entry, reversal }
+            if entry.as_str() == "fund-in" && reversal.as_str() == "undo-1"
+    ));
+    check_message(&err, &["fund-in", "undo-1"]);
+}
+
+#[test]
+fn reversal_of_reversal() {
+    let mut l = ledger();
+    l.reverse(&"fund-in".into(), "undo", day(3), "").unwrap();
+    let err = refused(&mut l, |l| l.reverse(&"undo".into(), "redo", day(3), ""));
+    assert!(matches!(&err, LedgerError::ReversalOfReversal { entry } if entry.as_str() == "undo"));
+    check_message(&err, &["undo"]);
+}
+
+#[test]
+fn unknown_hold() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| l.release_hold(&"nope".into()));
+    assert!(matches!(&err, LedgerError::UnknownHold { hold } if hold.as_str() == "nope"));
+    check_message(&err, &["nope"]);
+    let err = refused(&mut l, |l| {
+        l.settle_hold(&"nope".into(), "s", gbp("1.00"), day(2))
+    });
+    assert!(matches!(err, LedgerError::UnknownHold { .. }));
+}
+
+#[test]
+fn duplicate_hold() {
+    let mut l = ledger();
+    let hold = NewHold::new("h", "fund", "provider", gbp("10.00"), day(2));
+    l.place_hold(hold.clone()).unwrap();
+    l.place_hold(hold).unwrap();
+    let err = refused(&mut l, |l| {
+        l.place_hold(NewHold::new("h", "fund", "provider", gbp("11.00"), day(2)))
+    });
+    assert!(matches!(&err, LedgerError::DuplicateHold { hold } if hold.as_str() == "h"));
+    check_message(&err, &["hold h"]);
+}
+
+#[test]
+fn hold_settled() {
+    let mut l = ledger();
+    l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)))
+        .unwrap();
+    l.settle_hold(&"h".into(), "paid", gbp("10.00"), day(3))
+        .unwrap();
+    let err = refused(&mut l, |l| {
+        l.settle_hold(&"h".into(), "paid-again", gbp("10.00"), day(3))
+    });
+    assert!(matches!(&err, LedgerError::HoldSettled { hold } if hold.as_str() == "h"));
+    check_message(&err, &["hold h"]);
+    let err = refused(&mut l, |l| l.release_hold(&"h".into()));
+    assert!(matches!(err, LedgerError::HoldSettled { .. }));
+}
+
+#[test]
+fn hold_released() {
+    let mut l = ledger();
+    l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)))
+        .unwrap();
+    l.release_hold(&"h".into()).unwrap();
+    let err = refused(&mut l, |l| l.release_hold(&"h".into()));
+    assert!(matches!(&err, LedgerError::HoldReleased { hold } if hold.as_str() == "h"));
+    check_message(&err, &["hold h"]);
+    let err = refused(&mut l, |l| {
+        l.settle_hold(&"h".into(), "s", gbp("1.00"), day(3))
+    });
+    assert!(matches!(err, LedgerError::HoldReleased { .. }));
+}
+
+#[test]
+fn hold_expired() {
+    let mut l = ledger();
+    l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)).expires_on(day(5)))
+        .unwrap();
+    // Settling on or after the expiry date is refused even before expire_holds runs.
+    let err = refused(&mut l, |l| {
+        l.settle_hold(&"h".into(), "s", gbp("1.00"), day(5))
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::HoldExpired { hold, expired_on } if hold.as_str() == "h" && *expired_on == day(5)
+    ));
+    check_message(&err, &["hold h", "2025-04-05"]);
+    assert_eq!(l.expire_holds(day(5)), vec!["h".into()]);
+    let err = refused(&mut l, |l| l.release_hold(&"h".into()));
+    assert!(matches!(err, LedgerError::HoldExpired { .. }));
+    check_message(&err, &["hold h", "2025-04-05"]);
+}
+
+#[test]
+fn settle_exceeds_hold() {
+    let mut l = ledger();
+    l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)))
+        .unwrap();
+    let err = refused(&mut l, |l| {
+        l.settle_hold(&"h".into(), "s", gbp("10.01"), day(3))
+    });
+    assert!(matches!(
+        &err,
+        LedgerError::SettleExceedsHold { hold, held, requested }
+            if hold.as_str() == "h" && *held == gbp("10.00") && *requested == gbp("10.01")
+    ));
+    check_message(&err, &["hold h", "10.00 GBP", "10.01 GBP"]);
+}
+
+#[test]
+fn invalid_hold() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.place_hold(NewHold::new("self", "fund", "fund", gbp("1.00"), day(2)))
+    });
+    assert!(matches!(&err, LedgerError::InvalidHold { hold, .. } if hold.as_str() == "self"));
+    check_message(&err, &["hold self"]);
+    let err = refused(&mut l, |l| {
+        l.place_hold(
+            NewHold::new("backwards", "fund", "provider", gbp("1.00"), day(2)).expires_on(day(2)),
+        )
+    });
+    assert!(matches!(&err, LedgerError::InvalidHold { hold, .. } if hold.as_str() == "backwards"));
+    check_message(&err, &["hold backwards", "expire"]);
+}
+
+/// Not reachable through the API (see the module docs); only the message format is checked.
+#[test]
+fn overflow_message() {
+    let err = LedgerError::Overflow {
+        operation: "balance of fund plus 1.00".into(),
+    };
+    check_message(&err, &["balance of fund plus 1.00"]);
+}
+
+/// Not reachable through the API in a test (see the module docs); only the message format is
+/// checked.
+#[test]
+fn capacity_exceeded_message() {
+    let err = LedgerError::CapacityExceeded { what: "entries" };
+    check_message(&err, &["entries"]);
+}
+
+// ----- MoneyError ----------------------------------------------------------------------------
+
+#[test]
+fn money_currency_mismatch() {
+    let eur: Money = "1.00 EUR".parse().unwrap();
+    let err = gbp("1.00").checked_add(eur).unwrap_err();
+    assert!(matches!(
+        err,
+        MoneyError::CurrencyMismatch {
+            left: Currency::GBP,
+            right: Currency::EUR
+        }
+    ));
+    check_message(&err, &["GBP", "EUR"]);
+}
+
+#[test]
+fn money_overflow() {
+    let max = Money::new(Decimal::MAX, Currency::GBP);
+    let err = max.checked_add(gbp("1.00")).unwrap_err();
+    assert!(matches!(err, MoneyError::Overflow { .. }));
+    check_message(&err, &["79228162514264337593543950335"]);
+    let err = max.checked_mul(Decimal::TWO).unwrap_err();
+    assert!(matches!(err, MoneyError::Overflow { .. }));
+}
+
+#[test]
+fn money_too_many_decimals() {
+    let err = gbp("3.333").exact().unwrap_err();
+    assert!(matches!(
+        err,
+        MoneyError::TooManyDecimals { currency: Currency::GBP, minor_units: 2, amount }
+            if amount == Decimal::new(3333, 3)
+    ));
+    check_message(&err, &["3.333", "GBP", "2"]);
+    assert!(matches!(
+        gbp("3.333").allocate(2),
+        Err(MoneyError::TooManyDecimals { .. })
+    ));
+}
+
+#[test]
+fn money_invalid_currency() {
+    let err = Currency::new("gbp", 2).unwrap_err();
+    assert!(matches!(&err, MoneyError::InvalidCurrency { code, .. } if code == "gbp"));
+    check_message(&err, &["\"gbp\""]);
+    let err = Currency::new("KWD", 9).unwrap_err();
+    check_message(&err, &["\"KWD\""]);
+    let err = "XYZ".parse::<Currency>().unwrap_err();
+    assert!(matches!(err, MoneyError::InvalidCurrency { .. }));
+    check_message(&err, &["\"XYZ\""]);
+}
+
+#[test]
+fn money_parse() {
+    let err = "twelve GBP".parse::<Money>().unwrap_err();
+    assert!(matches!(&err, MoneyError::Parse { input, .. } if input == "twelve GBP"));
+    check_message(&err, &["\"twelve GBP\""]);
+    let err = "12.50".parse::<Money>().unwrap_err();
+    check_message(&err, &["\"12.50\""]);
+}
+
+#[test]
+fn money_invalid_allocation() {
+    let err = gbp("10.00").allocate(0).unwrap_err();
+    assert!(
+        matches!(&err, MoneyError::InvalidAllocation { amount, .. } if *amount == gbp("10.00"))
+    );
+    check_message(&err, &["10.00 GBP"]);
+    let err = gbp("10.00").allocate_by_weights(&[0, 0]).unwrap_err();
+    assert!(matches!(err, MoneyError::InvalidAllocation { .. }));
+    let err = gbp("10.00").allocate_by_weights(&[]).unwrap_err();
+    assert!(matches!(err, MoneyError::InvalidAllocation { .. }));
+}
+
+// ----- LogError ------------------------------------------------------------------------------
+
+const OPEN_BANK: &str = r#"{"v":1,"open_account":{"id":"bank","kind":"asset","currency":"GBP"}}"#;
+
+#[test]
+fn log_json_names_line_and_column() {
+    let text = format!("{OPEN_BANK}\n\n{{\"v\":1,\"post\":{{\"id\":}}\n");
+    let err = Ledger::replay(text.as_bytes()).unwrap_err();
+    let LogError::Json {
+        line,
+        column,
+        message,
+    } = &err
+    else {
+        panic!("expected a JSON error, got {err:?}");
+    };
+    // Blank lines count: the bad record is on line 3.
+    assert_eq!(*line, 3);
+    assert_eq!(err.line(), 3);
+    assert_eq!(*column, 21, "{message}");
+    check_message(&err, &["line 3", "column 21"]);
+    // The message names the log's line, not serde_json's "line 1" of the one record it parsed.
+    assert!(!err.to_string().contains("line 1"), "{err}");
+
+    // The column counts from the start of the line, indentation included.
+    let text = format!("{OPEN_BANK}\n   {{\"v\":1,\"post\":{{\"id\":}}\n");
+    let err = Ledger::replay(text.as_bytes()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            LogError::Json {
+                line: 2,
+                column: 24,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    let err = Ledger::replay("{\"v\":1,\"teleport\":{}}\n".as_bytes()).unwrap_err();
+    assert!(matches!(err, LogError::Json { line: 1, .. }));
+    check_message(&err, &["line 1", "teleport"]);
+}
+
+#[test]
+fn log_version() {
+    let text = format!("{OPEN_BANK}\n{}\n", OPEN_BANK.replace("\"v\":1", "\"v\":2"));
+    let err = Ledger::replay(text.as_bytes()).unwrap_err();
+    assert!(matches!(err, LogError::Version { line: 2, found: 2 }));
+    check_message(&err, &["line 2", "version 2"]);
+}
+
+#[test]
+fn log_rejected() {
+    let post = r#"{"v":1,"post":{"id":"e1","date":"2025-04-01","postings":[{"account":"bank","amount":"-1.00 GBP"},{"account":"ghost","amount":"1.00 GBP"}]}}"#;
+    let text = format!("{OPEN_BANK}\n{post}\n");
+    let err = Ledger::replay(text.as_bytes()).unwrap_err();
+    assert!(matches!(
+        &err,
+        LogError::Rejected { line: 2, source: LedgerError::UnknownAccount { account } }
+            if account.as_str() == "ghost"
+    ));
+    check_message(&err, &["line 2", "ghost"]);
+    assert!(std::error::Error::source(&err).is_some());
+
+    // The lines before the bad one stay applied in an import.
+    let mut l = Ledger::new();
+    let err = l.import_jsonl(text.as_bytes()).unwrap_err();
+    assert_eq!(err.line(), 2);
+    assert!(l.account(&"bank".into()).is_ok());
+}
+
+/// Yields its text, then fails.
+struct FailingReader {
+    text: &'static [u8],
+}
+
+impl Read for FailingReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.text.is_empty() {
+            return Err(io::Error::other("disk on fire"));
+        }
+        let n = self.text.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.text[..n]);
+        self.text = &self.text[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn log_io() {
+    let text: &'static str =
+        "{\"v\":1,\"open_account\":{\"id\":\"bank\",\"kind\":\"asset\",\"currency\":\"GBP\"}}\n";
+    let reader: Box<dyn BufRead> = Box::new(BufReader::new(FailingReader {
+        text: text.as_bytes(),
+    }));
+    let err = Ledger::replay(reader).unwrap_err();
+    let LogError::Io { line, source } = &err else {
+        panic!("expected an I/O error, got {err:?}");
+    };
+    assert_eq!(*line, 2);
+    assert_eq!(source.to_string(), "disk on fire");
+    check_message(&err, &["line 2", "disk on fire"]);
+}
+
+#[test]
+fn invalid_rule() {
+    let mut l = ledger();
+    let err = refused(&mut l, |l| {
+        l.open_account(
+            NewAccount::new("floor", AccountKind::Asset, Currency::GBP)
+                .rule(BalanceRule::AtLeast(Decimal::new(100, 2))),
+        )
+    });
+    assert!(matches!(err, LedgerError::InvalidRule { .. }));
+    check_message(&err, &["floor", "1.00 GBP"]);
+}
+
+#[test]
+fn settling_before_the_hold_was_placed_is_refused() {
+    let mut l = ledger();
+    l.place_hold(NewHold::new(
+        "h",
+        "fund",
+        "provider",
+        Money::from_minor(500, Currency::GBP),
+        day(5),
+    ))
+    .unwrap();
+    let err = refused(&mut l, |l| {
+        l.settle_hold(
+            &"h".into(),
+            "s",
+            Money::from_minor(500, Currency::GBP),
+            day(4),
+        )
+        .map(|_| ())
+    });
+    assert!(matches!(err, LedgerError::InvalidHold { .. }));
+    check_message(&err, &["h"]);
+}
