@@ -120,17 +120,22 @@ struct AccountState {
     closed: bool,
     balance: Decimal,
     held: Decimal,
-    /// One line per posting, in recorded order: the entry index and the balance after it.
+    /// One line per posting, in recorded order: the posting's index in `postings`.
     lines: Vec<Line>,
+    /// The balance after every `MARK`th line: `marks[k]` is the balance after line
+    /// `MARK * (k + 1)`.
+    marks: Vec<Decimal>,
     /// One line per distinct effective date, in date order: the balance at the end of that day.
     daily: Vec<(NaiveDate, Decimal)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Line {
-    entry: u32,
-    running: Decimal,
+    posting: u32,
 }
+
+/// One running balance is kept per `MARK` lines of an account.
+const MARK: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct TextRef {
@@ -189,16 +194,17 @@ enum OpRef {
     ClosePeriod(NaiveDate),
 }
 
-/// Entry ids by a 64-bit hash of the id, pointing into `entries`; a second map holds the rare ids
-/// whose hash another id already has. Storing hashes rather than copies of the ids keeps the
-/// index at about 16 bytes an entry.
+/// Entry ids by a 32-bit hash of the id, pointing into `entries`; a second map holds the ids
+/// whose hash another id already has (about a hundred in a million). Storing hashes rather than
+/// copies of the ids keeps a slot at 8 bytes.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct EntryIndex {
-    by_hash: HashMap<u64, u32, BuildHasherDefault<PassThrough>>,
+    by_hash: HashMap<u32, u32, BuildHasherDefault<PassThrough>>,
     collisions: HashMap<Box<str>, u32>,
 }
 
-/// A hasher for keys that are already well-mixed 64-bit hashes.
+/// A hasher for keys that are already well-mixed hashes: it only spreads a 32-bit key over 64
+/// bits, so that the table's tag bits (the top ones) and bucket bits (the low ones) both vary.
 #[derive(Debug, Default, Clone, Copy)]
 struct PassThrough(u64);
 
@@ -211,13 +217,13 @@ impl Hasher for PassThrough {
             self.0 = (self.0 << 8) | u64::from(*b);
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
 
-/// FNV-1a with a final avalanche (from SplitMix64), so both high and low bits are mixed.
-fn id_hash(id: &str) -> u64 {
+/// FNV-1a with a final avalanche (from SplitMix64), folded to 32 bits.
+fn id_hash(id: &str) -> u32 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in id.as_bytes() {
         h ^= u64::from(*b);
@@ -227,7 +233,8 @@ fn id_hash(id: &str) -> u64 {
     h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h ^= h >> 27;
     h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^ (h >> 31)
+    h ^= h >> 31;
+    (h ^ (h >> 32)) as u32
 }
 
 /// Balances that a pending operation would leave, by account index. Small operations search a
@@ -343,6 +350,7 @@ impl Ledger {
             balance: Decimal::ZERO,
             held: Decimal::ZERO,
             lines: Vec::new(),
+            marks: Vec::new(),
             daily: Vec::new(),
         });
         self.ops.push(OpRef::OpenAccount(index));
@@ -560,8 +568,12 @@ impl Ledger {
                 })
             };
         }
-        for p in &entry.postings {
-            self.open_account_index(&p.account)?;
+        for (p, rec) in entry.postings.iter().zip(&postings) {
+            if self.accounts[rec.account as usize].closed {
+                return Err(LedgerError::AccountClosed {
+                    account: p.account.clone(),
+                });
+            }
         }
         check_balanced(entry, &entry.postings)?;
         self.check_open_date(entry.date)?;
@@ -694,10 +706,12 @@ impl Ledger {
             (self.metadata.len() - 1) as u32
         };
         let first_posting = self.postings.len() as u32;
-        for p in &postings {
-            self.apply_posting(p, index, entry.date);
+        for (i, p) in postings.iter().enumerate() {
+            self.apply_posting(p, first_posting + i as u32, entry.date);
         }
+        grow(&mut self.postings, postings.len());
         self.postings.extend_from_slice(&postings);
+        grow(&mut self.entries, 1);
         self.entries.push(EntryRec {
             id,
             memo,
@@ -716,18 +730,23 @@ impl Ledger {
         index
     }
 
-    fn apply_posting(&mut self, p: &PostingRec, entry: u32, date: NaiveDate) {
+    fn apply_posting(&mut self, p: &PostingRec, posting: u32, date: NaiveDate) {
         let state = &mut self.accounts[p.account as usize];
         state.balance = bounded_add(state.balance, p.amount);
-        state.lines.push(Line {
-            entry,
-            running: state.balance,
-        });
+        grow(&mut state.lines, 1);
+        state.lines.push(Line { posting });
+        if state.lines.len() % MARK == 0 {
+            state.marks.push(state.balance);
+        }
         add_daily(&mut state.daily, date, p.amount);
     }
 
     fn push_text(&mut self, s: &str) -> TextRef {
         let start = self.text.len() as u32;
+        if self.text.len() + s.len() > self.text.capacity() {
+            self.text
+                .reserve_exact((self.text.capacity() / 4).max(s.len()).max(64));
+        }
         self.text.push_str(s);
         TextRef {
             start,
@@ -1219,6 +1238,26 @@ impl Ledger {
 
     // ----- balances and queries ---------------------------------------------------------------
 
+    /// The balance after the first `n` lines of an account: a mark plus at most `MARK - 1`
+    /// postings.
+    fn running_after(&self, s: &AccountState, n: usize) -> Decimal {
+        let k = n / MARK;
+        let mut amount = if k == 0 {
+            Decimal::ZERO
+        } else {
+            s.marks[k - 1]
+        };
+        for l in &s.lines[k * MARK..n] {
+            amount = bounded_add(amount, self.postings[l.posting as usize].amount);
+        }
+        amount
+    }
+
+    /// The entry a posting belongs to. O(log n).
+    fn entry_of_posting(&self, posting: u32) -> u32 {
+        (self.entries.partition_point(|e| e.first_posting <= posting) - 1) as u32
+    }
+
     fn state(&self, id: &AccountId) -> Result<&AccountState, LedgerError> {
         Ok(&self.accounts[self.account_index_of(id)? as usize])
     }
@@ -1295,13 +1334,13 @@ impl Ledger {
     /// [`LedgerError::UnknownAccount`].
     pub fn balance_known_after(&self, id: &AccountId, seq: Seq) -> Result<Money, LedgerError> {
         let s = self.state(id)?;
-        let n = s.lines.partition_point(|l| u64::from(l.entry) < seq.0);
-        let amount = if n == 0 {
-            Decimal::ZERO
-        } else {
-            s.lines[n - 1].running
+        // Postings of entries recorded after `seq` start at that entry's first posting.
+        let bound = match self.entries.get(seq.0 as usize) {
+            Some(rec) => rec.first_posting,
+            None => self.postings.len() as u32,
         };
-        Ok(Money::new(amount, s.spec.currency))
+        let n = s.lines.partition_point(|l| l.posting < bound);
+        Ok(Money::new(self.running_after(s, n), s.spec.currency))
     }
 
     /// One account's postings in recorded order, each with the balance after it.
@@ -1315,13 +1354,15 @@ impl Ledger {
         let mut previous = Decimal::ZERO;
         let mut out = Vec::with_capacity(s.lines.len());
         for line in &s.lines {
-            let entry = self.entry_view(line.entry);
+            let entry = self.entry_view(self.entry_of_posting(line.posting));
+            let amount = self.postings[line.posting as usize].amount;
+            let running = bounded_add(previous, amount);
             out.push(HistoryLine {
-                amount: Money::new(line.running - previous, s.spec.currency),
-                balance: Money::new(line.running, s.spec.currency),
+                amount: Money::new(amount, s.spec.currency),
+                balance: Money::new(running, s.spec.currency),
                 entry,
             });
-            previous = line.running;
+            previous = running;
         }
         Ok(out)
     }
@@ -1414,6 +1455,14 @@ impl Ledger {
             lines,
             totals: totals.into_iter().map(|(c, d)| Money::new(d, c)).collect(),
         }
+    }
+}
+
+/// Makes room for `extra` more elements, growing by a quarter rather than doubling: the big
+/// append-only arrays then hold at most 25% spare capacity rather than up to 100%.
+fn grow<T>(v: &mut Vec<T>, extra: usize) {
+    if v.len() + extra > v.capacity() {
+        v.reserve_exact((v.capacity() / 4).max(extra).max(4));
     }
 }
 
@@ -1770,5 +1819,42 @@ mod tests {
                 Decimal::from_i128_with_scale(MAX_MINOR_UNITS_PER_POSTING, scale as u32)
             );
         }
+    }
+
+    /// Two ids with the same 32-bit hash are both found: the second lives in the collision map.
+    #[test]
+    fn ids_whose_hashes_collide_are_both_indexed() {
+        let mut seen: HashMap<u32, String> = HashMap::new();
+        let (first, second) = (0u64..)
+            .find_map(|n| {
+                let id = format!("e{n}");
+                seen.insert(id_hash(&id), id.clone())
+                    .map(|earlier| (earlier, id))
+            })
+            .expect("a 32-bit hash collides within a few hundred thousand ids");
+        let mut ledger = Ledger::new();
+        for a in ["a", "b"] {
+            ledger
+                .open_account(NewAccount::new(a, AccountKind::Asset, Currency::GBP))
+                .unwrap();
+        }
+        let day = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+        let one = Money::from_minor(100, Currency::GBP);
+        for id in [&first, &second] {
+            let entry = NewEntry::new(id.as_str(), day).transfer("a", "b", one);
+            assert!(!ledger.post(entry).unwrap().already_posted);
+        }
+        assert_eq!(ledger.entry_index.collisions.len(), 1);
+        assert_eq!(
+            ledger.entry(&EntryId::from(first.as_str())).unwrap().seq(),
+            Seq(1)
+        );
+        assert_eq!(
+            ledger.entry(&EntryId::from(second.as_str())).unwrap().seq(),
+            Seq(2)
+        );
+        let retry = NewEntry::new(second.as_str(), day).transfer("a", "b", one);
+        assert!(ledger.post(retry).unwrap().already_posted);
+        ledger.verify().unwrap();
     }
 }

@@ -155,7 +155,8 @@ impl Ledger {
                 found.push(Discrepancy::Index { entry: id.clone() });
             }
             let mut sums: BTreeMap<Currency, Decimal> = BTreeMap::new();
-            for p in self.posting_recs(rec) {
+            for (i, p) in self.posting_recs(rec).iter().enumerate() {
+                let posting = rec.first_posting + i as u32;
                 let a = p.account as usize;
                 let currency = self.accounts[a].spec.currency;
                 add_to(sums.entry(currency).or_default(), p.amount);
@@ -163,7 +164,9 @@ impl Ledger {
                 add_to(dated[a].entry(rec.date).or_default(), p.amount);
                 let state = &self.accounts[a];
                 let line = state.lines.get(line_pos[a]);
-                if line.is_none_or(|l| l.entry != index as u32 || l.running != balances[a]) {
+                let mark_ok = (line_pos[a] + 1) % super::MARK != 0
+                    || state.marks.get(line_pos[a] / super::MARK) == Some(&balances[a]);
+                if !mark_ok || line.is_none_or(|l| l.posting != posting) {
                     found.push(Discrepancy::History {
                         account: state.spec.id.clone(),
                         entry: id.clone(),
