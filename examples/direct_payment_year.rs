@@ -162,7 +162,7 @@ fn spend_period(
     if expected.is_positive() {
         ledger.post(plan.contribution_receipt("dp", format!("deposit-{n:02}"), expected, day)?)?;
     }
-    let wages = plan.fund_balance(ledger, "dp")?.checked_mul(Decimal::new(9, 1))?;
+    let wages = plan.fund_balance(ledger, "dp")?.checked_mul(Decimal::new(6, 1))?;
     let wages = wages.round(Rounding::HalfUp);
     if wages.is_positive() {
         let entry = plan
@@ -173,7 +173,7 @@ fn spend_period(
     // The agency invoices what was delivered, which leaves a little in hand.
     let invoice = plan
         .fund_balance(ledger, "managed")?
-        .checked_mul(Decimal::new(8, 1))?
+        .checked_mul(Decimal::new(6, 1))?
         .round(Rounding::HalfUp);
     if invoice.is_positive() {
         let entry = plan
