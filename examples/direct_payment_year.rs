@@ -53,8 +53,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let mut ledger = Ledger::new();
     plan.open_accounts(&mut ledger)?;
-    ledger.open_account(NewAccount::new("pa-wages", AccountKind::Expense, Currency::GBP))?;
-    ledger.open_account(NewAccount::new("care-agency", AccountKind::Expense, Currency::GBP))?;
+    ledger.open_account(NewAccount::new(
+        "pa-wages",
+        AccountKind::Expense,
+        Currency::GBP,
+    ))?;
+    ledger.open_account(NewAccount::new(
+        "care-agency",
+        AccountKind::Expense,
+        Currency::GBP,
+    ))?;
 
     // The year to mid-July: payment runs, the person's deposits, wages and agency invoices.
     let mut deposit = 0;
@@ -79,8 +87,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         reason: "financial reassessment".into(),
         terms: BudgetTerms::new(Basis::Week, gbp("436.80")?).contribution(gbp("61.25")?),
     })?;
-    let adjustments =
-        plan.post_adjustments(&mut ledger, &"reassessment-2025-07".into(), date(2025, 7, 14)?)?;
+    let adjustments = plan.post_adjustments(
+        &mut ledger,
+        &"reassessment-2025-07".into(),
+        date(2025, 7, 14)?,
+    )?;
 
     // The rest of the year at the new figures.
     for period in plan.periods()?.iter().skip(first_half.len()) {
@@ -98,15 +109,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "{:<24}  {:>13}  {:>13}  {:>13}  {:>13}",
             a.period.to_string(),
-            a.deployment_total(0).map(|m| m.to_string()).unwrap_or_default(),
-            a.deployment_total(1).map(|m| m.to_string()).unwrap_or_default(),
-            a.source_total(&Source::Council).map(|m| m.to_string()).unwrap_or_default(),
-            a.source_total(&Source::Person).map(|m| m.to_string()).unwrap_or_default(),
+            a.deployment_total(0)
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            a.deployment_total(1)
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            a.source_total(&Source::Council)
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            a.source_total(&Source::Person)
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
         );
     }
 
     println!();
-    println!("Adjustments for the reassessment (posted {})", date(2025, 7, 14)?);
+    println!(
+        "Adjustments for the reassessment (posted {})",
+        date(2025, 7, 14)?
+    );
     for receipt in &adjustments {
         if let Some(entry) = ledger.entry_at(receipt.seq) {
             let council: Money = entry
@@ -131,7 +153,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let a = plan.attribution(&ledger, deployment)?;
         println!("  fund {deployment:<8} {:>12}", a.balance.to_string());
         for s in &a.by_source {
-            println!("    from {:<24} {:>12}", s.source.to_string(), s.balance.to_string());
+            println!(
+                "    from {:<24} {:>12}",
+                s.source.to_string(),
+                s.balance.to_string()
+            );
         }
     }
     let checked = ledger.verify()?;
@@ -160,13 +186,27 @@ fn spend_period(
         .and_then(|a| a.cells.first().and_then(|row| row.get(1)).copied())
         .unwrap_or(Money::zero(Currency::GBP));
     if expected.is_positive() {
-        ledger.post(plan.contribution_receipt("dp", format!("deposit-{n:02}"), expected, day)?)?;
+        ledger.post(plan.contribution_receipt(
+            "dp",
+            format!("deposit-{n:02}"),
+            expected,
+            day,
+        )?)?;
     }
-    let wages = plan.fund_balance(ledger, "dp")?.checked_mul(Decimal::new(6, 1))?;
+    let wages = plan
+        .fund_balance(ledger, "dp")?
+        .checked_mul(Decimal::new(6, 1))?;
     let wages = wages.round(Rounding::HalfUp);
     if wages.is_positive() {
         let entry = plan
-            .spend(ledger, "dp", format!("pa-wages-{n:02}"), "pa-wages", wages, day)?
+            .spend(
+                ledger,
+                "dp",
+                format!("pa-wages-{n:02}"),
+                "pa-wages",
+                wages,
+                day,
+            )?
             .memo("personal assistant wages");
         ledger.post(entry)?;
     }
@@ -177,7 +217,14 @@ fn spend_period(
         .round(Rounding::HalfUp);
     if invoice.is_positive() {
         let entry = plan
-            .spend(ledger, "managed", format!("agency-{n:02}"), "care-agency", invoice, day)?
+            .spend(
+                ledger,
+                "managed",
+                format!("agency-{n:02}"),
+                "care-agency",
+                invoice,
+                day,
+            )?
             .memo("agency invoice");
         ledger.post(entry)?;
     }
