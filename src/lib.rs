@@ -67,7 +67,10 @@
 //! 7. A hold is settled or released at most once, never for more than it holds.
 //! 8. Replaying the log gives an identical ledger.
 //! 9. Allocation sums exactly, each part within one minor unit of its exact share.
-//! 10. A closed period is never restated.
+//! 10. Per fund, the amounts attributed to each source sum to its balance, and no refund or
+//!     recovery takes more from a source than it put in (each source is its own account, never
+//!     below zero; see [`deploy`]).
+//! 11. A closed period is never restated.
 //!
 //! # The log format (version 1)
 //!
