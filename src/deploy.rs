@@ -450,7 +450,7 @@ impl PeriodAmounts {
         let currency = self.cells.first()?.first()?.currency();
         let mut total = Money::zero(currency);
         for row in &self.cells {
-            total = total.checked_add(row[col]).ok()?;
+            total = total.checked_add(*row.get(col)?).ok()?;
         }
         Some(total)
     }
@@ -911,12 +911,10 @@ impl PaymentPlan {
             } else {
                 let signs_agree =
                     left.iter().all(|m| !m.is_negative()) || left.iter().all(|m| !m.is_positive());
-                let weights: Vec<u64> = left
+                let weights = left
                     .iter()
-                    .map(|m| {
-                        u64::try_from(m.to_minor().unwrap_or(0).unsigned_abs()).unwrap_or(u64::MAX)
-                    })
-                    .collect();
+                    .map(|m| minor_weight(m.negate().max(*m)))
+                    .collect::<Result<Vec<u64>, DeployError>>()?;
                 if targets[j].is_zero() || weights.iter().all(|w| *w == 0) || !signs_agree {
                     vec![Money::zero(currency); by_source.len()]
                 } else {
@@ -1036,7 +1034,11 @@ impl PaymentPlan {
 
     /// What the ledger shows was paid into each (deployment, source) cell for the period starting
     /// on `start`: the payment and every adjustment so far.
-    fn paid_cells(&self, ledger: &Ledger, amounts: &PeriodAmounts) -> Vec<Vec<Money>> {
+    fn paid_cells(
+        &self,
+        ledger: &Ledger,
+        amounts: &PeriodAmounts,
+    ) -> Result<Vec<Vec<Money>>, DeployError> {
         let start = amounts.period.start();
         let mut ids = vec![self.payment_id(start)];
         ids.extend(
@@ -1045,28 +1047,26 @@ impl PaymentPlan {
                 .iter()
                 .map(|r| self.adjustment_id(&r.id, start)),
         );
-        let mut cells: Vec<Vec<Money>> = amounts
-            .cells
-            .iter()
-            .map(|row| row.iter().map(|m| Money::zero(m.currency())).collect())
-            .collect();
+        let mut cell_of: BTreeMap<AccountId, (usize, usize)> = BTreeMap::new();
+        for (row, d) in self.deployments.iter().enumerate() {
+            for (col, source) in amounts.sources.iter().enumerate() {
+                cell_of.insert(self.fund_account(&d.name, source), (row, col));
+            }
+        }
+        let currency = self.budget.currency();
+        let mut cells =
+            vec![vec![Money::zero(currency); amounts.sources.len()]; self.deployments.len()];
         for id in ids {
             let Some(entry) = ledger.entry(&id) else {
                 continue;
             };
             for (account, amount) in entry.postings() {
-                for (row, d) in self.deployments.iter().enumerate() {
-                    for (col, source) in amounts.sources.iter().enumerate() {
-                        if *account == self.fund_account(&d.name, source) {
-                            cells[row][col] = cells[row][col]
-                                .checked_add(amount)
-                                .unwrap_or(cells[row][col]);
-                        }
-                    }
+                if let Some(&(row, col)) = cell_of.get(account) {
+                    cells[row][col] = cells[row][col].checked_add(amount)?;
                 }
             }
         }
-        cells
+        Ok(cells)
     }
 
     /// True if the payment for the period starting on `start` is in the ledger.
@@ -1105,7 +1105,7 @@ impl PaymentPlan {
             if ledger.entry(&id).is_some() {
                 continue;
             }
-            let paid = self.paid_cells(ledger, &amounts);
+            let paid = self.paid_cells(ledger, &amounts)?;
             let mut diff = amounts.cells.clone();
             for (row, cells) in diff.iter_mut().enumerate() {
                 for (col, cell) in cells.iter_mut().enumerate() {
@@ -1345,10 +1345,19 @@ fn positive(what: &'static str, amount: Money) -> Result<(), DeployError> {
     }
 }
 
-/// A percentage with up to four decimals as an integer weight out of 1,000,000.
+/// A percentage with up to four decimals (checked by [`PaymentPlan::new`]) as an integer weight
+/// out of 1,000,000.
 fn percent_weight(p: Decimal) -> u64 {
-    let scaled = p * Decimal::from(10_000);
-    u64::try_from(scaled.trunc()).unwrap_or(0)
+    p.checked_mul(Decimal::from(10_000))
+        .and_then(|scaled| u64::try_from(scaled.trunc()).ok())
+        .unwrap_or(0)
+}
+
+/// An amount as an allocation weight in minor units; a negative amount weighs nothing.
+fn minor_weight(amount: Money) -> Result<u64, DeployError> {
+    let minor = amount.to_minor()?.max(0);
+    u64::try_from(minor)
+        .map_err(|_| DeployError::Money(crate::money::overflow(format!("{amount} as a weight"))))
 }
 
 /// Splits a spend over sources: priority sources first, then pro-rata to what is available.
@@ -1370,14 +1379,11 @@ fn split_spend(
         }
     }
     if left.is_positive() {
-        let weights: Vec<u64> = sources
+        let weights = sources
             .iter()
             .zip(&take)
-            .map(|(s, t)| {
-                let rest = s.available.checked_sub(*t).unwrap_or(Money::zero(currency));
-                u64::try_from(rest.to_minor().unwrap_or(0).max(0)).unwrap_or(u64::MAX)
-            })
-            .collect();
+            .map(|(s, t)| minor_weight(s.available.checked_sub(*t)?))
+            .collect::<Result<Vec<u64>, DeployError>>()?;
         let shares = left.allocate_by_weights(&weights)?;
         for (t, s) in take.iter_mut().zip(shares) {
             *t = t.checked_add(s)?;
