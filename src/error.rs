@@ -24,6 +24,15 @@ pub enum Error {
     /// A deployment, schedule or run problem.
     #[error(transparent)]
     Deploy(#[from] crate::deploy::DeployError),
+    /// An ISF agreement, claim or drawdown problem.
+    #[error(transparent)]
+    Drawdown(#[from] crate::drawdown::DrawdownError),
+    /// A spend, monitoring, surplus or recovery problem.
+    #[error(transparent)]
+    Monitor(#[from] crate::monitor::MonitorError),
+    /// A statement import or reconciliation problem.
+    #[error(transparent)]
+    Reconcile(#[from] crate::reconcile::ReconcileError),
     /// Verification found a discrepancy.
     #[error(transparent)]
     Verify(#[from] crate::ledger::VerifyError),

@@ -114,6 +114,10 @@
 
 pub mod budget;
 pub mod deploy;
+pub mod drawdown;
+pub mod monitor;
+pub mod reconcile;
+pub mod report;
 mod error;
 mod ledger;
 mod money;

@@ -1,0 +1,1 @@
+//! Reports read from the ledger: fund statements, provider and council views.
