@@ -1,6 +1,7 @@
 //! The operation log: JSON Lines, one accepted operation a line. See the crate docs for the
 //! format.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, BufRead, Write};
 
@@ -47,6 +48,8 @@ pub enum Operation {
         amount: Money,
         /// The settlement's date.
         date: NaiveDate,
+        /// The settlement entry's metadata ([`Ledger::settle_hold_with`]); absent when empty.
+        metadata: BTreeMap<String, String>,
     },
     /// [`Ledger::release_hold`].
     Release {
@@ -100,6 +103,8 @@ struct SettleBody {
     entry: EntryId,
     amount: Money,
     date: NaiveDate,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    metadata: BTreeMap<String, String>,
 }
 #[derive(Serialize, Deserialize)]
 struct HoldRefBody {
@@ -157,6 +162,7 @@ impl Serialize for LogRecord {
                 entry,
                 amount,
                 date,
+                metadata,
             } => map.serialize_entry(
                 "settle",
                 &SettleBody {
@@ -164,6 +170,7 @@ impl Serialize for LogRecord {
                     entry: entry.clone(),
                     amount: *amount,
                     date: *date,
+                    metadata: metadata.clone(),
                 },
             )?,
             Operation::Release { hold } => {
@@ -244,6 +251,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
                         entry: b.entry,
                         amount: b.amount,
                         date: b.date,
+                        metadata: b.metadata,
                     }
                 }
                 "release" => {
@@ -381,7 +389,10 @@ impl Ledger {
                 entry,
                 amount,
                 date,
-            } => Applied::Entries(vec![self.settle_hold(&hold, entry, amount, date)?]),
+                metadata,
+            } => Applied::Entries(vec![
+                self.settle_hold_with(&hold, entry, amount, date, metadata)?,
+            ]),
             Operation::Release { hold } => {
                 self.release_hold(&hold)?;
                 Applied::Done
@@ -437,6 +448,7 @@ impl Ledger {
                     entry: EntryId::from(view.id()),
                     amount,
                     date: view.date(),
+                    metadata: view.metadata().clone(),
                 })]
             }
             OpRef::Release(i) => vec![record(Operation::Release {

@@ -1046,8 +1046,26 @@ impl Ledger {
         amount: Money,
         date: NaiveDate,
     ) -> Result<Receipt, LedgerError> {
+        self.settle_hold_with(hold, entry_id, amount, date, BTreeMap::new())
+    }
+
+    /// [`Ledger::settle_hold`], with `metadata` on the settlement entry (what was delivered,
+    /// against which claim), so that reports can read it like any other entry's.
+    ///
+    /// # Errors
+    ///
+    /// As [`Ledger::settle_hold`].
+    pub fn settle_hold_with(
+        &mut self,
+        hold: &HoldId,
+        entry_id: impl Into<EntryId>,
+        amount: Money,
+        date: NaiveDate,
+        metadata: BTreeMap<String, String>,
+    ) -> Result<Receipt, LedgerError> {
         let index = self.hold_index_of(hold)?;
-        let entry = self.settlement_entry(index, entry_id.into(), amount, date);
+        let mut entry = self.settlement_entry(index, entry_id.into(), amount, date);
+        entry.metadata = metadata;
         let state = &self.holds[index as usize];
         if let HoldStatus::Settled { seq } = state.status {
             let existing = (seq.0 - 1) as u32;

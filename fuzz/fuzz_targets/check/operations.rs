@@ -448,6 +448,7 @@ impl Op {
                     entry: derived_id('s', *entry),
                     amount,
                     date: day(*d),
+                    metadata: std::collections::BTreeMap::new(),
                 }
             }
             Op::Release { hold } => Operation::Release {
