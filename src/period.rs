@@ -81,7 +81,7 @@ pub enum PeriodError {
     Money(#[from] MoneyError),
 }
 
-fn out_of_range(what: String) -> PeriodError {
+pub(crate) fn out_of_range(what: String) -> PeriodError {
     PeriodError::DateOutOfRange { what }
 }
 
