@@ -903,10 +903,11 @@ impl ClaimOutcome {
 }
 
 fn sum(currency: Currency, items: impl Iterator<Item = Money>) -> Result<Money, MoneyError> {
-    items.fold(
-        Ok(Money::zero(currency)),
-        |a: Result<Money, MoneyError>, b| a.and_then(|a| a.checked_add(b)),
-    )
+    let mut total = Money::zero(currency);
+    for m in items {
+        total = total.checked_add(m)?;
+    }
+    Ok(total)
 }
 
 /// A credit note: the lines of earlier claims it credits in full.
