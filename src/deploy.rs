@@ -211,7 +211,7 @@ impl DeploymentKind {
         )
     }
 
-    fn owner(&self, person: &PersonId, council: &CouncilId) -> String {
+    pub(crate) fn owner(&self, person: &PersonId, council: &CouncilId) -> String {
         match self {
             DeploymentKind::DirectPayment { .. } => format!("person:{person}"),
             DeploymentKind::CouncilManaged => format!("council:{council}"),

@@ -33,6 +33,9 @@ pub enum Error {
     /// A statement import or reconciliation problem.
     #[error(transparent)]
     Reconcile(#[from] crate::reconcile::ReconcileError),
+    /// A report could not be built, or does not tie to the ledger.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
     /// Verification found a discrepancy.
     #[error(transparent)]
     Verify(#[from] crate::ledger::VerifyError),

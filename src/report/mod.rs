@@ -1,1 +1,252 @@
-//! Reports read from the ledger: fund statements, provider and council views.
+//! Reports read from the ledger: fund statements, a provider's client-money view and a
+//! council's view of its individual service funds.
+//!
+//! Reports only read: every figure comes from the ledger's postings, holds and account tags,
+//! and each report can check itself against the ledger ([`FundStatement::check`],
+//! [`ProviderView::check`]). Each is structured data (with `serde` when the `serde` feature is
+//! on), plain text for a person to read (`Display`), and CSV lines for a spreadsheet
+//! (`to_csv`).
+//!
+//! # How a fund statement sorts the money
+//!
+//! A [`Fund`] is the group of per-source accounts of one deployment
+//! (`fund:{budget}:{deployment}:{source}`, see [`crate::deploy`]). For a period, every entry
+//! dated in it that touches the fund is put in exactly one place:
+//!
+//! 1. **Adjustments to earlier periods**: an adjustment for a backdated budget revision (it
+//!    names a `revision`), a reversal of an entry dated before the period, or an entry that
+//!    corrects another ([`NewEntry::corrects`](crate::NewEntry::corrects)).
+//! 2. **Drawdowns** by service and supplier: the other side is an account tagged
+//!    `role:drawdown` (see [`crate::drawdown`]). A credit note's reversal in the same period
+//!    is a negative drawdown, also shown under credits.
+//! 3. **Management fees**: the other side is tagged `role:fee`.
+//! 4. **Receipts by source**: money into the fund's source accounts.
+//! 5. **Other money out**: money out of the fund to anywhere else (a recovery to the council, a
+//!    refund, a payment), by the account it went to.
+//!
+//! So closing = opening + receipts − drawdowns − fees + other + adjustments, and closing is the
+//! ledger's balance of the fund at the period's last day: [`FundStatement::check`] says so or
+//! names the difference.
+//!
+//! Holds are shown as the ledger knows them now: those still active that were placed on or
+//! before the period's last day (support reserved or in dispute, not yet paid).
+
+mod statement;
+mod views;
+
+use std::collections::BTreeMap;
+
+use crate::deploy::{DeployError, PaymentPlan};
+use crate::ledger::{AccountId, AccountKind, Ledger, LedgerError};
+use crate::money::{Currency, Money, MoneyError};
+
+pub use statement::{
+    AdjustmentLine, DrawdownLine, FundStatement, HoldLine, OtherLine, ReceiptLine,
+};
+pub use views::{CouncilLine, CouncilView, FundPosition, ProviderView};
+
+/// Errors from building or writing a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// The ledger refused a query.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// Money arithmetic failed.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// The plan refused a query.
+    #[error(transparent)]
+    Deploy(#[from] DeployError),
+    /// A date could not be represented.
+    #[error(transparent)]
+    Period(#[from] crate::period::PeriodError),
+    /// No fund has these accounts.
+    #[error("no fund {budget}:{deployment} in the ledger")]
+    UnknownFund {
+        /// The budget.
+        budget: String,
+        /// The deployment.
+        deployment: String,
+    },
+    /// A report does not tie to the ledger.
+    #[error("{report} does not tie to the ledger: {what} is {reported}, the ledger says {ledger}")]
+    DoesNotTie {
+        /// Which report.
+        report: String,
+        /// Which figure.
+        what: &'static str,
+        /// The report's figure.
+        reported: Money,
+        /// The ledger's.
+        ledger: Money,
+    },
+    /// CSV could not be written.
+    #[error("csv: {0}")]
+    Csv(String),
+}
+
+/// A fund: the per-source accounts of one deployment of one budget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Fund {
+    /// The budget.
+    pub budget: String,
+    /// The deployment.
+    pub deployment: String,
+    /// Who holds it (`provider:{p}`, `person:{p}`, …).
+    pub owner: String,
+    /// Its currency.
+    pub currency: Currency,
+    /// Its accounts, by source key (`council`, `person`, `topup:{payer}`, `other:{funder}`).
+    pub accounts: Vec<(String, AccountId)>,
+}
+
+impl Fund {
+    /// The fund of a plan's deployment.
+    ///
+    /// # Errors
+    ///
+    /// [`DeployError::UnknownDeployment`] (as [`ReportError::Deploy`]).
+    pub fn of(plan: &PaymentPlan, deployment: &str) -> Result<Fund, ReportError> {
+        let d = plan
+            .deployments()
+            .iter()
+            .find(|d| d.name == deployment)
+            .ok_or_else(|| DeployError::UnknownDeployment {
+                budget: plan.budget().id().to_string(),
+                name: deployment.to_string(),
+            })?;
+        Ok(Fund {
+            budget: plan.budget().id().to_string(),
+            deployment: deployment.to_string(),
+            owner: d.kind.owner(plan.budget().person(), plan.council()),
+            currency: plan.budget().currency(),
+            accounts: plan
+                .budget()
+                .all_sources()
+                .iter()
+                .map(|s| (s.key(), plan.fund_account(deployment, s)))
+                .collect(),
+        })
+    }
+
+    /// Every fund in the ledger, found by its accounts' kind ([`AccountKind::Fund`]) and tags
+    /// (`budget:`, `deployment:`, `source:`), in budget and deployment order.
+    pub fn all(ledger: &Ledger) -> Vec<Fund> {
+        let mut funds: BTreeMap<(String, String), Fund> = BTreeMap::new();
+        for account in ledger.accounts() {
+            if account.kind() != AccountKind::Fund {
+                continue;
+            }
+            let details = account.details();
+            let tag = |prefix: &str| {
+                details
+                    .tags
+                    .iter()
+                    .find_map(|t| t.strip_prefix(prefix))
+                    .map(str::to_string)
+            };
+            let (Some(budget), Some(deployment), Some(source)) =
+                (tag("budget:"), tag("deployment:"), tag("source:"))
+            else {
+                continue;
+            };
+            let fund = funds
+                .entry((budget.clone(), deployment.clone()))
+                .or_insert_with(|| Fund {
+                    budget,
+                    deployment,
+                    owner: details.owner.clone().unwrap_or_default(),
+                    currency: account.currency(),
+                    accounts: Vec::new(),
+                });
+            fund.accounts.push((source, account.id().clone()));
+        }
+        funds.into_values().collect()
+    }
+
+    /// The funds a holder holds (`owner` as the accounts name it, e.g. `provider:acme`).
+    pub fn held_by(ledger: &Ledger, owner: &str) -> Vec<Fund> {
+        Fund::all(ledger)
+            .into_iter()
+            .filter(|f| f.owner == owner)
+            .collect()
+    }
+
+    /// `{budget}:{deployment}`.
+    pub fn name(&self) -> String {
+        format!("{}:{}", self.budget, self.deployment)
+    }
+
+    fn is_fund_account(&self, account: &AccountId) -> bool {
+        self.accounts.iter().any(|(_, a)| a == account)
+    }
+
+    fn source_of(&self, account: &AccountId) -> Option<&str> {
+        self.accounts
+            .iter()
+            .find(|(_, a)| a == account)
+            .map(|(s, _)| s.as_str())
+    }
+
+    /// The fund's balance as at a date (inclusive).
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::Ledger`] if an account is not open, [`ReportError::Money`].
+    pub fn balance_as_at(
+        &self,
+        ledger: &Ledger,
+        date: chrono::NaiveDate,
+    ) -> Result<Money, ReportError> {
+        let mut total = Money::zero(self.currency);
+        for (_, account) in &self.accounts {
+            total = total.checked_add(ledger.balance_as_at(account, date)?)?;
+        }
+        Ok(total)
+    }
+
+    /// The fund's balance, held and available amounts now.
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::Ledger`] if an account is not open, [`ReportError::Money`].
+    pub fn now(&self, ledger: &Ledger) -> Result<(Money, Money, Money), ReportError> {
+        let mut balance = Money::zero(self.currency);
+        let mut held = Money::zero(self.currency);
+        let mut available = Money::zero(self.currency);
+        for (_, account) in &self.accounts {
+            let view = ledger.account(account)?;
+            balance = balance.checked_add(view.balance())?;
+            held = held.checked_add(view.held())?;
+            available = available.checked_add(view.available())?;
+        }
+        Ok((balance, held, available))
+    }
+}
+
+/// Writes CSV rows of text fields.
+fn write_csv(rows: &[Vec<String>]) -> Result<String, ReportError> {
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(row)
+            .map_err(|e| ReportError::Csv(e.to_string()))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| ReportError::Csv(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))
+}
+
+/// An amount without its currency code, for CSV and columns.
+fn plain(m: Money) -> String {
+    let s = m.to_string();
+    match s.rsplit_once(' ') {
+        Some((amount, _)) => amount.to_string(),
+        None => s,
+    }
+}

@@ -1,0 +1,595 @@
+//! The fund statement.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{Days, NaiveDate};
+
+use super::{Fund, ReportError, plain, write_csv};
+use crate::drawdown::UnitsSummary;
+use crate::ledger::{AccountId, EntryOrigin, EntryView, HoldStatus, Ledger};
+use crate::money::{Currency, Money};
+use crate::period::Period;
+
+/// Money into the fund from one source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ReceiptLine {
+    /// The source's key (`council`, `person`, `topup:{payer}`, `other:{funder}`).
+    pub source: String,
+    /// How much came in.
+    pub amount: Money,
+}
+
+/// Drawdowns for one service and supplier, net of credit notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DrawdownLine {
+    /// The service code (`unlisted` for accepted disputed lines of services the agreement
+    /// does not list).
+    pub service: String,
+    /// The subcontracted supplier, or `None` for the provider's own staff.
+    pub supplier: Option<String>,
+    /// The agreement.
+    pub agreement: Option<String>,
+    /// Drawn, net of credits.
+    pub amount: Money,
+    /// Credit notes in the period (included in `amount`, as a positive figure).
+    pub credits: Money,
+}
+
+/// Other money out of (negative) or into (positive) the fund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct OtherLine {
+    /// The account on the other side.
+    pub account: AccountId,
+    /// The net movement into the fund (negative: money out).
+    pub amount: Money,
+}
+
+/// An entry in the period that adjusts an earlier one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AdjustmentLine {
+    /// The entry.
+    pub entry: String,
+    /// Its date.
+    pub date: NaiveDate,
+    /// What it adjusts: a revision, or the entry it reverses or corrects.
+    pub adjusts: String,
+    /// Its memo.
+    pub memo: String,
+    /// The net movement into the fund.
+    pub amount: Money,
+}
+
+/// A hold on the fund that is still active.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct HoldLine {
+    /// The hold.
+    pub hold: String,
+    /// The source account it is on.
+    pub source: String,
+    /// The day it was placed.
+    pub placed: NaiveDate,
+    /// How much it holds.
+    pub amount: Money,
+    /// When it lapses, if it does.
+    pub expires_on: Option<NaiveDate>,
+    /// What it is for.
+    pub memo: String,
+}
+
+/// A fund's statement for a period: where the money came from and went, tied to the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FundStatement {
+    /// The fund.
+    pub fund: Fund,
+    /// The period.
+    pub period: Period,
+    /// The balance at the end of the day before the period.
+    pub opening: Money,
+    /// Money in, by source.
+    pub receipts: Vec<ReceiptLine>,
+    /// Drawdowns, by service and supplier.
+    pub drawdowns: Vec<DrawdownLine>,
+    /// Management fees, net of credits.
+    pub fees: Money,
+    /// Other movements, by the account on the other side.
+    pub other: Vec<OtherLine>,
+    /// Adjustments to earlier periods.
+    pub adjustments: Vec<AdjustmentLine>,
+    /// Holds still active, placed by the period's end.
+    pub holds: Vec<HoldLine>,
+    /// The balance at the end of the period's last day.
+    pub closing: Money,
+    /// Planned and delivered units, for each agreement added with
+    /// [`FundStatement::with_units`].
+    pub units: Vec<UnitsSummary>,
+}
+
+/// Where one entry's fund postings go on the statement.
+enum Class {
+    Adjustment(String),
+    Drawdown {
+        service: String,
+        supplier: Option<String>,
+        agreement: Option<String>,
+    },
+    Fee,
+    Plain,
+}
+
+impl FundStatement {
+    /// Builds the statement of `fund` over `period` from the ledger.
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::Ledger`] if an account is not open, [`ReportError::Money`],
+    /// [`ReportError::Period`] if the day before the period cannot be represented.
+    pub fn build(
+        ledger: &Ledger,
+        fund: &Fund,
+        period: Period,
+    ) -> Result<FundStatement, ReportError> {
+        let currency = fund.currency;
+        let zero = Money::zero(currency);
+        let before = period
+            .start()
+            .checked_sub_days(Days::new(1))
+            .ok_or_else(|| crate::period::out_of_range("the day before the period".into()))?;
+        let opening = fund.balance_as_at(ledger, before)?;
+        let closing = fund.balance_as_at(ledger, period.last_day())?;
+
+        // Every entry in the period that touches the fund, once, in recorded order.
+        let mut entries: BTreeMap<u64, EntryView<'_>> = BTreeMap::new();
+        for (_, account) in &fund.accounts {
+            for line in ledger.history(account)? {
+                if period.contains(line.entry.date()) {
+                    entries.insert(line.entry.seq().0, line.entry);
+                }
+            }
+        }
+
+        let mut receipts: BTreeMap<String, Money> = BTreeMap::new();
+        let mut drawdowns: BTreeMap<(String, Option<String>), DrawdownLine> = BTreeMap::new();
+        let mut fees = zero;
+        let mut other: BTreeMap<AccountId, Money> = BTreeMap::new();
+        let mut adjustments = Vec::new();
+        for entry in entries.values() {
+            let into_fund = fund_total(fund, entry, currency)?;
+            match classify(ledger, fund, entry, period) {
+                Class::Adjustment(adjusts) => adjustments.push(AdjustmentLine {
+                    entry: entry.id().to_string(),
+                    date: entry.date(),
+                    adjusts,
+                    memo: entry.memo().to_string(),
+                    amount: into_fund,
+                }),
+                Class::Drawdown {
+                    service,
+                    supplier,
+                    agreement,
+                } => {
+                    let line = drawdowns
+                        .entry((service.clone(), supplier.clone()))
+                        .or_insert_with(|| DrawdownLine {
+                            service,
+                            supplier,
+                            agreement,
+                            amount: zero,
+                            credits: zero,
+                        });
+                    line.amount = line.amount.checked_sub(into_fund)?;
+                    if entry.origin() == EntryOrigin::Reversal {
+                        line.credits = line.credits.checked_add(into_fund)?;
+                    }
+                }
+                Class::Fee => fees = fees.checked_sub(into_fund)?,
+                Class::Plain => {
+                    let counterparty = entry
+                        .postings()
+                        .find(|(a, _)| !fund.is_fund_account(a))
+                        .map(|(a, _)| a.clone());
+                    for (account, amount) in entry.postings() {
+                        let Some(source) = fund.source_of(account) else {
+                            continue;
+                        };
+                        if amount.is_positive() {
+                            let r = receipts.entry(source.to_string()).or_insert(zero);
+                            *r = r.checked_add(amount)?;
+                        } else {
+                            let key = counterparty.clone().unwrap_or_else(|| account.clone());
+                            let o = other.entry(key).or_insert(zero);
+                            *o = o.checked_add(amount)?;
+                        }
+                    }
+                }
+            }
+        }
+
+        let mut holds = Vec::new();
+        for hold in ledger.holds() {
+            let d = hold.details();
+            if hold.status() != HoldStatus::Active || d.date > period.last_day() {
+                continue;
+            }
+            if let Some(source) = fund.source_of(&d.from) {
+                holds.push(HoldLine {
+                    hold: d.id.to_string(),
+                    source: source.to_string(),
+                    placed: d.date,
+                    amount: d.amount,
+                    expires_on: d.expires_on,
+                    memo: d.memo.clone(),
+                });
+            }
+        }
+
+        Ok(FundStatement {
+            fund: fund.clone(),
+            period,
+            opening,
+            receipts: receipts
+                .into_iter()
+                .map(|(source, amount)| ReceiptLine { source, amount })
+                .collect(),
+            drawdowns: drawdowns.into_values().collect(),
+            fees,
+            other: other
+                .into_iter()
+                .filter(|(_, m)| !m.is_zero())
+                .map(|(account, amount)| OtherLine { account, amount })
+                .collect(),
+            adjustments,
+            holds,
+            closing,
+            units: Vec::new(),
+        })
+    }
+
+    /// Adds an agreement's planned and delivered units.
+    #[must_use]
+    pub fn with_units(mut self, units: UnitsSummary) -> FundStatement {
+        self.units.push(units);
+        self
+    }
+
+    /// Money in, all sources.
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::Money`].
+    pub fn receipts_total(&self) -> Result<Money, ReportError> {
+        total(self.fund.currency, self.receipts.iter().map(|r| r.amount))
+    }
+    /// Drawdowns, all services, net of credits.
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::Money`].
+    pub fn drawdowns_total(&self) -> Result<Money, ReportError> {
+        total(self.fund.currency, self.drawdowns.iter().map(|r| r.amount))
+    }
+    /// Other movements, net (negative: out).
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::Money`].
+    pub fn other_total(&self) -> Result<Money, ReportError> {
+        total(self.fund.currency, self.other.iter().map(|r| r.amount))
+    }
+    /// Adjustments, net.
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::Money`].
+    pub fn adjustments_total(&self) -> Result<Money, ReportError> {
+        total(
+            self.fund.currency,
+            self.adjustments.iter().map(|r| r.amount),
+        )
+    }
+    /// Active holds.
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::Money`].
+    pub fn holds_total(&self) -> Result<Money, ReportError> {
+        total(self.fund.currency, self.holds.iter().map(|r| r.amount))
+    }
+
+    /// opening + receipts − drawdowns − fees + other + adjustments.
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::Money`].
+    pub fn computed_closing(&self) -> Result<Money, ReportError> {
+        Ok(self
+            .opening
+            .checked_add(self.receipts_total()?)?
+            .checked_sub(self.drawdowns_total()?)?
+            .checked_sub(self.fees)?
+            .checked_add(self.other_total()?)?
+            .checked_add(self.adjustments_total()?)?)
+    }
+
+    /// Checks the statement ties out: its lines add up to its closing balance, and its opening
+    /// and closing balances are the ledger's.
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::DoesNotTie`] naming the figure that differs.
+    pub fn check(&self, ledger: &Ledger) -> Result<(), ReportError> {
+        let name = format!("statement of {} for {}", self.fund.name(), self.period);
+        let differs = |what, reported, ledger| ReportError::DoesNotTie {
+            report: name.clone(),
+            what,
+            reported,
+            ledger,
+        };
+        let computed = self.computed_closing()?;
+        if computed != self.closing {
+            return Err(differs("opening plus movements", computed, self.closing));
+        }
+        let closing = self.fund.balance_as_at(ledger, self.period.last_day())?;
+        if closing != self.closing {
+            return Err(differs("the closing balance", self.closing, closing));
+        }
+        let before = self
+            .period
+            .start()
+            .checked_sub_days(Days::new(1))
+            .ok_or_else(|| crate::period::out_of_range("the day before the period".into()))?;
+        let opening = self.fund.balance_as_at(ledger, before)?;
+        if opening != self.opening {
+            return Err(differs("the opening balance", self.opening, opening));
+        }
+        Ok(())
+    }
+
+    /// The statement as CSV: a header, then one row per figure:
+    /// `section,item,detail,amount,currency`. Sections: `opening`, `receipt`, `drawdown`,
+    /// `credit` (credit notes, already netted in `drawdown`), `fee`, `other`, `adjustment`,
+    /// `closing`, `hold` (not a movement), `units` (planned, delivered, cancelled, banked).
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::Csv`].
+    pub fn to_csv(&self) -> Result<String, ReportError> {
+        let c = self.fund.currency.code().to_string();
+        let fund = self.fund.name();
+        let row = |section: &str, item: &str, detail: &str, amount: String| {
+            vec![
+                fund.clone(),
+                self.period.to_string(),
+                section.to_string(),
+                item.to_string(),
+                detail.to_string(),
+                amount,
+                c.clone(),
+            ]
+        };
+        let mut rows = vec![
+            [
+                "fund", "period", "section", "item", "detail", "amount", "currency",
+            ]
+            .map(str::to_string)
+            .to_vec(),
+        ];
+        rows.push(row("opening", "", "", plain(self.opening)));
+        for r in &self.receipts {
+            rows.push(row("receipt", &r.source, "", plain(r.amount)));
+        }
+        for d in &self.drawdowns {
+            let supplier = d.supplier.as_deref().unwrap_or("own staff");
+            rows.push(row("drawdown", &d.service, supplier, plain(d.amount)));
+            if !d.credits.is_zero() {
+                rows.push(row("credit", &d.service, supplier, plain(d.credits)));
+            }
+        }
+        rows.push(row("fee", "management fee", "", plain(self.fees)));
+        for o in &self.other {
+            rows.push(row("other", o.account.as_str(), "", plain(o.amount)));
+        }
+        for a in &self.adjustments {
+            rows.push(row("adjustment", &a.entry, &a.adjusts, plain(a.amount)));
+        }
+        rows.push(row("closing", "", "", plain(self.closing)));
+        for h in &self.holds {
+            rows.push(row("hold", &h.hold, &h.memo, plain(h.amount)));
+        }
+        for summary in &self.units {
+            for u in &summary.lines {
+                let unit = format!("{}s", u.unit);
+                let planned = u.planned.map(|p| p.to_string()).unwrap_or_default();
+                let mut units = vec![
+                    fund.clone(),
+                    self.period.to_string(),
+                    "units".into(),
+                    u.service.clone(),
+                    unit,
+                ];
+                units.extend([
+                    planned,
+                    u.delivered.to_string(),
+                    u.cancelled_charged.to_string(),
+                    u.banked.to_string(),
+                ]);
+                rows.push(units);
+            }
+        }
+        write_csv(&rows)
+    }
+}
+
+/// A fund's net movement in one entry.
+fn fund_total(
+    fund: &Fund,
+    entry: &EntryView<'_>,
+    currency: Currency,
+) -> Result<Money, ReportError> {
+    let mut t = Money::zero(currency);
+    for (account, amount) in entry.postings() {
+        if fund.is_fund_account(account) {
+            t = t.checked_add(amount)?;
+        }
+    }
+    Ok(t)
+}
+
+fn classify(ledger: &Ledger, fund: &Fund, entry: &EntryView<'_>, period: Period) -> Class {
+    if let Some(revision) = entry.metadata().get("revision") {
+        return Class::Adjustment(format!("revision {revision}"));
+    }
+    if let Some(original) = entry.reverses() {
+        if original.date() < period.start() {
+            return Class::Adjustment(format!("reverses {} of {}", original.id(), original.date()));
+        }
+    }
+    if let Some(original) = entry.corrects() {
+        return Class::Adjustment(format!("corrects {} of {}", original.id(), original.date()));
+    }
+    for (account, _) in entry.postings() {
+        if fund.is_fund_account(account) {
+            continue;
+        }
+        let Ok(view) = ledger.account(account) else {
+            continue;
+        };
+        let tags = &view.details().tags;
+        let tag = |prefix: &str| {
+            tags.iter()
+                .find_map(|t| t.strip_prefix(prefix))
+                .map(str::to_string)
+        };
+        if tags.iter().any(|t| t == "role:fee") {
+            return Class::Fee;
+        }
+        if tags.iter().any(|t| t == "role:drawdown") {
+            return Class::Drawdown {
+                service: tag("service:").unwrap_or_default(),
+                supplier: tag("supplier:"),
+                agreement: tag("agreement:"),
+            };
+        }
+    }
+    Class::Plain
+}
+
+fn total(currency: Currency, items: impl Iterator<Item = Money>) -> Result<Money, ReportError> {
+    let mut t = Money::zero(currency);
+    for m in items {
+        t = t.checked_add(m)?;
+    }
+    Ok(t)
+}
+
+pub(super) fn describe_source(key: &str) -> String {
+    match key {
+        "council" => "from the council".to_string(),
+        "person" => "your contribution".to_string(),
+        other => match other.split_once(':') {
+            Some(("topup", payer)) => format!("top-up from {payer}"),
+            Some(("other", funder)) => format!("from {funder}"),
+            _ => other.to_string(),
+        },
+    }
+}
+
+impl fmt::Display for FundStatement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const W: usize = 52;
+        let line = |f: &mut fmt::Formatter<'_>, label: &str, m: Money| {
+            writeln!(f, "  {label:<W$} {:>16}", m.to_string())
+        };
+        writeln!(
+            f,
+            "Statement for fund {} (held by {})",
+            self.fund.name(),
+            self.fund.owner
+        )?;
+        writeln!(
+            f,
+            "{} to {}",
+            self.period.start().format("%-d %B %Y"),
+            self.period.last_day().format("%-d %B %Y")
+        )?;
+        writeln!(f)?;
+        line(f, "Opening balance", self.opening)?;
+        writeln!(f, "Money in")?;
+        if self.receipts.is_empty() {
+            writeln!(f, "  (none)")?;
+        }
+        for r in &self.receipts {
+            line(f, &format!("  {}", describe_source(&r.source)), r.amount)?;
+        }
+        writeln!(f, "Support paid for")?;
+        if self.drawdowns.is_empty() {
+            writeln!(f, "  (none)")?;
+        }
+        for d in &self.drawdowns {
+            let by = d
+                .supplier
+                .as_deref()
+                .map_or("provider's own staff".to_string(), |s| format!("by {s}"));
+            line(f, &format!("  {} ({by})", d.service), d.amount)?;
+            if !d.credits.is_zero() {
+                line(f, "    of which credit notes", d.credits.negate())?;
+            }
+        }
+        line(f, "Management fees", self.fees)?;
+        if !self.other.is_empty() {
+            writeln!(f, "Other money in and out")?;
+            for o in &self.other {
+                line(f, &format!("  {}", o.account), o.amount)?;
+            }
+        }
+        if !self.adjustments.is_empty() {
+            writeln!(f, "Adjustments to earlier periods")?;
+            for a in &self.adjustments {
+                line(f, &format!("  {} {}", a.date, a.adjusts), a.amount)?;
+            }
+        }
+        line(f, "Closing balance", self.closing)?;
+        if !self.holds.is_empty() {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "Set aside for support booked or in dispute (not yet paid)"
+            )?;
+            for h in &self.holds {
+                line(f, &format!("  {}", h.memo), h.amount)?;
+            }
+        }
+        for summary in &self.units {
+            writeln!(f)?;
+            writeln!(f, "Planned and delivered ({})", summary.agreement)?;
+            for u in &summary.lines {
+                let planned = u
+                    .planned
+                    .map_or("no plan".to_string(), |p| format!("planned {p}"));
+                write!(
+                    f,
+                    "  {:<8} {planned}, delivered {} {}s",
+                    u.service, u.delivered, u.unit
+                )?;
+                if !u.cancelled_charged.is_zero() {
+                    write!(
+                        f,
+                        ", short-notice cancellations charged {}",
+                        u.cancelled_charged
+                    )?;
+                }
+                if !u.banked.is_zero() {
+                    write!(f, ", banked {}", u.banked)?;
+                }
+                writeln!(f)?;
+            }
+        }
+        Ok(())
+    }
+}
