@@ -1211,7 +1211,8 @@ impl ServiceAgreement {
                 .tag("role:drawdown")
                 .tag(format!("agreement:{}", self.id))
                 .tag(budget.as_str())
-                .tag(format!("service:{}", service.code));
+                .tag(format!("service:{}", service.code))
+                .tag(format!("description:{}", service.description));
                 if let Some(s) = supplier {
                     account = account.tag(format!("supplier:{s}"));
                 }

@@ -28,6 +28,8 @@ pub struct DrawdownLine {
     /// The service code (`unlisted` for accepted disputed lines of services the agreement
     /// does not list).
     pub service: String,
+    /// What the service is, as the agreement describes it.
+    pub description: Option<String>,
     /// The subcontracted supplier, or `None` for the provider's own staff.
     pub supplier: Option<String>,
     /// The agreement.
@@ -116,6 +118,7 @@ enum Class {
     Adjustment(String),
     Drawdown {
         service: String,
+        description: Option<String>,
         supplier: Option<String>,
         agreement: Option<String>,
     },
@@ -171,6 +174,7 @@ impl FundStatement {
                 }),
                 Class::Drawdown {
                     service,
+                    description,
                     supplier,
                     agreement,
                 } => {
@@ -178,6 +182,7 @@ impl FundStatement {
                         .entry((service.clone(), supplier.clone()))
                         .or_insert_with(|| DrawdownLine {
                             service,
+                            description,
                             supplier,
                             agreement,
                             amount: zero,
@@ -472,6 +477,7 @@ fn classify(ledger: &Ledger, fund: &Fund, entry: &EntryView<'_>, period: Period)
         if tags.iter().any(|t| t == "role:drawdown") {
             return Class::Drawdown {
                 service: tag("service:").unwrap_or_default(),
+                description: tag("description:"),
                 supplier: tag("supplier:"),
                 agreement: tag("agreement:"),
             };
@@ -504,7 +510,7 @@ impl fmt::Display for FundStatement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const W: usize = 52;
         let line = |f: &mut fmt::Formatter<'_>, label: &str, m: Money| {
-            writeln!(f, "  {label:<W$} {:>16}", m.to_string())
+            writeln!(f, "{label:<W$} {:>16}", m.to_string())
         };
         writeln!(
             f,
@@ -536,7 +542,8 @@ impl fmt::Display for FundStatement {
                 .supplier
                 .as_deref()
                 .map_or("provider's own staff".to_string(), |s| format!("by {s}"));
-            line(f, &format!("  {} ({by})", d.service), d.amount)?;
+            let what = d.description.as_deref().unwrap_or(&d.service);
+            line(f, &format!("  {what} ({by})"), d.amount)?;
             if !d.credits.is_zero() {
                 line(f, "    of which credit notes", d.credits.negate())?;
             }
@@ -574,8 +581,8 @@ impl fmt::Display for FundStatement {
                     .map_or("no plan".to_string(), |p| format!("planned {p}"));
                 write!(
                     f,
-                    "  {:<8} {planned}, delivered {} {}s",
-                    u.service, u.delivered, u.unit
+                    "  {:<8} {}s: {planned}, delivered {}",
+                    u.service, u.unit, u.delivered
                 )?;
                 if !u.cancelled_charged.is_zero() {
                     write!(
