@@ -1920,9 +1920,7 @@ impl ReductionSchedule {
             let paid_in = payment
                 .postings()
                 .filter(|(a, _)| **a == council)
-                .fold(Ok(zero), |t: Result<Money, MoneyError>, (_, m)| {
-                    t.and_then(|t| t.checked_add(m))
-                })?;
+                .try_fold(zero, |t, (_, m)| t.checked_add(m))?;
             let take = paid_in.min(left).min(available);
             if !take.is_positive() {
                 continue;
