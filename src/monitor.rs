@@ -243,7 +243,9 @@ pub enum MonitorError {
         what: String,
     },
     /// A monitoring return did not tie out to the ledger (a bug: please report it).
-    #[error("fund {fund}: return for {period} does not tie out: {opening} + {money_in} - {money_out} is not {closing}")]
+    #[error(
+        "fund {fund}: return for {period} does not tie out: {opening} + {money_in} - {money_out} is not {closing}"
+    )]
     DoesNotTieOut {
         /// The fund.
         fund: String,
@@ -568,7 +570,13 @@ impl Spend {
         positive("spending", self.amount)
     }
 
-    fn tagged(&self, entry: NewEntry, plan: &PaymentPlan, deployment: &str, kind: &str) -> NewEntry {
+    fn tagged(
+        &self,
+        entry: NewEntry,
+        plan: &PaymentPlan,
+        deployment: &str,
+        kind: &str,
+    ) -> NewEntry {
         let memo = self
             .memo
             .clone()
@@ -692,11 +700,55 @@ pub fn spend_entry(
     Ok(entry)
 }
 
-/// Posts [`spend_entry`]. A refused spend changes nothing.
+/// What identifies a retry of a spend or a liability payment already posted. The fund side
+/// of such an entry depends on the balances when it was made, so a retry is recognised by its
+/// kind, date, amount to the expense (or payable) and payee (or liability), not by recomputing
+/// it.
+struct Retry<'a> {
+    kind: &'static str,
+    date: NaiveDate,
+    target: &'a AccountId,
+    amount: Money,
+    key: (&'static str, &'a str),
+}
+
+impl Retry<'_> {
+    fn already_recorded(
+        &self,
+        ledger: &Ledger,
+        id: &EntryId,
+    ) -> Result<Option<Recorded>, MonitorError> {
+        let Some(entry) = ledger.entry(id) else {
+            return Ok(None);
+        };
+        let meta = entry.metadata();
+        let same = meta.get(META_KIND).map(String::as_str) == Some(self.kind)
+            && entry.date() == self.date
+            && entry
+                .postings()
+                .any(|(a, m)| a == self.target && m == self.amount)
+            && meta.get(self.key.0).map(String::as_str) == Some(self.key.1);
+        if !same {
+            return Err(LedgerError::DuplicateEntry { entry: id.clone() }.into());
+        }
+        Ok(Some(Recorded {
+            receipt: Receipt {
+                seq: entry.seq(),
+                already_posted: true,
+            },
+            flag: meta.get("flag").cloned(),
+        }))
+    }
+}
+
+/// Posts [`spend_entry`]. A refused spend changes nothing. Recording the same spend again (same
+/// id, date, category, payee and amount) changes nothing and returns a receipt marked
+/// `already_posted`, even if the fund's balances have changed since.
 ///
 /// # Errors
 ///
-/// As [`spend_entry`], and [`MonitorError::Ledger`] if the ledger refuses it.
+/// As [`spend_entry`], and [`MonitorError::Ledger`] if the ledger refuses it
+/// ([`LedgerError::DuplicateEntry`] for the same id with other details).
 pub fn record_spend(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
@@ -704,6 +756,18 @@ pub fn record_spend(
     spend: &Spend,
     policy: &SpendPolicy,
 ) -> Result<Recorded, MonitorError> {
+    spend.validate()?;
+    let target = spend_account(plan, deployment, spend.category);
+    let same = Retry {
+        kind: KIND_SPEND,
+        date: spend.date,
+        target: &target,
+        amount: spend.amount,
+        key: ("payee", spend.payee.as_str()),
+    };
+    if let Some(done) = same.already_recorded(ledger, &spend.id)? {
+        return Ok(done);
+    }
     let entry = spend_entry(ledger, plan, deployment, spend, policy)?;
     let flag = entry.metadata.get("flag").cloned();
     let receipt = ledger.post(entry)?;
@@ -750,7 +814,9 @@ pub fn accrue_liability(
 ///
 /// [`MonitorError::UnknownLiability`], [`MonitorError::LiabilityOverpaid`],
 /// [`MonitorError::NotPositive`], [`MonitorError::Deploy`] for not enough in the fund,
-/// [`MonitorError::Ledger`] if the ledger refuses it. Nothing is posted then.
+/// [`MonitorError::Ledger`] if the ledger refuses it. Nothing is posted then. Paying again
+/// with the same id, date, liability and amount changes nothing and returns a receipt marked
+/// `already_posted`.
 pub fn pay_liability(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
@@ -763,6 +829,17 @@ pub fn pay_liability(
     check_deployment(plan, deployment)?;
     positive("a liability payment", amount)?;
     let id = id.into();
+    let payable = payable_account(plan, deployment);
+    let same = Retry {
+        kind: KIND_PAY,
+        date,
+        target: &payable,
+        amount,
+        key: ("liability", liability),
+    };
+    if let Some(done) = same.already_recorded(ledger, &id)? {
+        return Ok(done);
+    }
     let unknown = || MonitorError::UnknownLiability {
         fund: fund_name(plan, deployment),
         liability: liability.to_string(),
@@ -772,8 +849,7 @@ pub fn pay_liability(
         .find(|l| l.id == liability)
         .ok_or_else(unknown)?;
     let accrual = ledger.entry(&liability.into()).ok_or_else(unknown)?;
-    // A retry of a payment already posted is the ledger's to answer (idempotency).
-    if ledger.entry(&id).is_none() && amount > outstanding.outstanding {
+    if amount > outstanding.outstanding {
         return Err(MonitorError::LiabilityOverpaid {
             liability: liability.to_string(),
             amount,
@@ -1257,7 +1333,12 @@ impl fmt::Display for MonitoringReturn {
             self.period.last_day()
         )?;
         writeln!(f)?;
-        writeln!(f, "{:<W$}{:>16}", "Money at the start", self.opening.to_string())?;
+        writeln!(
+            f,
+            "{:<W$}{:>16}",
+            "Money at the start",
+            self.opening.to_string()
+        )?;
         writeln!(f, "Money in")?;
         for line in &self.money_in {
             let label = format!("  from {}", line.source);
@@ -1277,7 +1358,12 @@ impl fmt::Display for MonitoringReturn {
             writeln!(f, "{label:<W$}{:>16}", line.amount.to_string())?;
         }
         writeln!(f, "{:<W$}{:>16}", "  total out", self.total_out.to_string())?;
-        writeln!(f, "{:<W$}{:>16}", "Money at the end", self.closing.to_string())?;
+        writeln!(
+            f,
+            "{:<W$}{:>16}",
+            "Money at the end",
+            self.closing.to_string()
+        )?;
         writeln!(f)?;
         if self.flags.is_empty() {
             writeln!(f, "Nothing was spent on things the council does not allow.")?;
@@ -1309,7 +1395,12 @@ impl fmt::Display for MonitoringReturn {
                 );
                 writeln!(f, "{label:<W$}{:>16}", l.outstanding.to_string())?;
             }
-            writeln!(f, "{:<W$}{:>16}", "  total owed", self.outstanding.to_string())?;
+            writeln!(
+                f,
+                "{:<W$}{:>16}",
+                "  total owed",
+                self.outstanding.to_string()
+            )?;
         }
         Ok(())
     }
@@ -1604,7 +1695,11 @@ pub fn reduction_id(
     decision: &str,
     start: NaiveDate,
 ) -> EntryId {
-    format!("reduce:{}:{deployment}:{decision}:{start}", plan.budget().id()).into()
+    format!(
+        "reduce:{}:{deployment}:{decision}:{start}",
+        plan.budget().id()
+    )
+    .into()
 }
 
 /// Where money from `source` goes when it is returned.
@@ -1620,8 +1715,9 @@ fn weights(amounts: &[Money]) -> Result<Vec<u64>, MonitorError> {
         .iter()
         .map(|m| {
             let minor = m.to_minor()?.max(0);
-            u64::try_from(minor)
-                .map_err(|_| MonitorError::Money(crate::money::overflow(format!("{m} as a weight"))))
+            u64::try_from(minor).map_err(|_| {
+                MonitorError::Money(crate::money::overflow(format!("{m} as a weight")))
+            })
         })
         .collect()
 }
@@ -1805,8 +1901,15 @@ fn recorded_recovery(
     }
 }
 
-fn council_cell(plan: &PaymentPlan, deployment: &str, amounts: &crate::deploy::PeriodAmounts) -> Option<Money> {
-    let row = plan.deployments().iter().position(|d| d.name == deployment)?;
+fn council_cell(
+    plan: &PaymentPlan,
+    deployment: &str,
+    amounts: &crate::deploy::PeriodAmounts,
+) -> Option<Money> {
+    let row = plan
+        .deployments()
+        .iter()
+        .position(|d| d.name == deployment)?;
     let col = amounts.sources.iter().position(|s| *s == Source::Council)?;
     amounts.cells.get(row)?.get(col).copied()
 }

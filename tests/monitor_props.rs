@@ -49,17 +49,19 @@ fn plan_spec() -> impl Strategy<Value = PlanSpec> {
         ],
         0u8..3,
     )
-        .prop_map(|(cost, contribution, top_up, net, frequency, order)| PlanSpec {
-            cost,
-            // The council always pays a share: with a zero council share, rounding can make a
-            // period's council cell -0.01 and the plan's run is refused (a deploy matter, not
-            // this module's; see the branch notes).
-            contribution: contribution.min(cost / 2),
-            top_up: top_up.min(cost / 4),
-            net,
-            frequency,
-            order,
-        })
+        .prop_map(
+            |(cost, contribution, top_up, net, frequency, order)| PlanSpec {
+                cost,
+                // The council always pays a share: with a zero council share, rounding can make a
+                // period's council cell -0.01 and the plan's run is refused (a deploy matter, not
+                // this module's; see the branch notes).
+                contribution: contribution.min(cost / 2),
+                top_up: top_up.min(cost / 4),
+                net,
+                frequency,
+                order,
+            },
+        )
 }
 
 fn build(spec: &PlanSpec) -> PaymentPlan {
@@ -155,11 +157,20 @@ fn sources(ledger: &Ledger, plan: &PaymentPlan) -> Vec<SourceBalance> {
     plan.attribution(ledger, "dp").unwrap().by_source
 }
 
-fn check_invariants(ledger: &Ledger, plan: &PaymentPlan, model: &Model) -> Result<(), TestCaseError> {
+fn check_invariants(
+    ledger: &Ledger,
+    plan: &PaymentPlan,
+    model: &Model,
+) -> Result<(), TestCaseError> {
     let attribution = plan.attribution(ledger, "dp").unwrap();
     prop_assert_eq!(minor(attribution.balance), model.balance());
     for s in &attribution.by_source {
-        prop_assert!(!s.balance.is_negative(), "{} is negative: {}", s.source, s.balance);
+        prop_assert!(
+            !s.balance.is_negative(),
+            "{} is negative: {}",
+            s.source,
+            s.balance
+        );
     }
     let owed = outstanding_liabilities(ledger, plan, "dp", NaiveDate::MAX).unwrap();
     prop_assert_eq!(minor(owed), model.owed);
@@ -214,7 +225,10 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
                 let id = format!("spend-{n}");
                 let s = Spend::new(id.as_str(), today, category, payee, pence(amount as i64));
                 let recorded = record_spend(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
-                prop_assert_eq!(recorded.flag.is_some(), policy().check(category, payee).is_some());
+                prop_assert_eq!(
+                    recorded.flag.is_some(),
+                    policy().check(category, payee).is_some()
+                );
                 if recorded.flag.is_some() {
                     model.flagged.insert(id.clone());
                 }
@@ -245,7 +259,10 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
                 model.owed += i128::from(*p);
             }
             Op::PayLiability(share) => {
-                let Some(first) = liabilities(&ledger, &plan, "dp", None).unwrap().into_iter().next()
+                let Some(first) = liabilities(&ledger, &plan, "dp", None)
+                    .unwrap()
+                    .into_iter()
+                    .next()
                 else {
                     continue;
                 };
@@ -290,11 +307,14 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
                     Ok(recovery) => {
                         prop_assert!(recovery.amount <= found.surplus);
                         prop_assert!(recovery.amount <= recovery.requested);
-                        let parts_total: i128 = recovery.parts.iter().map(|p| minor(p.amount)).sum();
+                        let parts_total: i128 =
+                            recovery.parts.iter().map(|p| minor(p.amount)).sum();
                         if let Some(schedule) = recovery.reductions {
-                            let council = before.iter().find(|s| s.source == Source::Council).unwrap();
+                            let council =
+                                before.iter().find(|s| s.source == Source::Council).unwrap();
                             prop_assert!(schedule.amount <= council.available);
-                            let planned: i128 = schedule.planned.iter().map(|(_, m)| minor(*m)).sum();
+                            let planned: i128 =
+                                schedule.planned.iter().map(|(_, m)| minor(*m)).sum();
                             prop_assert_eq!(planned, minor(schedule.amount));
                             schedules.push(schedule);
                         } else {
@@ -302,7 +322,12 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
                             // Never more from a source than it put in, net: at most what it had.
                             for part in &recovery.parts {
                                 let had = before.iter().find(|s| s.source == part.source).unwrap();
-                                prop_assert!(part.amount <= had.available, "{:?} > {:?}", part, had);
+                                prop_assert!(
+                                    part.amount <= had.available,
+                                    "{:?} > {:?}",
+                                    part,
+                                    had
+                                );
                                 prop_assert!(part.amount.is_positive());
                             }
                             model.returned += parts_total;

@@ -154,8 +154,14 @@ fn six_month_review_is_due_six_months_after_the_first_payment() {
     };
     assert_eq!(tighter.next_due(first, &[]).unwrap(), d(2025, 7, 7));
     // End of month clamps: 31 August + 6 months is 28 February (29 in a leap year).
-    assert_eq!(policy.next_due(d(2025, 8, 31), &[]).unwrap(), d(2026, 2, 28));
-    assert_eq!(policy.next_due(d(2027, 8, 31), &[]).unwrap(), d(2028, 2, 29));
+    assert_eq!(
+        policy.next_due(d(2025, 8, 31), &[]).unwrap(),
+        d(2026, 2, 28)
+    );
+    assert_eq!(
+        policy.next_due(d(2027, 8, 31), &[]).unwrap(),
+        d(2028, 2, 29)
+    );
     // Out of chrono's range is an error, not a panic.
     assert!(matches!(
         policy.next_due(NaiveDate::MAX, &[]),
@@ -275,7 +281,10 @@ fn paying_the_invoice_later_clears_the_liability() {
         gbp("1.00"),
         d(2025, 10, 10),
     );
-    assert!(matches!(unknown, Err(MonitorError::UnknownLiability { .. })));
+    assert!(matches!(
+        unknown,
+        Err(MonitorError::UnknownLiability { .. })
+    ));
     pay_liability(
         &mut ledger,
         &plan,
@@ -328,7 +337,14 @@ fn surplus_with_four_and_eight_weeks_contingency() {
     assert_eq!(eight.contingency, gbp("2800.00"));
     assert_eq!(eight.surplus, gbp("522.00"));
     // Twelve weeks' contingency leaves no surplus, never a negative one.
-    let twelve = surplus(&ledger, &plan, "dp", date, SurplusPolicy::weeks(12).unwrap()).unwrap();
+    let twelve = surplus(
+        &ledger,
+        &plan,
+        "dp",
+        date,
+        SurplusPolicy::weeks(12).unwrap(),
+    )
+    .unwrap();
     assert_eq!(twelve.surplus, gbp("0.00"));
     assert!(matches!(
         SurplusPolicy::weeks(53),
@@ -397,7 +413,10 @@ fn full_recovery_returns_council_money_and_refunds_the_person_pro_rata() {
             (Source::Person, gbp("922.03"))
         ]
     );
-    assert_eq!(ledger.balance(&plan.council_bank()).unwrap(), gbp("-7120.03"));
+    assert_eq!(
+        ledger.balance(&plan.council_bank()).unwrap(),
+        gbp("-7120.03")
+    );
     assert_eq!(
         ledger.balance(&refund_account(&plan)).unwrap(),
         gbp("922.03")
@@ -506,10 +525,7 @@ fn recovery_by_reducing_future_payments() {
         .entry(&reduction_id(&plan, "dp", "reduce", d(2025, 10, 20)))
         .unwrap();
     assert_eq!(first.date(), d(2025, 10, 20));
-    assert_eq!(
-        schedule.remaining(&ledger, &plan).unwrap(),
-        gbp("662.00")
-    );
+    assert_eq!(schedule.remaining(&ledger, &plan).unwrap(), gbp("662.00"));
     // Posting again does nothing.
     let before = ledger.clone();
     assert!(schedule.post_due(&mut ledger, &plan).unwrap().is_empty());
@@ -604,7 +620,8 @@ fn refused_spend_changes_nothing() {
 #[test]
 fn payee_rules_flag_spend_to_a_named_payee() {
     let (plan, mut ledger) = six_months();
-    let policy = SpendPolicy::allow_all().disallow_payee("County Council", "the council's own service");
+    let policy =
+        SpendPolicy::allow_all().disallow_payee("County Council", "the council's own service");
     let s = Spend::new(
         "day-centre",
         d(2025, 10, 2),
@@ -615,5 +632,84 @@ fn payee_rules_flag_spend_to_a_named_payee() {
     let r = record_spend(&mut ledger, &plan, "dp", &s, &policy).unwrap();
     assert_eq!(r.flag.as_deref(), Some("the council's own service"));
     let ret = monitoring_return(&ledger, &plan, "dp", review_period()).unwrap();
-    assert!(ret.flags.iter().any(|f| f.entry == "day-centre" && f.amount == gbp("60.00")));
+    assert!(
+        ret.flags
+            .iter()
+            .any(|f| f.entry == "day-centre" && f.amount == gbp("60.00"))
+    );
+}
+
+#[test]
+fn recording_the_same_spend_or_payment_again_changes_nothing() {
+    let (plan, mut ledger) = six_months();
+    let policy = SpendPolicy::england();
+    let kit = Spend::new(
+        "hoist",
+        d(2025, 10, 2),
+        SpendCategory::Equipment,
+        "Mobility Ltd",
+        gbp("1800.00"),
+    );
+    let first = record_spend(&mut ledger, &plan, "dp", &kit, &policy).unwrap();
+    assert!(!first.receipt.already_posted);
+    // The hoist took £1,800 of the council's £1,822; the wages take its last £22 and £8 of the
+    // person's, so the hoist worked out again would come from the person. The retry is still
+    // recognised as the same spend.
+    let more = Spend::new(
+        "w-x",
+        d(2025, 10, 3),
+        SpendCategory::PaWages,
+        "Sam",
+        gbp("30.00"),
+    );
+    record_spend(&mut ledger, &plan, "dp", &more, &policy).unwrap();
+    let before = ledger.clone();
+    let again = record_spend(&mut ledger, &plan, "dp", &kit, &policy).unwrap();
+    assert!(again.receipt.already_posted);
+    assert_eq!(again.receipt.seq, first.receipt.seq);
+    assert_eq!(ledger, before);
+    // The same id for something else is refused.
+    let other = Spend::new(
+        "hoist",
+        d(2025, 10, 2),
+        SpendCategory::Equipment,
+        "Mobility Ltd",
+        gbp("1801.00"),
+    );
+    assert!(matches!(
+        record_spend(&mut ledger, &plan, "dp", &other, &policy),
+        Err(MonitorError::Ledger(LedgerError::DuplicateEntry { .. }))
+    ));
+    // A liability payment, retried.
+    let pay = |ledger: &mut Ledger| {
+        pay_liability(
+            ledger,
+            &plan,
+            "dp",
+            "inv-agency-77",
+            "pay-77",
+            gbp("180.00"),
+            d(2025, 10, 4),
+        )
+    };
+    assert!(!pay(&mut ledger).unwrap().receipt.already_posted);
+    let before = ledger.clone();
+    assert!(pay(&mut ledger).unwrap().receipt.already_posted);
+    assert_eq!(ledger, before);
+    // An accrual retried is the ledger's own idempotency.
+    let invoice = Spend::new(
+        "inv-agency-77",
+        d(2025, 10, 1),
+        SpendCategory::Agency,
+        "Care Co",
+        gbp("180.00"),
+    )
+    .reference("INV-77");
+    assert!(
+        accrue_liability(&mut ledger, &plan, "dp", &invoice, &policy)
+            .unwrap()
+            .receipt
+            .already_posted
+    );
+    assert_eq!(ledger, before);
 }
