@@ -42,8 +42,10 @@
 //!
 //! [`monitoring_return`] reads one deployment's fund for a half-open [`Period`]: the opening
 //! balance (as at the day before it starts), money in by source (payments, contributions and
-//! adjustments, net), spend by category (cash paid out of the fund, including liabilities
-//! paid), money returned by source (recoveries and refunds), the closing balance (as at its
+//! the plan's adjustments, net: a backdated reduction shows as less money in), spend by
+//! category (cash paid out of the fund, including liabilities paid; money taken out by any
+//! other entry, such as [`PaymentPlan::spend`], shows as spend without a category), money
+//! returned by source (recoveries and refunds), the closing balance (as at its
 //! last day), the flagged spend, and the liabilities outstanding at its last day. It ties out:
 //! closing = opening + in − out, equal to the ledger's fund balance; it is refused with
 //! [`MonitorError::DoesNotTieOut`] otherwise (which would be a bug).
@@ -1116,7 +1118,8 @@ pub struct MonitoringReturn {
     pub period: Period,
     /// The fund's balance at the end of the day before the period.
     pub opening: Money,
-    /// Money in by source (payments, contributions and adjustments, net), every source listed.
+    /// Money in by source (payments, contributions and the plan's adjustments, net), every
+    /// source listed.
     pub money_in: Vec<SourceLine>,
     /// Total money in.
     pub total_in: Money,
@@ -1192,6 +1195,11 @@ pub fn monitoring_return(
     check_deployment(plan, deployment)?;
     let currency = plan.budget().currency();
     let zero = Money::zero(currency);
+    let payment_prefix = format!("pay:{}:", plan.budget().id());
+    let adjustment_prefix = format!("adj:{}:", plan.budget().id());
+    let plan_money = |entry: &EntryView<'_>| {
+        entry.id().starts_with(&payment_prefix) || entry.id().starts_with(&adjustment_prefix)
+    };
     let opening = fund_balance_as_at(ledger, plan, deployment, day_before(period.start()))?;
     let closing = fund_balance_as_at(ledger, plan, deployment, Some(period.last_day()))?;
     let mut money_in = Vec::new();
@@ -1219,6 +1227,13 @@ pub fn monitoring_return(
                 }
                 Some(KIND_RECOVER) | Some(KIND_REDUCE) => {
                     went_back = went_back.checked_sub(line.amount)?;
+                    total_out = total_out.checked_sub(line.amount)?;
+                }
+                // Money taken out by other means (PaymentPlan::spend, a settled hold): spend
+                // without a category, never hidden in "money in".
+                _ if line.amount.is_negative() && !plan_money(&entry) => {
+                    let s = spend.entry(None).or_insert(zero);
+                    *s = s.checked_sub(line.amount)?;
                     total_out = total_out.checked_sub(line.amount)?;
                 }
                 _ => {
@@ -1349,7 +1364,8 @@ impl fmt::Display for MonitoringReturn {
         for line in &self.spend {
             let label = format!(
                 "  {}",
-                line.category.map_or("other spending", |c| c.label())
+                line.category
+                    .map_or("spending without a category", |c| c.label())
             );
             writeln!(f, "{label:<W$}{:>16}", line.amount.to_string())?;
         }

@@ -713,3 +713,31 @@ fn recording_the_same_spend_or_payment_again_changes_nothing() {
     );
     assert_eq!(ledger, before);
 }
+
+#[test]
+fn spend_posted_without_this_module_shows_as_uncategorised_spend() {
+    let (plan, mut ledger) = six_months();
+    ledger
+        .open_account(NewAccount::new("shop", AccountKind::Expense, Currency::GBP))
+        .unwrap();
+    let plain = plan
+        .spend(
+            &ledger,
+            "dp",
+            "plain-1",
+            "shop",
+            gbp("12.34"),
+            d(2025, 10, 3),
+        )
+        .unwrap();
+    ledger.post(plain).unwrap();
+    let ret = monitoring_return(&ledger, &plan, "dp", review_period()).unwrap();
+    assert_eq!(ret.total_in, gbp("9800.00"));
+    assert!(
+        ret.spend
+            .iter()
+            .any(|l| l.category.is_none() && l.amount == gbp("12.34"))
+    );
+    assert_eq!(ret.closing, gbp("3489.66"));
+    assert!(ret.to_string().contains("spending without a category"));
+}
