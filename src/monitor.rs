@@ -1437,6 +1437,14 @@ impl SurplusPolicy {
     /// # Errors
     ///
     /// [`MonitorError::InvalidContingency`] for more than 52 weeks.
+    ///
+    /// ```
+    /// use isf_ledger::monitor::SurplusPolicy;
+    /// assert_eq!(SurplusPolicy::weeks(8)?.contingency_weeks(), 8);
+    /// let err = SurplusPolicy::weeks(60).unwrap_err();
+    /// assert_eq!(err.to_string(), "contingency of 60 weeks is more than 52");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn weeks(weeks: u32) -> Result<SurplusPolicy, MonitorError> {
         if weeks > 52 {
             return Err(MonitorError::InvalidContingency { weeks });
@@ -1664,6 +1672,43 @@ pub struct RecoveryPart {
 
 /// Future payment reductions that recover council money. Keep it with the decision; after
 /// each payment run, post [`ReductionSchedule::due_entries`].
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use isf_ledger::*;
+/// use isf_ledger::monitor::*;
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let budget = PersonalBudget::new(
+///     "PB1", "P1", Period::new(d(2025, 4, 7), d(2025, 7, 28))?,
+///     BudgetTerms::new(Basis::Week, "100.00 GBP".parse()?),
+/// )?;
+/// let plan = PaymentPlan::new(
+///     "cx", budget,
+///     vec![Deployment::whole("dp", DeploymentKind::DirectPayment { basis: PaymentBasis::Gross })],
+///     PaymentSchedule::new(Frequency::FourWeekly, d(2025, 4, 7)),
+/// )?;
+/// let mut ledger = Ledger::new();
+/// plan.open_accounts(&mut ledger)?;
+/// open_spend_accounts(&mut ledger, &plan, "dp")?;
+/// for day in [d(2025, 4, 7), d(2025, 5, 5)] {
+///     run_payments(&mut ledger, &[&plan], &PaymentRun::new("run", day));
+/// }
+/// // £800 in, nothing spent: keeping 2 weeks (£200), the surplus is £600.
+/// let decision = RecoveryDecision::new("r1", "dp", d(2025, 5, 6), RecoveryAmount::Full)
+///     .method(RecoveryMethod::ReduceFuturePayments)
+///     .policy(SurplusPolicy::weeks(2)?);
+/// let schedule = post_recovery(&mut ledger, &plan, &decision)?
+///     .reductions
+///     .ok_or("a reduction gives a schedule")?;
+/// let money = |s: &str| s.parse::<Money>();
+/// assert_eq!(schedule.planned, vec![(d(2025, 6, 2), money("400.00 GBP")?), (d(2025, 6, 30), money("200.00 GBP")?)]);
+/// // The June payment is made, then reduced by £400.
+/// run_payments(&mut ledger, &[&plan], &PaymentRun::new("run", d(2025, 6, 2)));
+/// schedule.post_due(&mut ledger, &plan)?;
+/// assert_eq!(schedule.remaining(&ledger, &plan)?, money("200.00 GBP")?);
+/// assert_eq!(plan.fund_balance(&ledger, "dp")?, money("800.00 GBP")?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ReductionSchedule {

@@ -741,3 +741,22 @@ fn spend_posted_without_this_module_shows_as_uncategorised_spend() {
     assert_eq!(ret.closing, gbp("3489.66"));
     assert!(ret.to_string().contains("spending without a category"));
 }
+
+/// The module's public types can cross threads (compile-time check).
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<MonitorError>();
+    check::<SpendCategory>();
+    check::<SpendPolicy>();
+    check::<Spend>();
+    check::<Recorded>();
+    check::<Liability>();
+    check::<ReviewPolicy>();
+    check::<MonitoringReturn>();
+    check::<SurplusPolicy>();
+    check::<Surplus>();
+    check::<RecoveryDecision>();
+    check::<Recovery>();
+    check::<ReductionSchedule>();
+}
