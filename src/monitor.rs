@@ -73,6 +73,9 @@
 //!   `person:{person}:refunds` (an equity account for money paid back to the person, so
 //!   [`PaymentPlan::contributions_paid`] keeps showing what they paid in and no arrears appear);
 //!   a top-up to its payer and other funding to its funder ([`PaymentPlan::payer_account`]).
+//!   For a gross direct payment the person's share was paid in by the council and invoiced to
+//!   the person; it is still their money, so it is refunded to them, and settling the refund
+//!   against an unpaid invoice is the council's own step.
 //! * [`RecoveryMethod::ReduceFuturePayments`]: the surplus stays in the fund and the council's
 //!   next payments are reduced. This recovers **council money only** (the person's money is
 //!   not the council's to withhold), so the amount is capped at the council source's available
@@ -82,7 +85,9 @@
 //!   date, `reduce:{budget}:{deployment}:{decision}:{period start}`, moving
 //!   min(what that payment put in the council account, what is left to recover, what the
 //!   council account has available) back to the council bank. The reductions sum exactly to the
-//!   amount and never take the fund below zero. The decision is refused
+//!   amount and never take the fund below zero (each is capped by what the council's fund
+//!   account has available when it is made; a later payment picks up any shortfall). If two
+//!   decisions reduce the same payment, each takes its own part. The decision is refused
 //!   ([`MonitorError::NotEnoughFuturePayments`]) if the plan's remaining council payments
 //!   cannot cover it.
 //!
