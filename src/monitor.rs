@@ -1211,7 +1211,7 @@ pub fn monitoring_return(
     let mut returned = Vec::new();
     let mut spend: BTreeMap<Option<SpendCategory>, Money> = BTreeMap::new();
     let mut flags = Vec::new();
-    let mut flagged_seen: Vec<String> = Vec::new();
+    let mut flagged_seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let (mut total_in, mut total_out) = (zero, zero);
     for (source, account) in fund_accounts(plan, deployment) {
         let (mut came_in, mut went_back) = (zero, zero);
@@ -1260,19 +1260,18 @@ pub fn monitoring_return(
     }
     // Flags: every flagged entry of this fund dated in the period, spent or owed.
     let mut candidates: Vec<EntryView<'_>> = Vec::new();
-    let mut watched: Vec<AccountId> = fund_accounts(plan, deployment)
+    let funds: Vec<AccountId> = fund_accounts(plan, deployment)
         .into_iter()
         .map(|(_, a)| a)
         .collect();
-    watched.push(payable_account(plan, deployment));
-    for account in &watched {
+    let payable = payable_account(plan, deployment);
+    for account in funds.iter().chain(std::iter::once(&payable)) {
         for line in ledger.history(account)? {
             let entry = line.entry;
             if period.contains(entry.date())
                 && entry.metadata().contains_key("flag")
-                && !flagged_seen.iter().any(|s| s == entry.id())
+                && flagged_seen.insert(entry.id().to_string())
             {
-                flagged_seen.push(entry.id().to_string());
                 candidates.push(entry);
             }
         }
@@ -1284,9 +1283,9 @@ pub fn monitoring_return(
         let mut amount = zero;
         for (account, m) in entry.postings() {
             let counts = if owed {
-                *account == payable_account(plan, deployment)
+                *account == payable
             } else {
-                watched[..watched.len() - 1].contains(account)
+                funds.contains(account)
             };
             if counts {
                 amount = amount.checked_sub(m)?;

@@ -362,6 +362,27 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
     for id in &model.spend_ids {
         prop_assert!(ledger.entry(&id.as_str().into()).is_some());
     }
+    // Per source, over the whole history: what was returned to it is at most what it put in
+    // less what was spent from it (its net contribution).
+    for source in plan.budget().all_sources() {
+        let (mut put_in, mut spent, mut returned) = (0i128, 0i128, 0i128);
+        for line in ledger.history(&plan.fund_account("dp", &source)).unwrap() {
+            let amount = minor(line.amount);
+            match line.entry.metadata().get("monitor").map(String::as_str) {
+                Some("recovery") | Some("reduction") => returned -= amount,
+                Some(_) => spent -= amount,
+                None => put_in += amount,
+            }
+        }
+        prop_assert!(
+            returned <= put_in - spent,
+            "{} got back {} of {} in less {} spent",
+            source,
+            returned,
+            put_in,
+            spent
+        );
+    }
     ledger.verify().unwrap();
     Ok(())
 }
