@@ -352,9 +352,8 @@ fn person_c_april(p: &mut Provider) {
 fn quarter() -> Provider {
     let mut p = Provider::new();
     p.run(d(3, 3));
-    for (ag, plan) in [(&p.agreement_b, &p.b)] {
-        ag.charge_fees(&mut p.ledger, plan, d(3, 3)).unwrap();
-    }
+    let (ag, plan) = (&p.agreement_b, &p.b);
+    assert_eq!(ag.charge_fees(&mut p.ledger, plan, d(3, 3)).unwrap(), 1);
     person_a(&mut p);
     p.run(d(3, 31));
     let (ag, plan) = (&p.agreement_b, &p.b);
