@@ -115,13 +115,13 @@
 pub mod budget;
 pub mod deploy;
 pub mod drawdown;
-pub mod monitor;
-pub mod reconcile;
-pub mod report;
 mod error;
 mod ledger;
 mod money;
+pub mod monitor;
 mod period;
+pub mod reconcile;
+pub mod report;
 
 pub use budget::{
     Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,
