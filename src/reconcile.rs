@@ -55,9 +55,9 @@
 //! # Bad rows
 //!
 //! Import never fails as a whole for a bad row: each malformed row becomes a [`RowError`]
-//! naming its line (the file's physical line, from 1, where the row starts: a quoted newline
-//! makes a row span lines) and what is wrong with which text, and every good row is still
-//! imported. Only a header that cannot be read, or that lacks a required column, fails the
+//! naming its line (the file's physical line, from 1, where the row starts: a line ends at
+//! `\n`, `\r\n` or a lone `\r`, and a quoted line break makes a row span lines) and what is
+//! wrong with which text, and every good row is still imported. Only a header that cannot be read, or that lacks a required column, fails the
 //! import ([`ReconcileError`]).
 //!
 //! # Matching
@@ -180,6 +180,12 @@ pub enum ReconcileError {
     /// The statement has no header row (it is empty).
     #[error("the statement is empty: a header row is required")]
     EmptyStatement,
+    /// The statement could not be read.
+    #[error("cannot read the statement: {reason}")]
+    Read {
+        /// Why.
+        reason: String,
+    },
     /// The header row could not be read.
     #[error("cannot read the header on line {line}: {reason}")]
     Header {
@@ -585,7 +591,8 @@ impl StatementFormat {
     ///
     /// # Errors
     ///
-    /// [`ReconcileError::EmptyStatement`], [`ReconcileError::Header`] (not UTF-8, unreadable),
+    /// [`ReconcileError::Read`] if the reader fails, [`ReconcileError::EmptyStatement`],
+    /// [`ReconcileError::Header`] (not UTF-8),
     /// [`ReconcileError::MissingColumn`] or [`ReconcileError::DuplicateColumn`] naming the
     /// column, and [`ReconcileError::InvalidFormat`] if the format names one column twice.
     ///
@@ -603,25 +610,42 @@ impl StatementFormat {
     /// assert!(StatementFormat::new(Currency::GBP).import("".as_bytes()).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn import<R: Read>(&self, reader: R) -> Result<Imported, ReconcileError> {
+    pub fn import<R: Read>(&self, mut reader: R) -> Result<Imported, ReconcileError> {
         self.check_names()?;
+        let mut data = Vec::new();
+        reader
+            .read_to_end(&mut data)
+            .map_err(|e| ReconcileError::Read {
+                reason: e.to_string(),
+            })?;
+        let data = data.as_slice();
+        // csv's own line count misses the line break of `\r\n` (the usual one in bank
+        // exports) and of a lone `\r`, so lines are counted here from the byte offsets.
+        let mut lines = LineCounter {
+            data,
+            at: 0,
+            line: 1,
+        };
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(self.delimiter)
-            .from_reader(reader);
+            .from_reader(data);
         let mut record = csv::ByteRecord::new();
         match csv.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return Err(ReconcileError::EmptyStatement),
             Err(e) => {
                 return Err(ReconcileError::Header {
-                    line: e.position().map_or(1, csv::Position::line),
+                    line: 1,
                     reason: e.to_string(),
                 });
             }
         }
-        let header_line = record.position().map_or(1, csv::Position::line);
+        let mut line_of = |position: Option<&csv::Position>| {
+            lines.line_at(position.map_or(u64::MAX, csv::Position::byte))
+        };
+        let header_line = line_of(record.position());
         let mut names = Vec::with_capacity(record.len());
         for field in record.iter() {
             let name = std::str::from_utf8(field).map_err(|_| ReconcileError::Header {
@@ -673,14 +697,12 @@ impl StatementFormat {
             lines: Vec::new(),
             errors: Vec::new(),
         };
-        let mut last_line = header_line;
         loop {
             match csv.read_byte_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
                     imported.rows += 1;
-                    let line = record.position().map_or(last_line, csv::Position::line);
-                    last_line = line;
+                    let line = line_of(record.position());
                     match self.row(&columns, &record, line) {
                         Ok(statement_line) => imported.lines.push(statement_line),
                         Err(e) => imported.errors.push(e),
@@ -691,7 +713,7 @@ impl StatementFormat {
                     // the reader cannot be trusted to move on, so import stops.
                     imported.rows += 1;
                     imported.errors.push(RowError::Unreadable {
-                        line: e.position().map_or(last_line, csv::Position::line),
+                        line: line_of(e.position()),
                         reason: e.to_string(),
                     });
                     break;
@@ -903,6 +925,48 @@ impl StatementFormat {
         })?;
         Ok(())
     }
+}
+
+/// Counts physical lines up to byte offsets that only move forward. A line ends at `\n`,
+/// `\r\n` or a lone `\r`.
+struct LineCounter<'a> {
+    data: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    /// The line of the record that starts at `byte` (csv may place a record's start on the
+    /// line break before it, so line breaks there are skipped).
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let len = self.data.len();
+        let mut start = usize::try_from(byte).unwrap_or(len).min(len);
+        while start < len && matches!(self.data[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > self.at {
+            self.line = self.line.saturating_add(line_breaks(
+                &self.data[self.at..start],
+                self.data.get(start),
+            ));
+            self.at = start;
+        }
+        self.line
+    }
+}
+
+/// The line breaks in `bytes` (`\n`, `\r\n`, a lone `\r`); `next` is the byte after them.
+fn line_breaks(bytes: &[u8], next: Option<&u8>) -> u64 {
+    let mut breaks = 0u64;
+    for (i, b) in bytes.iter().enumerate() {
+        let following = bytes
+            .get(i + 1)
+            .or(if i + 1 == bytes.len() { next } else { None });
+        if *b == b'\n' || (*b == b'\r' && following != Some(&b'\n')) {
+            breaks += 1;
+        }
+    }
+    breaks
 }
 
 struct Columns {
