@@ -57,8 +57,8 @@
 //! Import never fails as a whole for a bad row: each malformed row becomes a [`RowError`]
 //! naming its line (the file's physical line, from 1, where the row starts: a line ends at
 //! `\n`, `\r\n` or a lone `\r`, and a quoted line break makes a row span lines) and what is
-//! wrong with which text, and every good row is still imported. Only a header that cannot be read, or that lacks a required column, fails the
-//! import ([`ReconcileError`]).
+//! wrong with which text, and every good row is still imported. Only a header that cannot be
+//! read, or that lacks a required column, fails the import ([`ReconcileError`]).
 //!
 //! # Matching
 //!
