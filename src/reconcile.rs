@@ -38,7 +38,7 @@
 //! * at most the currency's minor-unit decimal places may be written (two for GBP: `12.500` is
 //!   refused, not rounded), with at least one digit before the point;
 //! * nothing else: no exponent, no brackets for negatives, no trailing sign or currency code;
-//!   at most [`MAX_AMOUNT`](crate::MAX_AMOUNT) in size;
+//!   at most [`MAX_AMOUNT`] in size;
 //! * `paid in` and `paid out` cells are written without a sign.
 //!
 //! Each field (of the columns read) may be at most [`MAX_FIELD_LEN`] bytes. Every row must have
