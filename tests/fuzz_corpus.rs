@@ -76,6 +76,11 @@ fn operations_corpus() {
 }
 
 #[test]
+fn statement_csv_corpus() {
+    replay_corpus("statement_csv", check::statement_csv::check);
+}
+
+#[test]
 fn crash_inputs_are_kept() {
     for (target, name) in [
         ("replay_log", "seed-crash-positive-floor-below-limit"),

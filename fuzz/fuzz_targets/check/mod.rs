@@ -11,6 +11,7 @@
 
 pub mod operations;
 pub mod replay_log;
+pub mod statement_csv;
 
 use isf_ledger::Ledger;
 
