@@ -558,7 +558,12 @@ impl fmt::Display for FundStatement {
         if !self.adjustments.is_empty() {
             writeln!(f, "Adjustments to earlier periods")?;
             for a in &self.adjustments {
-                line(f, &format!("  {} {}", a.date, a.adjusts), a.amount)?;
+                let what = if a.memo.is_empty() {
+                    &a.adjusts
+                } else {
+                    &a.memo
+                };
+                line(f, &format!("  {} {what}", a.date), a.amount)?;
             }
         }
         line(f, "Closing balance", self.closing)?;
