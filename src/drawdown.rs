@@ -390,8 +390,10 @@ pub struct Service {
     description: String,
     unit: Unit,
     planned_per_week: Option<Decimal>,
-    /// Prices, each from a date; the first applies from the agreement's start.
-    rates: Vec<(Option<NaiveDate>, BandRates)>,
+    /// Prices from the agreement's start.
+    rates: BandRates,
+    /// Later prices, each from its date, in date order.
+    changes: Vec<(NaiveDate, BandRates)>,
 }
 
 impl Service {
@@ -407,7 +409,8 @@ impl Service {
             description: description.into(),
             unit,
             planned_per_week: None,
-            rates: vec![(None, rates)],
+            rates,
+            changes: Vec::new(),
         }
     }
 
@@ -422,7 +425,7 @@ impl Service {
     /// New prices from `date` on (an April uplift).
     #[must_use]
     pub fn rate_from(mut self, date: NaiveDate, rates: BandRates) -> Service {
-        self.rates.push((Some(date), rates));
+        self.changes.push((date, rates));
         self
     }
 
@@ -445,9 +448,9 @@ impl Service {
 
     /// The prices that apply on `date`.
     pub fn rates_on(&self, date: NaiveDate) -> &BandRates {
-        let mut current = &self.rates[0].1;
-        for (from, rates) in &self.rates {
-            if from.is_none_or(|f| f <= date) {
+        let mut current = &self.rates;
+        for (from, rates) in &self.changes {
+            if *from <= date {
                 current = rates;
             }
         }
@@ -1295,15 +1298,15 @@ impl ServiceAgreement {
                     )));
                 }
             }
-            let mut previous: Option<NaiveDate> = None;
-            for (i, (from, rates)) in service.rates.iter().enumerate() {
-                if i > 0 && (from.is_none() || from <= &previous) {
-                    return Err(self.invalid(format!(
-                        "service {}: rate changes must be dated, in order",
-                        service.code
-                    )));
-                }
-                previous = *from;
+            if service.changes.windows(2).any(|w| w[0].0 >= w[1].0) {
+                return Err(self.invalid(format!(
+                    "service {}: rate changes must be in date order",
+                    service.code
+                )));
+            }
+            let all_rates =
+                std::iter::once(&service.rates).chain(service.changes.iter().map(|c| &c.1));
+            for rates in all_rates {
                 for price in rates.prices() {
                     if price.currency() != self.currency || !price.is_positive() {
                         return Err(self.invalid(format!(
