@@ -51,6 +51,20 @@
 //!   [`Ledger::verify`], which recomputes everything from the postings.
 //! * The log: every accepted operation, as JSON Lines ([`Ledger::write_log`],
 //!   [`Ledger::replay`], [`Ledger::import_jsonl`]). Its format is below.
+//! * [`budget`] and [`deploy`]: personal budgets with dated revisions, how they are deployed
+//!   (direct payment gross or net, council-managed, ISF, third-party managed, mixes), payment
+//!   schedules and runs, contributions and adjustments for backdated revisions.
+//! * [`drawdown`]: individual service funds. Service agreements (services, banded and dated
+//!   rates, planned units, management fees, suppliers), claims checked against them by a
+//!   configurable policy, bookings held on the fund and settled with what was delivered,
+//!   short-notice cancellations, disputes, credit notes and banked units.
+//! * [`monitor`]: direct-payment spend by category with flags for what the council does not
+//!   allow, liabilities, review due dates, the monitoring return, surplus after liabilities and
+//!   contingency, and recovery (full, partial, or by reducing future payments).
+//! * [`reconcile`]: bank and prepaid-card statements read from CSV and matched one-to-one to
+//!   the ledger, with unmatched lines and suspected duplicates reported.
+//! * [`report`]: fund statements, a provider's client-money view and a council's view of its
+//!   ISFs, each as data, plain text and CSV, each checked against the ledger.
 //! * [`Error`] gathers the error of each area ([`MoneyError`], [`PeriodError`], [`LedgerError`],
 //!   [`LogError`]). Every error names the value at fault; a refused operation changes nothing.
 //!
@@ -71,6 +85,11 @@
 //!     recovery takes more from a source than it put in (each source is its own account, never
 //!     below zero; see [`deploy`]).
 //! 11. A closed period is never restated.
+//! 12. Every report ties out: a fund statement's closing balance is its opening balance plus its
+//!     movements and equals the ledger's balance ([`report::FundStatement::check`]); a
+//!     provider's client money is the sum of its funds; a monitoring return ties out
+//!     ([`monitor::MonitoringReturn::ties_out`]). Exporting a plain-text journal for
+//!     hledger, ledger or Beancount is not built yet.
 //!
 //! # The log format (version 1)
 //!
@@ -84,7 +103,7 @@
 //! {"v":1,"post":{"id":"alloc-1","date":"2025-04-07","memo":"allocation","metadata":{"period":"1"},"postings":[{"account":"council","amount":"-1650.00 GBP"},{"account":"isf:P1","amount":"1650.00 GBP"}]}}
 //! {"v":1,"batch":{"entries":[{"id":"a","date":"2025-04-08","postings":[...]},{"id":"b",...}]}}
 //! {"v":1,"hold":{"id":"week-1","from":"isf:P1","to":"provider","amount":"412.50 GBP","date":"2025-04-07","expires_on":"2025-05-05","memo":"planned"}}
-//! {"v":1,"settle":{"hold":"week-1","entry":"claim-1","amount":"371.25 GBP","date":"2025-04-14"}}
+//! {"v":1,"settle":{"hold":"week-1","entry":"claim-1","amount":"371.25 GBP","date":"2025-04-14","metadata":{"claim":"INV-7"}}}
 //! {"v":1,"release":{"hold":"week-2"}}
 //! {"v":1,"expire":{"today":"2025-05-05"}}
 //! {"v":1,"reverse":{"entry":"claim-1","id":"claim-1-rev","date":"2025-04-20","memo":"keyed twice"}}
