@@ -25,7 +25,11 @@
 //! for full periods of a whole number of weeks are identical, every part period is pro-rata by
 //! days, and however many periods there are, the payments to date never differ from the exact
 //! amount to date by more than half a penny. The council's share is what is left of the rounded
-//! cost once the other sources are paid, so the sources always sum to the rounded cost.
+//! cost once the other sources are paid, so the sources sum to the rounded cost. Two exceptions
+//! keep the council from paying what it does not owe: its running total never goes down (no
+//! period pays it a negative amount when its share is under a penny a period), and while its
+//! share is nothing it pays nothing. In those cases the sources may sum to a penny off the
+//! rounded cost, each still within half a penny of its own exact share.
 //!
 //! Each source's amount is then split across the deployments exactly (fixed amounts first, then
 //! percentages, the remainder last), and each deployment's amount across sources pro-rata, with
@@ -805,7 +809,15 @@ impl PaymentPlan {
                         others = others.checked_add(*m)?;
                     }
                 }
-                now[council] = cost_now.checked_sub(others)?;
+                // What is left of the cost, never less than the council was already paid, and
+                // nothing while its share is nothing: otherwise, when its share is under a
+                // penny a period (or nothing), the others' rounding could ask it for a negative
+                // payment or a penny it does not owe.
+                now[council] = if running[council] == Fraction::ZERO {
+                    Money::zero(currency)
+                } else {
+                    cost_now.checked_sub(others)?.max(paid_before[council])
+                };
             }
             let mut this_period = Vec::with_capacity(sources.len());
             for (i, m) in now.iter().enumerate() {

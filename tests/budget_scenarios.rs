@@ -357,3 +357,49 @@ fn backdated_contribution_reassessment_adjusts_exactly() {
     );
     ledger.verify().unwrap();
 }
+
+/// A budget the person and a top-up pay for entirely: the council's share is nothing, and the
+/// others' rounding must never ask the council for a negative payment (found by the monitoring
+/// property tests: £209.52 a week, £119.88 contribution, £89.64 top-up, paid monthly).
+#[test]
+fn a_council_share_of_nothing_is_never_negative() {
+    let validity = Period::new(d(2025, 4, 1), d(2026, 4, 1)).unwrap();
+    let gross = DeploymentKind::DirectPayment {
+        basis: PaymentBasis::Gross,
+    };
+    let p = plan(
+        "zero",
+        validity,
+        BudgetTerms::new(Basis::Week, gbp("209.52"))
+            .contribution(gbp("119.88"))
+            .top_up("family", gbp("89.64")),
+        vec![Deployment::whole("dp", gross)],
+        PaymentSchedule::new(Frequency::CalendarMonthly, d(2025, 4, 1)),
+    );
+    let amounts = p.amounts().unwrap();
+    for period in &amounts {
+        let council = period.source_total(&Source::Council).unwrap();
+        assert!(
+            !council.is_negative(),
+            "{}: council {council}",
+            period.period
+        );
+    }
+    let mut ledger = Ledger::new();
+    p.open_accounts(&mut ledger).unwrap();
+    for period in &amounts {
+        let report = run_payments(
+            &mut ledger,
+            &[&p],
+            &PaymentRun::new("m", period.period.start()),
+        );
+        assert!(report.refused.is_empty(), "{:?}", report.refused);
+    }
+    assert_eq!(
+        ledger
+            .balance(&p.fund_account("dp", &Source::Council))
+            .unwrap(),
+        gbp("0.00")
+    );
+    ledger.verify().unwrap();
+}

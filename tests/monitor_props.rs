@@ -52,11 +52,10 @@ fn plan_spec() -> impl Strategy<Value = PlanSpec> {
         .prop_map(
             |(cost, contribution, top_up, net, frequency, order)| PlanSpec {
                 cost,
-                // The council always pays a share: with a zero council share, rounding can make a
-                // period's council cell -0.01 and the plan's run is refused (a deploy matter, not
-                // this module's; see the branch notes).
-                contribution: contribution.min(cost / 2),
-                top_up: top_up.min(cost / 4),
+                // The person and a top-up may pay the whole cost between them, leaving the
+                // council nothing (which once made a period's council payment -0.01).
+                contribution: contribution.min(cost),
+                top_up: top_up.min(cost - contribution.min(cost)),
                 net,
                 frequency,
                 order,
