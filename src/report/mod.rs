@@ -31,6 +31,7 @@
 //! Holds are shown as the ledger knows them now: those still active that were placed on or
 //! before the period's last day (support reserved or in dispute, not yet paid).
 
+mod journal;
 mod statement;
 mod views;
 

@@ -1,0 +1,1 @@
+//! Plain-text accounting journals (hledger, ledger, Beancount) written from the ledger.
