@@ -12,14 +12,12 @@
 //!
 //! Run with `cargo run --example dp_holder_return`.
 
-use std::collections::BTreeMap;
 use std::error::Error;
 
 use chrono::{Days, NaiveDate};
 use isf_ledger::monitor::{SpendCategory as C, *};
-use isf_ledger::reconcile::{
-    LedgerLine, MatchOptions, RowError, StatementFormat, ledger_lines, reconcile,
-};
+use isf_ledger::reconcile::{MatchOptions, RowError, StatementFormat, ledger_lines_of, reconcile};
+use isf_ledger::report::Fund;
 use isf_ledger::*;
 
 /// The person's bank statement, as their bank exports it. The first row is the bank's
@@ -52,31 +50,6 @@ fn agrees(ok: bool) -> &'static str {
 
 fn heading(text: &str) {
     println!("\n{text}\n{}", "-".repeat(text.chars().count()));
-}
-
-/// The books' side of the bank account. The fund is kept as one ledger account per source of
-/// its money (the council's share and the person's contribution), and every payment out takes
-/// from both, so no single account mirrors the bank: the bank mirrors their sum. Each entry's
-/// lines on the fund's accounts are added into one line.
-fn fund_lines(
-    ledger: &Ledger,
-    plan: &PaymentPlan,
-    dp: &str,
-    period: Period,
-) -> Result<Vec<LedgerLine>, Box<dyn Error>> {
-    let mut by_entry: BTreeMap<Seq, LedgerLine> = BTreeMap::new();
-    for source in plan.budget().all_sources() {
-        for line in ledger_lines(ledger, &plan.fund_account(dp, &source), period)? {
-            if let Some(seen) = by_entry.get_mut(&line.seq) {
-                seen.amount = seen.amount.checked_add(line.amount)?;
-            } else {
-                by_entry.insert(line.seq, line);
-            }
-        }
-    }
-    let mut lines: Vec<LedgerLine> = by_entry.into_values().collect();
-    lines.sort();
-    Ok(lines)
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -186,7 +159,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     let (Some(from), Some(to)) = (dates().min(), dates().max()) else {
         return Err("the statement has no lines".into());
     };
-    let books = fund_lines(&ledger, &plan, dp, Period::from_inclusive(from, to)?)?;
+    // The fund is kept as one ledger account per source of its money, and every payment out
+    // takes from each; the bank account mirrors their sum, so each entry's lines on the fund's
+    // accounts are added into one.
+    let fund = Fund::of(&plan, dp)?;
+    let accounts: Vec<AccountId> = fund.accounts.iter().map(|(_, a)| a.clone()).collect();
+    let books = ledger_lines_of(&ledger, &accounts, Period::from_inclusive(from, to)?)?;
     let report = reconcile(bank, &books, &MatchOptions::new(Currency::GBP))?;
     println!("\n{report}\n");
 
@@ -197,9 +175,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         .rev()
         .find_map(|l| l.balance.filter(|_| l.date == to))
         .ok_or("the statement shows no closing balance")?;
-    // The books' balance at the end of that day: a return to it closes with it.
-    let books_closing =
-        monitoring_return(&ledger, &plan, dp, Period::from_inclusive(first, to)?)?.closing;
+    // The books' balance at the end of that day.
+    let books_closing = fund.balance_as_at(&ledger, to)?;
     let totals = report.totals;
     let expected = books_closing
         .checked_sub(totals.unmatched_ledger)?

@@ -1288,8 +1288,29 @@ pub fn ledger_lines(
     account: &AccountId,
     period: Period,
 ) -> Result<Vec<LedgerLine>, ReconcileError> {
+    ledger_lines_of(ledger, std::slice::from_ref(account), period)
+}
+
+/// The ledger side of a group of accounts that one bank account mirrors, such as a fund's
+/// per-source accounts ([`report::Fund::accounts`](crate::report::Fund)): as
+/// [`ledger_lines`], with each entry's postings to all the accounts added together, so a
+/// payment split over the sources is one line, as the bank shows it. An entry that only moves
+/// money between the accounts nets to nothing and is left out.
+///
+/// # Errors
+///
+/// As [`ledger_lines`].
+pub fn ledger_lines_of(
+    ledger: &Ledger,
+    accounts: &[AccountId],
+    period: Period,
+) -> Result<Vec<LedgerLine>, ReconcileError> {
     let mut by_seq: BTreeMap<Seq, LedgerLine> = BTreeMap::new();
-    for line in ledger.history(account)? {
+    let mut history = Vec::new();
+    for account in accounts {
+        history.extend(ledger.history(account)?);
+    }
+    for line in history {
         let entry = line.entry;
         if !period.contains(entry.date()) {
             continue;
@@ -1315,7 +1336,10 @@ pub fn ledger_lines(
             },
         );
     }
-    let mut lines: Vec<LedgerLine> = by_seq.into_values().collect();
+    let mut lines: Vec<LedgerLine> = by_seq
+        .into_values()
+        .filter(|l| !l.amount.is_zero())
+        .collect();
     lines.sort();
     Ok(lines)
 }

@@ -76,6 +76,11 @@ fn operations_corpus() {
 }
 
 #[test]
+fn claims_corpus() {
+    replay_corpus("claims", check::claims::check);
+}
+
+#[test]
 fn statement_csv_corpus() {
     replay_corpus("statement_csv", check::statement_csv::check);
 }

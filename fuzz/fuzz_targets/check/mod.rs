@@ -9,6 +9,7 @@
 // `run_files`: what one includer leaves unused another uses.
 #![allow(dead_code)]
 
+pub mod claims;
 pub mod operations;
 pub mod replay_log;
 pub mod statement_csv;
