@@ -86,3 +86,47 @@ fn errors_are_std_errors_that_cross_threads() {
     assert_error::<VerifyError>();
     assert_error::<PeriodError>();
 }
+
+#[test]
+fn drawdown_and_report_types_are_send_and_sync() {
+    use isf_ledger::drawdown::*;
+    use isf_ledger::report::*;
+    send_and_sync!(
+        ServiceAgreement,
+        Service,
+        BandRates,
+        TimeBand,
+        ManagementFee,
+        Banking,
+        CancellationRule,
+        ClaimPolicy,
+        OnIssue,
+        OnRateDiffers,
+        ClaimIssue,
+        Booking,
+        Claim,
+        ClaimLine,
+        ClaimOutcome,
+        PaidLine,
+        DisputedLine,
+        CreditNote,
+        BankedLot,
+        BankedUnits,
+        UnitsLine,
+        UnitsSummary,
+        DrawdownError,
+        Fund,
+        FundStatement,
+        ReceiptLine,
+        DrawdownLine,
+        OtherLine,
+        AdjustmentLine,
+        HoldLine,
+        ProviderView,
+        FundPosition,
+        CouncilView,
+        CouncilLine,
+        ReportError,
+        isf_ledger::Error,
+    );
+}
