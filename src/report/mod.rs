@@ -41,6 +41,10 @@ use crate::deploy::{DeployError, PaymentPlan};
 use crate::ledger::{AccountId, AccountKind, Ledger, LedgerError};
 use crate::money::{Currency, Money, MoneyError};
 
+pub use journal::{
+    JournalError, JournalFormat, JournalSummary, journal_account_name, journal_string,
+    write_journal,
+};
 pub use statement::{
     AdjustmentLine, DrawdownLine, FundStatement, HoldLine, OtherLine, ReceiptLine,
 };
