@@ -36,6 +36,9 @@ pub enum Error {
     /// A report could not be built, or does not tie to the ledger.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
+    /// A plain-text journal (hledger, ledger, Beancount) could not be written.
+    #[error(transparent)]
+    Journal(#[from] crate::report::JournalError),
     /// Verification found a discrepancy.
     #[error(transparent)]
     Verify(#[from] crate::ledger::VerifyError),

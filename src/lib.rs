@@ -64,7 +64,8 @@
 //! * [`reconcile`]: bank and prepaid-card statements read from CSV and matched one-to-one to
 //!   the ledger, with unmatched lines and suspected duplicates reported.
 //! * [`report`]: fund statements, a provider's client-money view and a council's view of its
-//!   ISFs, each as data, plain text and CSV, each checked against the ledger.
+//!   ISFs, each as data, plain text and CSV, each checked against the ledger; and the whole
+//!   ledger as a plain-text journal for hledger, ledger or Beancount, for an auditor.
 //! * [`Error`] gathers the error of each area ([`MoneyError`], [`PeriodError`], [`LedgerError`],
 //!   [`LogError`]). Every error names the value at fault; a refused operation changes nothing.
 //!
@@ -88,8 +89,10 @@
 //! 12. Every report ties out: a fund statement's closing balance is its opening balance plus its
 //!     movements and equals the ledger's balance ([`report::FundStatement::check`]); a
 //!     provider's client money is the sum of its funds; a monitoring return ties out
-//!     ([`monitor::MonitoringReturn::ties_out`]). Exporting a plain-text journal for
-//!     hledger, ledger or Beancount is not built yet.
+//!     ([`monitor::MonitoringReturn::ties_out`]); and a plain-text journal written for
+//!     hledger, ledger or Beancount ([`report::write_journal`]) gives every account the
+//!     ledger's balance (checked by reading it back, and by hledger and ledger themselves where
+//!     they are installed).
 //!
 //! # The log format (version 1)
 //!

@@ -127,6 +127,9 @@ fn drawdown_and_report_types_are_send_and_sync() {
         CouncilView,
         CouncilLine,
         ReportError,
+        JournalError,
+        JournalFormat,
+        JournalSummary,
         isf_ledger::Error,
     );
 }

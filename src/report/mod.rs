@@ -89,6 +89,9 @@ pub enum ReportError {
     /// CSV could not be written.
     #[error("csv: {0}")]
     Csv(String),
+    /// A plain-text journal could not be written.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
 }
 
 /// A fund: the per-source accounts of one deployment of one budget.
