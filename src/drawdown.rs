@@ -1739,6 +1739,21 @@ impl ServiceAgreement {
                         booking: booking.clone(),
                     });
                 }
+                let target = self.service_account(&line.service, line.supplier.as_ref());
+                let booked_for = holds
+                    .first()
+                    .and_then(|h| ledger.hold(&h.1))
+                    .map(|h| h.details().to.clone());
+                if booked_for.as_ref() != Some(&target) {
+                    return Err(DrawdownError::InvalidLine {
+                        claim: claim.id.clone(),
+                        line: n,
+                        reason: format!(
+                            "booking {booking} is for another service or supplier ({})",
+                            booked_for.map_or_else(String::new, |a| a.to_string())
+                        ),
+                    });
+                }
                 let reserved = sum(self.currency, holds.iter().map(|h| h.2))?;
                 if amount > reserved {
                     issues.push(ClaimIssue::ExceedsBooking {

@@ -203,6 +203,26 @@ fn bookings_are_found_by_id_or_refused() {
     let err = ag.submit(&mut ledger, &p, &claim).unwrap_err();
     assert!(err.to_string().contains("B9"), "{err}");
     assert_eq!(ledger, before);
+    // A line naming the booking must be for its service and supplier.
+    let ag2 = ag.clone().supplier("sunrise");
+    ag2.open_accounts(&mut ledger, &p).unwrap();
+    let before = ledger.clone();
+    let claim = Claim::new("C2", d(4, 14)).line(
+        ClaimLine::new(d(4, 9), "PC", Decimal::from(2), gbp("25.00"))
+            .supplier("sunrise")
+            .booking("B1"),
+    );
+    let err = ag2.submit(&mut ledger, &p, &claim).unwrap_err();
+    assert!(
+        matches!(err, DrawdownError::InvalidLine { line: 1, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("booking B1 is for another service"),
+        "{err}"
+    );
+    assert_eq!(ledger, before);
     ag.release_booking(&mut ledger, &p, &"B1".into()).unwrap();
     assert!(matches!(
         ag.release_booking(&mut ledger, &p, &"B1".into()),
