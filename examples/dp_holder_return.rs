@@ -178,9 +178,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     // The books' balance at the end of that day.
     let books_closing = fund.balance_as_at(&ledger, to)?;
     let totals = report.totals;
-    let expected = books_closing
-        .checked_sub(totals.unmatched_ledger)?
-        .checked_add(totals.unmatched_statement)?;
+    let expected = report.expected_bank_balance(books_closing)?;
     row(format!("Books balance on {to}"), books_closing);
     let (uncleared, bank_only) = (totals.unmatched_ledger.negate(), totals.unmatched_statement);
     row("  add back: not yet through the bank", uncleared);

@@ -1481,6 +1481,21 @@ impl Reconciliation {
     pub fn is_complete(&self) -> bool {
         self.unmatched_statement.is_empty() && self.unmatched_ledger.is_empty()
     }
+
+    /// The balance the bank should show at the end of the statement, given the books' balance
+    /// on the same day: the books, less what they have that has not reached the bank (unmatched
+    /// ledger lines), plus what the bank has that the books do not (unmatched statement lines).
+    /// When it equals the bank's own closing balance, the unmatched lines explain every
+    /// difference.
+    ///
+    /// # Errors
+    ///
+    /// [`ReconcileError::Money`] on overflow or a currency other than the reconciliation's.
+    pub fn expected_bank_balance(&self, books: Money) -> Result<Money, ReconcileError> {
+        Ok(books
+            .checked_sub(self.totals.unmatched_ledger)?
+            .checked_add(self.totals.unmatched_statement)?)
+    }
 }
 
 impl fmt::Display for Reconciliation {

@@ -206,6 +206,9 @@ mod matching {
                 t.unmatched_ledger,
                 sum(report.unmatched_ledger.iter().map(|l| l.amount))
             );
+            // The books' movements, less what the bank has not had, plus what only the bank
+            // has, are the bank's movements.
+            prop_assert_eq!(report.expected_bank_balance(t.ledger).unwrap(), t.statement);
         }
 
         /// Without a required reference, no unmatched statement line could still be paired
