@@ -607,3 +607,33 @@ fn statements_as_csv() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_waiting_dispute_shows_on_the_statement_as_set_aside() {
+    let mut p = Provider::new();
+    p.run(d(3, 3));
+    let (ag, plan) = (p.agreement_a.clone(), p.a.clone());
+    let claim = Claim::new("A-9", d(3, 10)).line(line(d(3, 4), "2", "30.00"));
+    let out = ag.submit(&mut p.ledger, &plan, &claim).unwrap();
+    assert_eq!(out.disputed_total().unwrap(), gbp("60.00"));
+    let march = Period::new(d(3, 1), d(4, 1)).unwrap();
+    let s = p.statement(&plan, &ag, march);
+    assert_eq!(s.holds_total().unwrap(), gbp("60.00"));
+    assert!(s.drawdowns.is_empty());
+    let text = s.to_string();
+    assert!(
+        text.contains("Set aside for support booked or in dispute"),
+        "{text}"
+    );
+    assert!(
+        text.contains("disputed claim A-9 line 1 (from the council)"),
+        "{text}"
+    );
+    // The council sees it as committed, not surplus.
+    let view = CouncilView::build(&p.ledger, &[&plan], Currency::GBP, march).unwrap();
+    assert_eq!(view.lines[0].committed, gbp("60.00"));
+    assert_eq!(
+        view.lines[0].surplus,
+        view.lines[0].balance.checked_sub(gbp("60.00")).unwrap()
+    );
+}

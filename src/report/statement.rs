@@ -574,7 +574,17 @@ impl fmt::Display for FundStatement {
                 "Set aside for support booked or in dispute (not yet paid)"
             )?;
             for h in &self.holds {
-                line(f, &format!("  {}", h.memo), h.amount)?;
+                // A dispute's memo ends with the line's key for duplicate checks; the person
+                // needs only which claim and line it is.
+                let what = match h.memo.split_once(": ") {
+                    Some((head, _)) if head.starts_with("disputed") => head,
+                    _ => h.memo.as_str(),
+                };
+                line(
+                    f,
+                    &format!("  {what} ({})", describe_source(&h.source)),
+                    h.amount,
+                )?;
             }
         }
         for summary in &self.units {
