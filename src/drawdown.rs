@@ -1651,7 +1651,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
     ) -> Result<Vec<LinePlan>, DrawdownError> {
-        let mut seen = self.claimed_keys(ledger)?;
+        let mut seen = self.claimed_keys(ledger, plan)?;
         let mut weekly = WeekTotals::default();
         let mut bank_left: BTreeMap<String, Vec<BankedLot>> = BTreeMap::new();
         let mut plans = Vec::with_capacity(claim.lines.len());
@@ -2149,7 +2149,11 @@ impl ServiceAgreement {
     }
 
     /// Every line already claimed and not credited, by key, for duplicate checks.
-    fn claimed_keys(&self, ledger: &Ledger) -> Result<BTreeMap<String, String>, DrawdownError> {
+    fn claimed_keys(
+        &self,
+        ledger: &Ledger,
+        plan: &PaymentPlan,
+    ) -> Result<BTreeMap<String, String>, DrawdownError> {
         let mut keys = BTreeMap::new();
         for service in &self.services {
             let suppliers = std::iter::once(None).chain(self.suppliers.iter().map(Some));
@@ -2167,7 +2171,13 @@ impl ServiceAgreement {
                 }
             }
         }
-        for hold in ledger.holds() {
+        let fund_holds = plan
+            .budget()
+            .all_sources()
+            .into_iter()
+            .map(|source| ledger.holds_on(&plan.fund_account(&self.deployment, &source)))
+            .collect::<Result<Vec<_>, LedgerError>>()?;
+        for hold in fund_holds.into_iter().flatten() {
             let d = hold.details();
             if hold.status() == HoldStatus::Active
                 && d.id.as_str().starts_with(&format!("dispute:{}:", self.id))

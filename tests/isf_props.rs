@@ -413,6 +413,25 @@ impl World {
                 }
             }
         }
+        // Each account's holds are exactly the holds placed on it, in order.
+        for s in &attribution.by_source {
+            let account = self.plan.fund_account("isf", &s.source);
+            let on: Vec<String> = self
+                .ledger
+                .holds_on(&account)
+                .unwrap()
+                .map(|h| h.details().id.to_string())
+                .collect();
+            let all: Vec<String> = self
+                .ledger
+                .holds()
+                .filter(|h| h.details().from == account)
+                .map(|h| h.details().id.to_string())
+                .collect();
+            if on != all {
+                return Err(format!("holds_on({account}) gives {on:?}, not {all:?}"));
+            }
+        }
         // Banked units never go below zero.
         let banked = self
             .ledger

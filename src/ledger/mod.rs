@@ -127,6 +127,8 @@ struct AccountState {
     marks: Vec<Decimal>,
     /// One line per distinct effective date, in date order: the balance at the end of that day.
     daily: Vec<(NaiveDate, Decimal)>,
+    /// The holds placed on this account, in the order they were placed: indices into `holds`.
+    holds: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -352,6 +354,7 @@ impl Ledger {
             lines: Vec::new(),
             marks: Vec::new(),
             daily: Vec::new(),
+            holds: Vec::new(),
         });
         self.ops.push(OpRef::OpenAccount(index));
         Ok(())
@@ -991,8 +994,9 @@ impl Ledger {
         if self.holds.len() >= u32::MAX as usize {
             return Err(LedgerError::CapacityExceeded { what: "holds" });
         }
-        self.accounts[from as usize].held = held;
         let index = self.holds.len() as u32;
+        self.accounts[from as usize].held = held;
+        self.accounts[from as usize].holds.push(index);
         self.hold_index.insert(hold.id.clone(), index);
         self.holds.push(HoldState {
             spec: hold,
@@ -1451,6 +1455,26 @@ impl Ledger {
             ledger: self,
             state,
         })
+    }
+
+    /// The holds placed on one account (money reserved on it), in the order they were placed,
+    /// whatever their state: a fund's statement reads these rather than every hold.
+    ///
+    /// # Errors
+    ///
+    /// [`LedgerError::UnknownAccount`].
+    pub fn holds_on<'a>(
+        &'a self,
+        account: &AccountId,
+    ) -> Result<impl Iterator<Item = HoldView<'a>> + use<'a>, LedgerError> {
+        let index = self.account_index_of(account)?;
+        Ok(self.accounts[index as usize]
+            .holds
+            .iter()
+            .map(move |&h| HoldView {
+                ledger: self,
+                state: &self.holds[h as usize],
+            }))
     }
 
     /// Every account's balance, and the total per currency (zero in a ledger that balances).

@@ -217,15 +217,15 @@ impl FundStatement {
         }
 
         let mut holds = Vec::new();
-        for hold in ledger.holds() {
-            let d = hold.details();
-            if hold.status() != HoldStatus::Active || d.date > period.last_day() {
-                continue;
-            }
-            if let Some(source) = fund.source_of(&d.from) {
+        for (source, account) in &fund.accounts {
+            for hold in ledger.holds_on(account)? {
+                let d = hold.details();
+                if hold.status() != HoldStatus::Active || d.date > period.last_day() {
+                    continue;
+                }
                 holds.push(HoldLine {
                     hold: d.id.to_string(),
-                    source: source.to_string(),
+                    source: source.clone(),
                     placed: d.date,
                     amount: d.amount,
                     expires_on: d.expires_on,
@@ -233,6 +233,7 @@ impl FundStatement {
                 });
             }
         }
+        holds.sort_by(|a, b| (a.placed, &a.hold).cmp(&(b.placed, &b.hold)));
 
         Ok(FundStatement {
             fund: fund.clone(),
