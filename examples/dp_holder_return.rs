@@ -16,12 +16,13 @@ use std::error::Error;
 
 use chrono::{Days, NaiveDate};
 use isf_ledger::monitor::{SpendCategory as C, *};
-use isf_ledger::reconcile::{MatchOptions, RowError, StatementFormat, ledger_lines_of, reconcile};
+use isf_ledger::reconcile::{MatchOptions, StatementFormat, ledger_lines_of, reconcile};
 use isf_ledger::report::Fund;
 use isf_ledger::*;
 
 /// The person's bank statement, as their bank exports it. The first row is the bank's
-/// "balance brought forward" line, which is not a payment in or out.
+/// "balance brought forward" line, which is not a payment in or out: the import keeps it as
+/// the statement's opening balance.
 const STATEMENT: &str = "\
 Date,Description,Paid in,Paid out,Balance
 22/09/2025,BALANCE BROUGHT FORWARD,,,\"2,981.00\"
@@ -144,16 +145,21 @@ fn main() -> Result<(), Box<dyn Error>> {
     heading("Bank statement against the books");
     let imported = StatementFormat::uk_bank(Currency::GBP).import(STATEMENT.as_bytes())?;
     println!(
-        "{} rows read from the bank's file, {} could not be read:",
+        "{} rows read from the bank's file: {} payments in or out, {} balance line, {} errors",
         imported.rows,
+        imported.lines.len(),
+        imported.balances.len(),
         imported.errors.len()
     );
     for error in &imported.errors {
         println!("  {error}");
-        if let RowError::NeitherPaidInNorOut { .. } = error {
-            println!("  (a line with no money in or out, such as a balance brought forward)");
-        }
     }
+    let opening = imported
+        .balances
+        .first()
+        .map(|b| b.balance)
+        .ok_or("the statement has no balance brought forward")?;
+    row("Balance brought forward", opening);
     let bank = &imported.lines;
     let dates = || bank.iter().map(|l| l.date);
     let (Some(from), Some(to)) = (dates().min(), dates().max()) else {
@@ -185,6 +191,16 @@ fn main() -> Result<(), Box<dyn Error>> {
     row("  add: only on the bank statement", bank_only);
     row("  so the bank should show", expected);
     row(format!("Bank balance on {to}"), bank_closing);
+    let statement_adds_up = opening.checked_add(totals.statement)? == bank_closing;
+    println!(
+        "  ({opening} brought forward and {} in and out: {})",
+        totals.statement,
+        if statement_adds_up {
+            "the bank's file is complete"
+        } else {
+            "the bank's file is missing lines"
+        }
+    );
     println!("{}", agrees(expected == bank_closing));
 
     // The bank's monthly fee is real spending from the account: the person records it.

@@ -27,6 +27,10 @@
 //! `paid in` and `paid out` (both unsigned; exactly one of the two must be filled on each row)
 //! with day-first dates. Every column name can be changed with the builder.
 //!
+//! A row with no money in or out but a balance (a bank's "balance brought forward") is not a
+//! transaction and not an error: it is kept in [`Imported::balances`]. A row with neither an
+//! amount nor a balance is an error.
+//!
 //! Amounts are read exactly, as decimals, never floats:
 //!
 //! * spaces around the value are ignored; a `-` or `+` sign may come first;
@@ -696,6 +700,7 @@ impl StatementFormat {
             rows: 0,
             lines: Vec::new(),
             errors: Vec::new(),
+            balances: Vec::new(),
         };
         loop {
             match csv.read_byte_record(&mut record) {
@@ -704,7 +709,8 @@ impl StatementFormat {
                     imported.rows += 1;
                     let line = line_of(record.position());
                     match self.row(&columns, &record, line) {
-                        Ok(statement_line) => imported.lines.push(statement_line),
+                        Ok(Row::Line(statement_line)) => imported.lines.push(statement_line),
+                        Ok(Row::Balance(balance)) => imported.balances.push(balance),
                         Err(e) => imported.errors.push(e),
                     }
                 }
@@ -723,12 +729,7 @@ impl StatementFormat {
         Ok(imported)
     }
 
-    fn row(
-        &self,
-        columns: &Columns,
-        record: &csv::ByteRecord,
-        line: u64,
-    ) -> Result<StatementLine, RowError> {
+    fn row(&self, columns: &Columns, record: &csv::ByteRecord, line: u64) -> Result<Row, RowError> {
         if record.len() != columns.count {
             return Err(RowError::FieldCount {
                 line,
@@ -779,45 +780,62 @@ impl StatementFormat {
                 format: self.date_format.pattern().to_string(),
             })?;
         let description = field(columns.description, &self.description)?.to_string();
-        let amount = match (&columns.amount, &self.amount) {
-            (AmountAt::Signed(i), AmountColumns::Signed(name)) => {
-                let text = field(*i, name)?;
-                parse_amount(text, self.currency, true).map_err(|p| amount_err(name, text, p))?
-            }
-            (AmountAt::PaidInOut(i, o), AmountColumns::PaidInOut { paid_in, paid_out }) => {
-                let in_text = field(*i, paid_in)?;
-                let out_text = field(*o, paid_out)?;
-                match (in_text.is_empty(), out_text.is_empty()) {
-                    (false, true) => parse_amount(in_text, self.currency, false)
-                        .map_err(|p| amount_err(paid_in, in_text, p))?,
-                    (true, false) => -parse_amount(out_text, self.currency, false)
-                        .map_err(|p| amount_err(paid_out, out_text, p))?,
-                    (false, false) => {
-                        return Err(RowError::BothPaidInAndOut {
-                            line,
-                            paid_in_column: paid_in.clone(),
-                            paid_in: in_text.to_string(),
-                            paid_out_column: paid_out.clone(),
-                            paid_out: out_text.to_string(),
-                        });
-                    }
-                    (true, true) => {
-                        return Err(RowError::NeitherPaidInNorOut {
-                            line,
-                            paid_in_column: paid_in.clone(),
-                            paid_out_column: paid_out.clone(),
-                        });
+        // An amount, or why not; and whether its field(s) were simply empty.
+        let (amount, amount_empty): (Result<Decimal, RowError>, bool) =
+            match (&columns.amount, &self.amount) {
+                (AmountAt::Signed(i), AmountColumns::Signed(name)) => {
+                    let text = field(*i, name)?;
+                    (
+                        parse_amount(text, self.currency, true)
+                            .map_err(|p| amount_err(name, text, p)),
+                        text.is_empty(),
+                    )
+                }
+                (AmountAt::PaidInOut(i, o), AmountColumns::PaidInOut { paid_in, paid_out }) => {
+                    let in_text = field(*i, paid_in)?;
+                    let out_text = field(*o, paid_out)?;
+                    match (in_text.is_empty(), out_text.is_empty()) {
+                        (false, true) => (
+                            parse_amount(in_text, self.currency, false)
+                                .map_err(|p| amount_err(paid_in, in_text, p)),
+                            false,
+                        ),
+                        (true, false) => (
+                            parse_amount(out_text, self.currency, false)
+                                .map(|m| -m)
+                                .map_err(|p| amount_err(paid_out, out_text, p)),
+                            false,
+                        ),
+                        (false, false) => {
+                            return Err(RowError::BothPaidInAndOut {
+                                line,
+                                paid_in_column: paid_in.clone(),
+                                paid_in: in_text.to_string(),
+                                paid_out_column: paid_out.clone(),
+                                paid_out: out_text.to_string(),
+                            });
+                        }
+                        (true, true) => (
+                            Err(RowError::NeitherPaidInNorOut {
+                                line,
+                                paid_in_column: paid_in.clone(),
+                                paid_out_column: paid_out.clone(),
+                            }),
+                            true,
+                        ),
                     }
                 }
-            }
-            // `columns` is built from `self.amount`, so the kinds always agree.
-            _ => {
-                return Err(RowError::Unreadable {
-                    line,
-                    reason: "the amount columns do not agree with the format".into(),
-                });
-            }
-        };
+                // `columns` is built from `self.amount`, so the kinds always agree.
+                _ => {
+                    return Err(RowError::Unreadable {
+                        line,
+                        reason: "the amount columns do not match the format".to_string(),
+                    });
+                }
+            };
+        if let (Err(e), false) = (&amount, amount_empty) {
+            return Err(e.clone());
+        }
         let reference = match columns.reference {
             Some(i) => Some(field(i, &self.reference)?).filter(|r| !r.is_empty()),
             None => None,
@@ -836,14 +854,27 @@ impl StatementFormat {
             }
             None => None,
         };
-        Ok(StatementLine {
+        let amount = match (amount, balance) {
+            (Ok(amount), _) => amount,
+            // No money in or out, but a balance: the bank's "balance brought forward" line.
+            (Err(_), Some(balance)) => {
+                return Ok(Row::Balance(BalanceRow {
+                    line,
+                    date,
+                    description,
+                    balance: Money::new(zero_unsigned(balance), self.currency),
+                }));
+            }
+            (Err(e), None) => return Err(e),
+        };
+        Ok(Row::Line(StatementLine {
             date,
             amount: Money::new(zero_unsigned(amount), self.currency),
             description,
             reference: reference.map(str::to_string),
             balance: balance.map(|b| Money::new(zero_unsigned(b), self.currency)),
             line: Some(line),
-        })
+        }))
     }
 
     /// Writes statement lines as CSV in this format, header first: what [`import`] reads back
@@ -1102,12 +1133,36 @@ fn parse_amount(text: &str, currency: Currency, signed: bool) -> Result<Decimal,
 pub struct Imported {
     /// The header's line (1 unless blank lines come first).
     pub header_line: u64,
-    /// How many rows followed the header: `lines.len() + errors.len()`.
+    /// How many rows followed the header: `lines.len() + errors.len() + balances.len()`.
     pub rows: usize,
     /// The rows read, in file order.
     pub lines: Vec<StatementLine>,
     /// The rows refused, in file order, each naming its line.
     pub errors: Vec<RowError>,
+    /// Rows with a balance but no money in or out (a bank's "balance brought forward"), in
+    /// file order. They are not transactions, so they are not reconciled; the first gives the
+    /// statement's opening balance.
+    pub balances: Vec<BalanceRow>,
+}
+
+/// A statement row with a balance and no money in or out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BalanceRow {
+    /// The physical line it starts on.
+    pub line: u64,
+    /// Its date.
+    pub date: NaiveDate,
+    /// The bank's description (trimmed).
+    pub description: String,
+    /// The balance.
+    pub balance: Money,
+}
+
+/// What one row of a statement is.
+enum Row {
+    Line(StatementLine),
+    Balance(BalanceRow),
 }
 
 /// One line of a bank or card statement.

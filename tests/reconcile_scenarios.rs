@@ -351,3 +351,32 @@ fn public_types_are_send_and_sync() {
     send_sync::<ReconcileError>();
     send_sync::<RowError>();
 }
+
+/// A UK export's "balance brought forward" row has a balance and no money in or out: it is
+/// kept as the statement's opening balance, not refused; a row with neither is still an error.
+#[test]
+fn balance_brought_forward_is_a_balance_not_an_error() {
+    let csv = "Date,Description,Paid in,Paid out,Balance\n\
+               01/04/2025,BALANCE BROUGHT FORWARD,,,\"1,000.00\"\n\
+               02/04/2025,COUNCIL PAYMENT,200.00,,\"1,200.00\"\n\
+               03/04/2025,NOTHING AT ALL,,,\n";
+    let imported = StatementFormat::uk_bank(Currency::GBP)
+        .import(csv.as_bytes())
+        .unwrap();
+    assert_eq!(imported.rows, 3);
+    assert_eq!(imported.lines.len(), 1);
+    assert_eq!(imported.balances.len(), 1);
+    let opening = &imported.balances[0];
+    assert_eq!(
+        (opening.line, opening.balance),
+        (2, "1000.00 GBP".parse().unwrap())
+    );
+    assert_eq!(opening.description, "BALANCE BROUGHT FORWARD");
+    assert_eq!(imported.errors.len(), 1);
+    assert_eq!(imported.errors[0].line(), 4);
+    assert!(
+        imported.errors[0].to_string().contains("neither"),
+        "{}",
+        imported.errors[0]
+    );
+}

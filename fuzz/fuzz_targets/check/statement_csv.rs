@@ -107,8 +107,8 @@ pub fn books() -> Ledger {
 fn check_import(data: &[u8], format: &StatementFormat, imported: &isf_ledger::reconcile::Imported) {
     assert_eq!(
         imported.rows,
-        imported.lines.len() + imported.errors.len(),
-        "every row is a line or an error"
+        imported.lines.len() + imported.errors.len() + imported.balances.len(),
+        "every row is a line, an error or a balance"
     );
     // A line ends at `\n`, `\r\n` or a lone `\r`.
     let breaks = data
@@ -139,6 +139,10 @@ fn check_import(data: &[u8], format: &StatementFormat, imported: &isf_ledger::re
         if let Some(balance) = line.balance {
             assert!(balance.is_exact(), "{line}");
         }
+    }
+    for balance in &imported.balances {
+        check_line(balance.line);
+        assert!(balance.balance.is_exact(), "{balance:?}");
     }
     let mut previous = 0;
     for error in &imported.errors {
