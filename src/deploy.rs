@@ -925,7 +925,7 @@ impl PaymentPlan {
                     left.iter().all(|m| !m.is_negative()) || left.iter().all(|m| !m.is_positive());
                 let weights = left
                     .iter()
-                    .map(|m| minor_weight(m.negate().max(*m)))
+                    .map(|m| Ok(m.negate().max(*m).minor_weight()?))
                     .collect::<Result<Vec<u64>, DeployError>>()?;
                 if targets[j].is_zero() || weights.iter().all(|w| *w == 0) || !signs_agree {
                     vec![Money::zero(currency); by_source.len()]
@@ -1365,13 +1365,6 @@ fn percent_weight(p: Decimal) -> u64 {
         .unwrap_or(0)
 }
 
-/// An amount as an allocation weight in minor units; a negative amount weighs nothing.
-fn minor_weight(amount: Money) -> Result<u64, DeployError> {
-    let minor = amount.to_minor()?.max(0);
-    u64::try_from(minor)
-        .map_err(|_| DeployError::Money(crate::money::overflow(format!("{amount} as a weight"))))
-}
-
 /// Splits a spend over sources: priority sources first, then pro-rata to what is available.
 fn split_spend(
     sources: &[SourceBalance],
@@ -1394,7 +1387,7 @@ fn split_spend(
         let weights = sources
             .iter()
             .zip(&take)
-            .map(|(s, t)| minor_weight(s.available.checked_sub(*t)?))
+            .map(|(s, t)| Ok(s.available.checked_sub(*t)?.minor_weight()?))
             .collect::<Result<Vec<u64>, DeployError>>()?;
         let shares = left.allocate_by_weights(&weights)?;
         for (t, s) in take.iter_mut().zip(shares) {
@@ -1492,16 +1485,20 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// The total paid into funds, per currency.
-    pub fn total(&self) -> Vec<Money> {
+    /// The total paid into funds, per currency, in currency order.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if a currency's total cannot be represented.
+    pub fn total(&self) -> Result<Vec<Money>, MoneyError> {
         let mut totals: BTreeMap<Currency, Money> = BTreeMap::new();
         for p in &self.posted {
             let t = totals
                 .entry(p.amount.currency())
                 .or_insert(Money::zero(p.amount.currency()));
-            *t = t.checked_add(p.amount).unwrap_or(*t);
+            *t = t.checked_add(p.amount)?;
         }
-        totals.into_values().collect()
+        Ok(totals.into_values().collect())
     }
 }
 
@@ -1518,13 +1515,17 @@ pub fn run_payments(ledger: &mut Ledger, plans: &[&PaymentPlan], run: &PaymentRu
                 .into_iter()
                 .map(|e| e.meta("run", run.id.as_str()))
                 .collect();
+            // What each entry puts into the funds, worked out before anything is posted.
+            let amounts = entries
+                .iter()
+                .map(|e| funds_received(plan, e))
+                .collect::<Result<Vec<Money>, DeployError>>()?;
             let receipts = ledger.post_batch(entries.clone())?;
-            Ok((entries, receipts))
+            Ok((entries, amounts, receipts))
         });
         match result {
-            Ok((entries, receipts)) => {
-                for (entry, receipt) in entries.into_iter().zip(receipts) {
-                    let amount = funds_received(plan, &entry);
+            Ok((entries, amounts, receipts)) => {
+                for ((entry, amount), receipt) in entries.into_iter().zip(amounts).zip(receipts) {
                     report.posted.push(RunPayment {
                         budget: budget.clone(),
                         entry: entry.id,
@@ -1539,14 +1540,12 @@ pub fn run_payments(ledger: &mut Ledger, plans: &[&PaymentPlan], run: &PaymentRu
     report
 }
 
-fn funds_received(plan: &PaymentPlan, entry: &NewEntry) -> Money {
+fn funds_received(plan: &PaymentPlan, entry: &NewEntry) -> Result<Money, DeployError> {
     let prefix = format!("fund:{}:", plan.budget.id());
-    let currency = plan.budget.currency();
-    entry
+    let into_funds = entry
         .postings
         .iter()
         .filter(|p| p.account.as_str().starts_with(&prefix))
-        .fold(Money::zero(currency), |t, p| {
-            t.checked_add(p.amount).unwrap_or(t)
-        })
+        .map(|p| p.amount);
+    Ok(Money::sum(plan.budget.currency(), into_funds)?)
 }

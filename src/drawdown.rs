@@ -885,7 +885,7 @@ impl ClaimOutcome {
     ///
     /// [`MoneyError::Overflow`].
     pub fn paid_total(&self) -> Result<Money, MoneyError> {
-        sum(self.currency, self.paid.iter().map(|p| p.amount))
+        Money::sum(self.currency, self.paid.iter().map(|p| p.amount))
     }
     /// The total of the fees on the paid lines.
     ///
@@ -893,7 +893,7 @@ impl ClaimOutcome {
     ///
     /// [`MoneyError::Overflow`].
     pub fn fees_total(&self) -> Result<Money, MoneyError> {
-        sum(self.currency, self.paid.iter().map(|p| p.fee))
+        Money::sum(self.currency, self.paid.iter().map(|p| p.fee))
     }
     /// The total held in dispute.
     ///
@@ -901,16 +901,8 @@ impl ClaimOutcome {
     ///
     /// [`MoneyError::Overflow`].
     pub fn disputed_total(&self) -> Result<Money, MoneyError> {
-        sum(self.currency, self.disputed.iter().map(|p| p.amount))
+        Money::sum(self.currency, self.disputed.iter().map(|p| p.amount))
     }
-}
-
-fn sum(currency: Currency, items: impl Iterator<Item = Money>) -> Result<Money, MoneyError> {
-    let mut total = Money::zero(currency);
-    for m in items {
-        total = total.checked_add(m)?;
-    }
-    Ok(total)
 }
 
 /// A credit note: the lines of earlier claims it credits in full.
@@ -1446,7 +1438,8 @@ impl ServiceAgreement {
                 .iter()
                 .all(|h| h.memo == memo && h.date == booking.booked_on);
             return if same {
-                sum(self.currency, existing.iter().map(|h| h.amount)).map_err(DrawdownError::from)
+                Money::sum(self.currency, existing.iter().map(|h| h.amount))
+                    .map_err(DrawdownError::from)
             } else {
                 Err(DrawdownError::DuplicateBooking {
                     booking: booking.id.clone(),
@@ -1754,7 +1747,7 @@ impl ServiceAgreement {
                         ),
                     });
                 }
-                let reserved = sum(self.currency, holds.iter().map(|h| h.2))?;
+                let reserved = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
                 if amount > reserved {
                     issues.push(ClaimIssue::ExceedsBooking {
                         booking: booking.clone(),
@@ -1890,14 +1883,18 @@ impl ServiceAgreement {
         let mut needed = Money::zero(self.currency);
         let mut freed = Money::zero(self.currency);
         let mut bookings_used = BTreeSet::new();
-        for (line, p) in claim.lines.iter().zip(plans) {
+        for (i, (line, p)) in claim.lines.iter().zip(plans).enumerate() {
             let booking = line
                 .booking
                 .as_ref()
                 .filter(|_| p.action != LineAction::Dispute);
             if let Some(b) = booking {
                 if !bookings_used.insert(b.clone()) {
-                    return Err(DrawdownError::UnknownBooking { booking: b.clone() });
+                    return Err(DrawdownError::InvalidLine {
+                        claim: claim.id.clone(),
+                        line: i + 1,
+                        reason: format!("booking {b} is named by an earlier line of the claim"),
+                    });
                 }
                 let holds = self.active_holds(ledger, plan, |s| self.booking_hold(b, s));
                 for (_, id, held) in &holds {
@@ -1988,11 +1985,8 @@ impl ServiceAgreement {
             } else {
                 Money::zero(self.currency)
             };
-            let weights = holds
-                .iter()
-                .map(|h| minor_weight(h.2))
-                .collect::<Result<Vec<u64>, DrawdownError>>()?;
-            let parts = amount.allocate_by_weights(&weights)?;
+            let held: Vec<Money> = holds.iter().map(|h| h.2).collect();
+            let parts = amount.allocate_in_proportion(&held)?;
             let meta = self.line_meta(claim, n, p);
             for ((source, hold, _), part) in holds.iter().zip(parts) {
                 if part.is_positive() {
@@ -2119,7 +2113,7 @@ impl ServiceAgreement {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let total = sum(self.currency, rows.iter().map(|r| r.2))?;
+        let total = Money::sum(self.currency, rows.iter().map(|r| r.2))?;
         let mut left: Vec<(Source, Money)> = self.split(ledger, plan, total)?;
         let mut entries = Vec::with_capacity(rows.len());
         for (id, to, amount, meta) in rows {
@@ -2226,7 +2220,7 @@ impl ServiceAgreement {
                 line,
             });
         }
-        let amount = sum(self.currency, holds.iter().map(|h| h.2))?;
+        let amount = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
         let mut meta = BTreeMap::new();
         meta.insert("agreement".to_string(), self.id.to_string());
         meta.insert("claim".to_string(), claim.to_string());
@@ -2299,7 +2293,7 @@ impl ServiceAgreement {
                 line,
             });
         }
-        let amount = sum(self.currency, holds.iter().map(|h| h.2))?;
+        let amount = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
         for (_, hold, _) in holds {
             ledger.release_hold(&hold)?;
         }
@@ -2913,9 +2907,4 @@ fn check_code(what: &'static str, value: &str) -> Result<(), DrawdownError> {
             reason,
         }),
     }
-}
-
-fn minor_weight(amount: Money) -> Result<u64, DrawdownError> {
-    let minor = amount.to_minor()?.max(0);
-    u64::try_from(minor).map_err(|_| crate::money::overflow(format!("{amount} as a weight")).into())
 }

@@ -524,6 +524,64 @@ impl Money {
         self.allocate_by_weights(&weights)
     }
 
+    /// Splits an exact amount in proportion to other amounts (what each source has available,
+    /// what each hold holds), summing exactly to it: each amount weighs its minor units, and a
+    /// negative one weighs nothing. Leftover minor units go as in
+    /// [`Money::allocate_by_weights`], so no part is more than its exact share rounded up.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::InvalidAllocation`] if the amounts sum to nothing above zero,
+    /// [`MoneyError::TooManyDecimals`] if an amount is not exact, [`MoneyError::Overflow`].
+    ///
+    /// ```
+    /// use isf_ledger::Money;
+    /// let spend: Money = "10.00 GBP".parse()?;
+    /// let available: [Money; 3] = ["600.00 GBP".parse()?, "200.00 GBP".parse()?, "-5.00 GBP".parse()?];
+    /// let parts = spend.allocate_in_proportion(&available)?;
+    /// assert_eq!(parts.iter().map(|m| m.to_string()).collect::<Vec<_>>(), ["7.50 GBP", "2.50 GBP", "0.00 GBP"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn allocate_in_proportion(self, to: &[Money]) -> Result<Vec<Money>, MoneyError> {
+        let weights = to
+            .iter()
+            .map(|m| m.minor_weight())
+            .collect::<Result<Vec<u64>, MoneyError>>()?;
+        self.allocate_by_weights(&weights)
+    }
+
+    /// The amount in minor units as an allocation weight; a negative amount weighs nothing.
+    pub(crate) fn minor_weight(self) -> Result<u64, MoneyError> {
+        let minor = self.to_minor()?.max(0);
+        u64::try_from(minor).map_err(|_| overflow(format!("{self} as a weight")))
+    }
+
+    /// Adds up amounts in one currency, checked: the total of none is zero.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`], [`MoneyError::CurrencyMismatch`] for an amount in another
+    /// currency.
+    ///
+    /// ```
+    /// use isf_ledger::{Currency, Money};
+    /// let lines: Vec<Money> = vec!["48.00 GBP".parse()?, "2.40 GBP".parse()?];
+    /// assert_eq!(Money::sum(Currency::GBP, lines)?.to_string(), "50.40 GBP");
+    /// assert_eq!(Money::sum(Currency::GBP, Vec::new())?.to_string(), "0.00 GBP");
+    /// assert!(Money::sum(Currency::EUR, vec!["1.00 GBP".parse::<Money>()?]).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn sum(
+        currency: Currency,
+        amounts: impl IntoIterator<Item = Money>,
+    ) -> Result<Money, MoneyError> {
+        let mut total = Money::zero(currency);
+        for m in amounts {
+            total = total.checked_add(m)?;
+        }
+        Ok(total)
+    }
+
     /// Splits an exact amount in proportion to integer weights, summing exactly to it.
     /// Leftover minor units go to the largest remainders, ties to the earliest part.
     ///

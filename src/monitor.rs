@@ -1775,18 +1775,6 @@ pub fn return_account(plan: &PaymentPlan, source: &Source) -> AccountId {
     }
 }
 
-fn weights(amounts: &[Money]) -> Result<Vec<u64>, MonitorError> {
-    amounts
-        .iter()
-        .map(|m| {
-            let minor = m.to_minor()?.max(0);
-            u64::try_from(minor).map_err(|_| {
-                MonitorError::Money(crate::money::overflow(format!("{m} as a weight")))
-            })
-        })
-        .collect()
-}
-
 /// Splits `amount` over sources pro-rata to what each has available; each part is at most that
 /// source's available balance and the parts sum exactly to `amount`.
 ///
@@ -1811,7 +1799,7 @@ pub fn split_recovery(
         return Ok(Vec::new());
     }
     let available: Vec<Money> = attribution.by_source.iter().map(|s| s.available).collect();
-    let shares = amount.allocate_by_weights(&weights(&available)?)?;
+    let shares = amount.allocate_in_proportion(&available)?;
     Ok(attribution
         .by_source
         .into_iter()
@@ -1877,7 +1865,7 @@ pub fn plan_recovery(
     let found = surplus(ledger, plan, dep, decision.date, decision.policy)?;
     let id = recovery_id(plan, dep, &decision.id);
     if let Some(posted) = ledger.entry(&id) {
-        return Ok(recorded_recovery(plan, dep, decision, found, posted));
+        return recorded_recovery(plan, dep, decision, found, posted);
     }
     let want = requested(found.surplus, decision.amount)?;
     match decision.method {
@@ -1932,22 +1920,21 @@ fn recorded_recovery(
     decision: &RecoveryDecision,
     found: Surplus,
     posted: EntryView<'_>,
-) -> Recovery {
+) -> Result<Recovery, MonitorError> {
     let currency = plan.budget().currency();
     let mut parts = Vec::new();
     let mut amount = Money::zero(currency);
     for source in plan.budget().all_sources() {
         let from = plan.fund_account(deployment, &source);
-        let taken = posted
+        let out_of_source = posted
             .postings()
             .filter(|(a, _)| **a == from)
-            .fold(Money::zero(currency), |t, (_, m)| {
-                t.checked_sub(m).unwrap_or(t)
-            });
+            .map(|(_, m)| m);
+        let taken = Money::sum(currency, out_of_source)?.negate();
         if taken.is_zero() {
             continue;
         }
-        amount = amount.checked_add(taken).unwrap_or(amount);
+        amount = amount.checked_add(taken)?;
         parts.push(RecoveryPart {
             to: return_account(plan, &source),
             from,
@@ -1955,7 +1942,7 @@ fn recorded_recovery(
             amount: taken,
         });
     }
-    Recovery {
+    Ok(Recovery {
         decision: decision.id.clone(),
         surplus: found,
         requested: amount,
@@ -1963,7 +1950,7 @@ fn recorded_recovery(
         parts,
         entries: vec![posted.to_new_entry()],
         reductions: None,
-    }
+    })
 }
 
 fn council_cell(

@@ -29,7 +29,12 @@ fn plan(
 }
 
 fn paid_into_funds(report: &RunReport) -> Money {
-    report.total().into_iter().next().unwrap_or(gbp("0"))
+    report
+        .total()
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap_or(gbp("0"))
 }
 
 /// Cambridgeshire's net direct payment: care costs £48 a week, the person's assessed

@@ -203,6 +203,21 @@ fn bookings_are_found_by_id_or_refused() {
     let err = ag.submit(&mut ledger, &p, &claim).unwrap_err();
     assert!(err.to_string().contains("B9"), "{err}");
     assert_eq!(ledger, before);
+    // A booking settles one line: a second line naming it is refused.
+    let claim = Claim::new("C3", d(4, 14))
+        .line(ClaimLine::new(d(4, 9), "PC", Decimal::ONE, gbp("25.00")).booking("B1"))
+        .line(ClaimLine::new(d(4, 9), "PC", Decimal::from(2), gbp("25.00")).booking("B1"));
+    let err = ag.submit(&mut ledger, &p, &claim).unwrap_err();
+    assert!(
+        matches!(err, DrawdownError::InvalidLine { line: 2, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("booking B1 is named by an earlier line"),
+        "{err}"
+    );
+    assert_eq!(ledger, before);
     // A line naming the booking must be for its service and supplier.
     let ag2 = ag.clone().supplier("sunrise");
     ag2.open_accounts(&mut ledger, &p).unwrap();

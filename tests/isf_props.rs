@@ -268,7 +268,7 @@ impl World {
                     &[&self.plan],
                     &PaymentRun::new("run", day(k * 28)),
                 );
-                for m in report.total() {
+                for m in report.total().unwrap() {
                     self.balance = self.balance.checked_add(m).unwrap();
                 }
                 Ok(())

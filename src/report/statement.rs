@@ -270,7 +270,10 @@ impl FundStatement {
     ///
     /// [`ReportError::Money`].
     pub fn receipts_total(&self) -> Result<Money, ReportError> {
-        total(self.fund.currency, self.receipts.iter().map(|r| r.amount))
+        Ok(Money::sum(
+            self.fund.currency,
+            self.receipts.iter().map(|r| r.amount),
+        )?)
     }
     /// Drawdowns, all services, net of credits.
     ///
@@ -278,7 +281,10 @@ impl FundStatement {
     ///
     /// [`ReportError::Money`].
     pub fn drawdowns_total(&self) -> Result<Money, ReportError> {
-        total(self.fund.currency, self.drawdowns.iter().map(|r| r.amount))
+        Ok(Money::sum(
+            self.fund.currency,
+            self.drawdowns.iter().map(|r| r.amount),
+        )?)
     }
     /// Other movements, net (negative: out).
     ///
@@ -286,7 +292,10 @@ impl FundStatement {
     ///
     /// [`ReportError::Money`].
     pub fn other_total(&self) -> Result<Money, ReportError> {
-        total(self.fund.currency, self.other.iter().map(|r| r.amount))
+        Ok(Money::sum(
+            self.fund.currency,
+            self.other.iter().map(|r| r.amount),
+        )?)
     }
     /// Adjustments, net.
     ///
@@ -294,10 +303,10 @@ impl FundStatement {
     ///
     /// [`ReportError::Money`].
     pub fn adjustments_total(&self) -> Result<Money, ReportError> {
-        total(
+        Ok(Money::sum(
             self.fund.currency,
             self.adjustments.iter().map(|r| r.amount),
-        )
+        )?)
     }
     /// Active holds.
     ///
@@ -305,7 +314,10 @@ impl FundStatement {
     ///
     /// [`ReportError::Money`].
     pub fn holds_total(&self) -> Result<Money, ReportError> {
-        total(self.fund.currency, self.holds.iter().map(|r| r.amount))
+        Ok(Money::sum(
+            self.fund.currency,
+            self.holds.iter().map(|r| r.amount),
+        )?)
     }
 
     /// opening + receipts − drawdowns − fees + other + adjustments.
@@ -487,15 +499,7 @@ fn classify(ledger: &Ledger, fund: &Fund, entry: &EntryView<'_>, period: Period)
     Class::Plain
 }
 
-fn total(currency: Currency, items: impl Iterator<Item = Money>) -> Result<Money, ReportError> {
-    let mut t = Money::zero(currency);
-    for m in items {
-        t = t.checked_add(m)?;
-    }
-    Ok(t)
-}
-
-pub(super) fn describe_source(key: &str) -> String {
+fn describe_source(key: &str) -> String {
     match key {
         "council" => "from the council".to_string(),
         "person" => "your contribution".to_string(),
