@@ -675,6 +675,21 @@ impl fmt::Debug for Money {
 /// `1234.56 GBP`: the amount with at least the currency's decimal places, a space, the currency.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount_text(), self.currency)
+    }
+}
+
+impl Money {
+    /// The amount as [`Display`](fmt::Display) writes it, without the currency: at least the
+    /// currency's decimal places, and a zero never negative. For CSV cells and columns.
+    ///
+    /// ```
+    /// use isf_ledger::Money;
+    /// assert_eq!("-12.5 GBP".parse::<Money>()?.amount_text(), "-12.50");
+    /// assert_eq!("-0.00 GBP".parse::<Money>()?.amount_text(), "0.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn amount_text(&self) -> String {
         let mut amount = self.amount;
         let minor = self.currency.minor_units();
         if amount.scale() < minor {
@@ -685,7 +700,7 @@ impl fmt::Display for Money {
         if amount.is_zero() {
             amount.set_sign_positive(true);
         }
-        write!(f, "{amount} {}", self.currency)
+        amount.to_string()
     }
 }
 

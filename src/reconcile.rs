@@ -927,13 +927,7 @@ impl StatementFormat {
                 .ok_or_else(|| ReconcileError::Write {
                     reason: format!("the date pattern {:?} cannot write dates", self.date_format),
                 })?;
-            let plain = |m: &Money| {
-                let mut amount = zero_unsigned(m.amount());
-                if amount.scale() < self.currency.minor_units() {
-                    amount.rescale(self.currency.minor_units());
-                }
-                amount.to_string()
-            };
+            let plain = |m: &Money| m.amount_text();
             let mut row = vec![date, line.description.clone()];
             match &self.amount {
                 AmountColumns::Signed(_) => row.push(plain(&line.amount)),

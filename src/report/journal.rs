@@ -241,18 +241,12 @@ fn beancount_string(text: &str) -> String {
 /// `-1650.00 GBP`: at least the currency's decimal places, never `-0`, the bare code.
 fn amount_text(money: Money) -> String {
     let currency = money.currency();
-    let minor = currency.minor_units();
-    let mut amount: Decimal = money.amount();
-    if amount.scale() > minor {
-        amount = amount.normalize();
-    }
-    if amount.scale() < minor {
-        amount.rescale(minor);
-    }
-    if amount.is_zero() {
-        amount.set_sign_positive(true);
-    }
-    format!("{amount} {}", currency.code())
+    let trimmed = if money.amount().scale() > currency.minor_units() {
+        Money::new(money.amount().normalize(), currency)
+    } else {
+        money
+    };
+    format!("{} {}", trimmed.amount_text(), currency.code())
 }
 
 /// A sample number in a currency's style, for commodity declarations: `1000.00`. hledger wants

@@ -249,12 +249,3 @@ fn write_csv(rows: &[Vec<String>]) -> Result<String, ReportError> {
         .map_err(|e| ReportError::Csv(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))
 }
-
-/// An amount without its currency code, for CSV and columns.
-fn plain(m: Money) -> String {
-    let s = m.to_string();
-    match s.rsplit_once(' ') {
-        Some((amount, _)) => amount.to_string(),
-        None => s,
-    }
-}

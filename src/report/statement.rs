@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::{Days, NaiveDate};
 
-use super::{Fund, ReportError, plain, write_csv};
+use super::{Fund, ReportError, write_csv};
 use crate::drawdown::UnitsSummary;
 use crate::ledger::{AccountId, EntryOrigin, EntryView, HoldStatus, Ledger};
 use crate::money::{Currency, Money};
@@ -398,27 +398,37 @@ impl FundStatement {
             .map(str::to_string)
             .to_vec(),
         ];
-        rows.push(row("opening", "", "", plain(self.opening)));
+        rows.push(row("opening", "", "", self.opening.amount_text()));
         for r in &self.receipts {
-            rows.push(row("receipt", &r.source, "", plain(r.amount)));
+            rows.push(row("receipt", &r.source, "", r.amount.amount_text()));
         }
         for d in &self.drawdowns {
             let supplier = d.supplier.as_deref().unwrap_or("own staff");
-            rows.push(row("drawdown", &d.service, supplier, plain(d.amount)));
+            rows.push(row(
+                "drawdown",
+                &d.service,
+                supplier,
+                d.amount.amount_text(),
+            ));
             if !d.credits.is_zero() {
-                rows.push(row("credit", &d.service, supplier, plain(d.credits)));
+                rows.push(row("credit", &d.service, supplier, d.credits.amount_text()));
             }
         }
-        rows.push(row("fee", "management fee", "", plain(self.fees)));
+        rows.push(row("fee", "management fee", "", self.fees.amount_text()));
         for o in &self.other {
-            rows.push(row("other", o.account.as_str(), "", plain(o.amount)));
+            rows.push(row("other", o.account.as_str(), "", o.amount.amount_text()));
         }
         for a in &self.adjustments {
-            rows.push(row("adjustment", &a.entry, &a.adjusts, plain(a.amount)));
+            rows.push(row(
+                "adjustment",
+                &a.entry,
+                &a.adjusts,
+                a.amount.amount_text(),
+            ));
         }
-        rows.push(row("closing", "", "", plain(self.closing)));
+        rows.push(row("closing", "", "", self.closing.amount_text()));
         for h in &self.holds {
-            rows.push(row("hold", &h.hold, &h.memo, plain(h.amount)));
+            rows.push(row("hold", &h.hold, &h.memo, h.amount.amount_text()));
         }
         for summary in &self.units {
             for u in &summary.lines {

@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use super::statement::FundStatement;
-use super::{Fund, ReportError, plain as amount, write_csv};
+use super::{Fund, ReportError, write_csv};
 use crate::deploy::{DeploymentKind, PaymentPlan, ProviderId};
 use crate::ledger::Ledger;
 use crate::money::{Currency, Money};
@@ -149,20 +149,30 @@ impl ProviderView {
         for p in &self.funds {
             rows.push(vec![
                 p.fund.clone(),
-                amount(p.balance),
-                amount(p.held),
+                p.balance.amount_text(),
+                p.held.amount_text(),
                 c.clone(),
             ]);
         }
         rows.push(vec![
             "total".into(),
-            amount(self.client_money),
+            self.client_money.amount_text(),
             String::new(),
             c.clone(),
         ]);
         if let (Some(bank), Some(diff)) = (self.bank_balance, self.difference()?) {
-            rows.push(vec!["bank".into(), amount(bank), String::new(), c.clone()]);
-            rows.push(vec!["difference".into(), amount(diff), String::new(), c]);
+            rows.push(vec![
+                "bank".into(),
+                bank.amount_text(),
+                String::new(),
+                c.clone(),
+            ]);
+            rows.push(vec![
+                "difference".into(),
+                diff.amount_text(),
+                String::new(),
+                c,
+            ]);
         }
         write_csv(&rows)
     }
@@ -344,11 +354,11 @@ impl CouncilView {
             rows.push(vec![
                 l.fund.clone(),
                 l.provider.clone(),
-                amount(l.paid_in),
-                amount(l.spent),
-                amount(l.committed),
-                amount(l.balance),
-                amount(l.surplus),
+                l.paid_in.amount_text(),
+                l.spent.amount_text(),
+                l.committed.amount_text(),
+                l.balance.amount_text(),
+                l.surplus.amount_text(),
                 c.clone(),
             ]);
         }
@@ -371,11 +381,11 @@ impl fmt::Display for CouncilView {
                 "  {:<28} {:<12} {:>12} {:>12} {:>12} {:>12} {:>12}",
                 l.fund,
                 l.provider,
-                amount(l.paid_in),
-                amount(l.spent),
-                amount(l.committed),
-                amount(l.balance),
-                amount(l.surplus)
+                l.paid_in.amount_text(),
+                l.spent.amount_text(),
+                l.committed.amount_text(),
+                l.balance.amount_text(),
+                l.surplus.amount_text()
             )?;
         }
         writeln!(f, "  (amounts in {})", self.currency)
