@@ -1646,7 +1646,7 @@ impl ServiceAgreement {
     ) -> Result<Vec<LinePlan>, DrawdownError> {
         let mut seen = self.claimed_keys(ledger, plan)?;
         let mut weekly = WeekTotals::default();
-        let mut bank_left: BTreeMap<String, Vec<BankedLot>> = BTreeMap::new();
+        let mut bank_left: BTreeMap<String, (Vec<BankedLot>, Decimal)> = BTreeMap::new();
         let mut plans = Vec::with_capacity(claim.lines.len());
         for (i, line) in claim.lines.iter().enumerate() {
             let n = i + 1;
@@ -1768,12 +1768,30 @@ impl ServiceAgreement {
                         let lots = match bank_left.get_mut(&service.code) {
                             Some(lots) => lots,
                             None => {
-                                let lots = self.banked_lots(ledger, &service.code, line.date)?;
-                                bank_left.entry(service.code.clone()).or_insert(lots)
+                                // Every lot: each line takes only from those open on its day.
+                                let lots = self.lots(ledger, &service.code)?;
+                                let units = match self.banking {
+                                    Some(_) => ledger
+                                        .balance(&self.banked_account(&service.code))?
+                                        .amount(),
+                                    None => Decimal::ZERO,
+                                };
+                                bank_left
+                                    .entry(service.code.clone())
+                                    .or_insert((lots, units))
                             }
                         };
-                        banked_used = take_from_lots(lots, over, line.date)?;
-                        if banked_used < over {
+                        // Banked units are used only when they cover the whole excess: on a
+                        // copy of the lots, committed if they do. Never more than the ledger
+                        // holds, so the use entry cannot be refused after bookings settle.
+                        let (lots, units_left) = lots;
+                        let mut trial = lots.clone();
+                        let took = take_from_lots(&mut trial, over.min(*units_left), line.date);
+                        if took == over {
+                            *lots = trial;
+                            *units_left -= took;
+                            banked_used = took;
+                        } else {
                             let week = monday_of(line.date);
                             let issue = ClaimIssue::OverPlan {
                                 week,
@@ -1789,9 +1807,6 @@ impl ServiceAgreement {
                                     });
                                 }
                                 _ => {
-                                    // Give back what was taken from the bank for it.
-                                    put_back_lots(lots, banked_used, line.date);
-                                    banked_used = Decimal::ZERO;
                                     weekly.remove(&service.code, line);
                                     issues.push(issue);
                                     action = LineAction::Dispute;
@@ -2047,6 +2062,7 @@ impl ServiceAgreement {
                         .meta("kind", "bank-use")
                         .meta("line", format!("{}:{n}", claim.id))
                         .meta("week", monday_of(line.date).to_string())
+                        .meta("used_on", line.date.to_string())
                         .transfer(
                             self.banked_account(&line.service),
                             self.banked_from_account(&line.service),
@@ -2656,7 +2672,12 @@ impl ServiceAgreement {
                 let lot = (meta.get("kind").map(String::as_str) == Some("bank-expire"))
                     .then(|| meta.get("week").and_then(|w| w.parse().ok()))
                     .flatten();
-                taken.push((line.entry.date(), -units, lot));
+                // A use counts on the day the support was delivered, as the claim saw it.
+                let on = meta
+                    .get("used_on")
+                    .and_then(|d| d.parse().ok())
+                    .unwrap_or(line.entry.date());
+                taken.push((on, -units, lot));
             } else {
                 // A reversal of a use gives units back to the oldest lot still open then.
                 taken.push((line.entry.date(), -units, None));
@@ -2832,25 +2853,14 @@ impl WeekTotals {
 }
 
 /// Takes up to `units` from usable lots, oldest first; returns what was taken.
-fn take_from_lots(
-    lots: &mut [BankedLot],
-    units: Decimal,
-    date: NaiveDate,
-) -> Result<Decimal, DrawdownError> {
+fn take_from_lots(lots: &mut [BankedLot], units: Decimal, date: NaiveDate) -> Decimal {
     let mut left = units;
     for lot in lots.iter_mut().filter(|l| l.expires_on > date) {
         let take = lot.units.min(left);
         lot.units -= take;
         left -= take;
     }
-    Ok(units - left)
-}
-
-/// Gives units back to the oldest usable lots (undoing [`take_from_lots`]).
-fn put_back_lots(lots: &mut [BankedLot], units: Decimal, date: NaiveDate) {
-    if let Some(lot) = lots.iter_mut().find(|l| l.expires_on > date) {
-        lot.units += units;
-    }
+    units - left
 }
 
 /// The Monday of a date's week.
