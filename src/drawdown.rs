@@ -1644,7 +1644,15 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
     ) -> Result<Vec<LinePlan>, DrawdownError> {
-        let mut seen = self.claimed_keys(ledger, plan)?;
+        // Each service's paid lines, read once for the duplicate and weekly-plan checks.
+        let mut claimed = BTreeMap::new();
+        for service in &self.services {
+            claimed.insert(
+                service.code.clone(),
+                self.claimed_lines(ledger, &service.code)?,
+            );
+        }
+        let mut seen = self.claimed_keys(&claimed, ledger, plan)?;
         let mut weekly = WeekTotals::default();
         let mut bank_left: BTreeMap<String, (Vec<BankedLot>, Decimal)> = BTreeMap::new();
         let mut plans = Vec::with_capacity(claim.lines.len());
@@ -1763,7 +1771,7 @@ impl ServiceAgreement {
             let mut banked_used = Decimal::ZERO;
             if action == LineAction::Pay && line.cancelled_with_notice_hours.is_none() {
                 if let Some(service) = service {
-                    let over = weekly.add(ledger, self, service, line)?;
+                    let over = weekly.add(&claimed, service, line)?;
                     if over > Decimal::ZERO {
                         let lots = match bank_left.get_mut(&service.code) {
                             Some(lots) => lots,
@@ -2161,24 +2169,14 @@ impl ServiceAgreement {
     /// Every line already claimed and not credited, by key, for duplicate checks.
     fn claimed_keys(
         &self,
+        claimed: &BTreeMap<String, Vec<ClaimedLine<'_>>>,
         ledger: &Ledger,
         plan: &PaymentPlan,
     ) -> Result<BTreeMap<String, String>, DrawdownError> {
         let mut keys = BTreeMap::new();
-        for service in &self.services {
-            let suppliers = std::iter::once(None).chain(self.suppliers.iter().map(Some));
-            for supplier in suppliers {
-                let account = self.service_account(&service.code, supplier);
-                for line in ledger.history(&account)? {
-                    let e = line.entry;
-                    if e.reversed_by().is_some() || e.reverses().is_some() {
-                        continue;
-                    }
-                    if let (Some(k), Some(l)) = (e.metadata().get("key"), e.metadata().get("line"))
-                    {
-                        keys.insert(k.clone(), l.clone());
-                    }
-                }
+        for l in claimed.values().flatten() {
+            if let Some(k) = l.key {
+                keys.insert(k.clone(), l.line.to_string());
             }
         }
         let fund_holds = plan
@@ -2712,17 +2710,16 @@ impl ServiceAgreement {
         Ok(lots)
     }
 
-    /// Delivered and charged-cancellation units of a service on days in `range`, from the
-    /// ledger (credited lines excluded, each line counted once).
-    fn units_in(
+    /// The lines of a service paid and not credited, each once (a line settled from several
+    /// sources has an entry per source), in recorded order: the one place claims, banking and
+    /// statements read delivered units from.
+    fn claimed_lines<'l>(
         &self,
-        ledger: &Ledger,
+        ledger: &'l Ledger,
         service: &str,
-        range: Period,
-    ) -> Result<(Decimal, Decimal), DrawdownError> {
+    ) -> Result<Vec<ClaimedLine<'l>>, DrawdownError> {
         let mut seen = BTreeSet::new();
-        let mut delivered = Decimal::ZERO;
-        let mut cancelled = Decimal::ZERO;
+        let mut out = Vec::new();
         let suppliers = std::iter::once(None).chain(self.suppliers.iter().map(Some));
         for supplier in suppliers {
             let account = self.service_account(service, supplier);
@@ -2740,18 +2737,41 @@ impl ServiceAgreement {
                 let (Some(on), Some(units)) = (on, units) else {
                     continue;
                 };
-                if !range.contains(on) || !seen.insert(id.clone()) {
+                if !seen.insert(id.as_str()) {
                     continue;
                 }
-                let total = if meta.get("kind").map(String::as_str) == Some("cancellation") {
-                    &mut cancelled
-                } else {
-                    &mut delivered
-                };
-                *total = total
-                    .checked_add(units)
-                    .ok_or_else(|| crate::money::overflow("units".into()))?;
+                out.push(ClaimedLine {
+                    line: id,
+                    key: meta.get("key"),
+                    delivered_on: on,
+                    units,
+                    cancellation: meta.get("kind").map(String::as_str) == Some("cancellation"),
+                });
             }
+        }
+        Ok(out)
+    }
+
+    /// Delivered and charged-cancellation units of a service on days in `range`, from the
+    /// ledger (credited lines excluded, each line counted once).
+    fn units_in(
+        &self,
+        ledger: &Ledger,
+        service: &str,
+        range: Period,
+    ) -> Result<(Decimal, Decimal), DrawdownError> {
+        let lines = self.claimed_lines(ledger, service)?;
+        let mut delivered = Decimal::ZERO;
+        let mut cancelled = Decimal::ZERO;
+        for l in lines.iter().filter(|l| range.contains(l.delivered_on)) {
+            let total = if l.cancellation {
+                &mut cancelled
+            } else {
+                &mut delivered
+            };
+            *total = total
+                .checked_add(l.units)
+                .ok_or_else(|| crate::money::overflow("units".into()))?;
         }
         Ok((delivered, cancelled))
     }
@@ -2797,6 +2817,17 @@ impl ServiceAgreement {
     }
 }
 
+/// A line of a service the ledger shows paid and not credited.
+struct ClaimedLine<'l> {
+    /// `{claim}:{line}`.
+    line: &'l str,
+    /// The line's identity for duplicate checks.
+    key: Option<&'l String>,
+    delivered_on: NaiveDate,
+    units: Decimal,
+    cancellation: bool,
+}
+
 /// Units delivered per service and week: the ledger's, plus the lines of the claim at hand.
 #[derive(Default)]
 struct WeekTotals {
@@ -2814,20 +2845,24 @@ impl WeekTotals {
     /// Adds a line and returns its units over the week's plan.
     fn add(
         &mut self,
-        ledger: &Ledger,
-        agreement: &ServiceAgreement,
+        claimed: &BTreeMap<String, Vec<ClaimedLine<'_>>>,
         service: &Service,
         line: &ClaimLine,
     ) -> Result<Decimal, DrawdownError> {
         let week = monday_of(line.date);
         let key = (service.code.clone(), week);
         if !self.totals.contains_key(&key) {
-            let end = week
-                .checked_add_days(Days::new(7))
-                .ok_or(crate::period::out_of_range("a date".into()))?;
-            let before = agreement
-                .units_in(ledger, &service.code, Period::new(week, end)?)?
-                .0;
+            let mut before = Decimal::ZERO;
+            let in_week = claimed
+                .get(&service.code)
+                .into_iter()
+                .flatten()
+                .filter(|l| !l.cancellation && monday_of(l.delivered_on) == week);
+            for l in in_week {
+                before = before
+                    .checked_add(l.units)
+                    .ok_or_else(|| crate::money::overflow("weekly units".into()))?;
+            }
             self.totals.insert(key.clone(), before);
         }
         let total = self.totals.entry(key).or_default();

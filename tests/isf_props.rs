@@ -441,9 +441,15 @@ impl World {
             return Err(format!("banked units {banked}"));
         }
         // The lots (banked, less uses and write-offs) add up to what the ledger holds.
-        let lots = self.agreement.banked(&self.ledger, "PC", NaiveDate::MIN).unwrap();
+        let lots = self
+            .agreement
+            .banked(&self.ledger, "PC", NaiveDate::MIN)
+            .unwrap();
         if lots.units != banked.amount() {
-            return Err(format!("banked lots hold {} but the ledger {banked}", lots.units));
+            return Err(format!(
+                "banked lots hold {} but the ledger {banked}",
+                lots.units
+            ));
         }
         Ok(())
     }
