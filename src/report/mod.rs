@@ -30,6 +30,41 @@
 //!
 //! Holds are shown as the ledger knows them now: those still active that were placed on or
 //! before the period's last day (support reserved or in dispute, not yet paid).
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use isf_ledger::report::{Fund, FundStatement, ProviderView};
+//! use isf_ledger::*;
+//!
+//! let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+//! let budget = PersonalBudget::new(
+//!     "b1", "p1", Period::new(day(4, 7), day(10, 6))?,
+//!     BudgetTerms::new(Basis::Week, "300.00 GBP".parse()?),
+//! )?;
+//! let isf = DeploymentKind::Isf { provider: ProviderId::from("acme") };
+//! let plan = PaymentPlan::new(
+//!     "c1", budget, vec![Deployment::whole("isf", isf)],
+//!     PaymentSchedule::new(Frequency::FourWeekly, day(4, 7)),
+//! )?;
+//! let mut ledger = Ledger::new();
+//! plan.open_accounts(&mut ledger)?;
+//! run_payments(&mut ledger, &[&plan], &PaymentRun::new("run-1", day(4, 7)));
+//!
+//! let fund = Fund::of(&plan, "isf")?;
+//! let april = Period::new(day(4, 1), day(5, 1))?;
+//! let statement = FundStatement::build(&ledger, &fund, april)?;
+//! statement.check(&ledger)?;
+//! assert_eq!(statement.receipts_total()?.to_string(), "1200.00 GBP");
+//! assert_eq!(statement.closing.to_string(), "1200.00 GBP");
+//! assert!(statement.to_string().contains("Closing balance"));
+//! assert!(statement.to_csv()?.starts_with("fund,period,section,item,detail,amount,currency"));
+//!
+//! let provider = ProviderView::build(&ledger, &"acme".into(), Currency::GBP, day(4, 30))?;
+//! assert_eq!(provider.client_money, statement.closing);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod journal;
 mod statement;
