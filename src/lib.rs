@@ -156,13 +156,13 @@ pub use deploy::{
 };
 pub use error::Error;
 pub use ledger::{
-    AccountId, AccountKind, AccountView, BalanceRule, Discrepancy, EntryId, EntryOrigin, EntryView,
-    HistoryLine, HoldId, HoldStatus, HoldView, Ledger, LedgerError, MAX_AMOUNT, MAX_ID_LEN,
-    MAX_MINOR_UNITS_PER_POSTING, MAX_POSTINGS, NewAccount, NewEntry, NewHold, Posting, Receipt,
-    Seq, TrialBalance, TrialBalanceLine, Verified, VerifyError,
+    AccountId, AccountKind, AccountView, Applied, BalanceRule, Discrepancy, EntryId, EntryOrigin,
+    EntryView, HistoryLine, HoldId, HoldStatus, HoldView, Ledger, LedgerError, MAX_AMOUNT,
+    MAX_ID_LEN, MAX_MINOR_UNITS_PER_POSTING, MAX_POSTINGS, NewAccount, NewEntry, NewHold,
+    Operation, Posting, Receipt, Seq, TrialBalance, TrialBalanceLine, Verified, VerifyError,
 };
 #[cfg(feature = "serde")]
-pub use ledger::{Applied, ImportSummary, LOG_VERSION, LogError, LogRecord, Operation};
+pub use ledger::{ImportSummary, LOG_VERSION, LogError, LogRecord};
 pub use money::{Currency, MAX_MINOR_UNITS, Money, MoneyError, Rate, Rounding, Unit};
 pub use period::{
     FinancialYear, Frequency, MAX_PERIODS, Period, PeriodError, Schedule, allocate_by_days,

@@ -240,4 +240,15 @@ pub enum LedgerError {
         /// Why it was refused.
         source: Box<LedgerError>,
     },
+    /// An operation of a linked group was refused; nothing of the group was applied.
+    #[error("operation {index} of a linked group was refused: {source}")]
+    Linked {
+        /// The position of the refused operation in the group (from 0).
+        index: usize,
+        /// Why it was refused.
+        source: Box<LedgerError>,
+    },
+    /// A linked group was given inside another linked group.
+    #[error("a linked group cannot hold another linked group")]
+    NestedLinked,
 }

@@ -10,75 +10,11 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    AccountId, EntryId, HoldId, Ledger, LedgerError, NewAccount, NewEntry, NewHold, OpRef,
-};
+use super::{AccountId, Applied, EntryId, HoldId, Ledger, LedgerError, NewEntry, OpRef, Operation};
 use crate::money::Money;
 
 /// The version of the log format this crate writes and reads.
 pub const LOG_VERSION: u32 = 1;
-
-/// One operation, as the log records it and as [`Ledger::apply`] takes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Operation {
-    /// [`Ledger::open_account`].
-    OpenAccount(NewAccount),
-    /// [`Ledger::close_account`].
-    CloseAccount {
-        /// The account.
-        id: AccountId,
-    },
-    /// [`Ledger::post`].
-    Post(NewEntry),
-    /// [`Ledger::post_batch`].
-    Batch {
-        /// The entries, posted all or nothing.
-        entries: Vec<NewEntry>,
-    },
-    /// [`Ledger::place_hold`].
-    Hold(NewHold),
-    /// [`Ledger::settle_hold`].
-    Settle {
-        /// The hold.
-        hold: HoldId,
-        /// The settlement entry's id.
-        entry: EntryId,
-        /// How much is settled.
-        amount: Money,
-        /// The settlement's date.
-        date: NaiveDate,
-        /// The settlement entry's metadata ([`Ledger::settle_hold_with`]); absent when empty.
-        metadata: BTreeMap<String, String>,
-    },
-    /// [`Ledger::release_hold`].
-    Release {
-        /// The hold.
-        hold: HoldId,
-    },
-    /// [`Ledger::expire_holds`].
-    Expire {
-        /// The day holds were expired as of.
-        today: NaiveDate,
-    },
-    /// [`Ledger::reverse`].
-    Reverse {
-        /// The entry reversed.
-        entry: EntryId,
-        /// The reversal entry's id.
-        id: EntryId,
-        /// The reversal's date.
-        date: NaiveDate,
-        /// The reversal's memo.
-        #[doc = ""]
-        memo: String,
-    },
-    /// [`Ledger::close_period`].
-    ClosePeriod {
-        /// The last closed date.
-        through: NaiveDate,
-    },
-}
 
 /// One line of the log: the format version and one operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,13 +74,37 @@ const OPS: &[&str] = &[
     "expire",
     "reverse",
     "close_period",
+    "linked",
 ];
 
 impl Serialize for LogRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(2))?;
         map.serialize_entry("v", &self.v)?;
-        match &self.op {
+        serialize_op(&mut map, &self.op)?;
+        map.end()
+    }
+}
+
+/// One operation of a linked group: a map with the operation's key, without `"v"`.
+struct OpOnly<'a>(&'a Operation);
+
+impl Serialize for OpOnly<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        serialize_op(&mut map, self.0)?;
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct LinkedOut<'a> {
+    ops: Vec<OpOnly<'a>>,
+}
+
+fn serialize_op<M: SerializeMap>(map: &mut M, op: &Operation) -> Result<(), M::Error> {
+    {
+        match op {
             Operation::OpenAccount(a) => map.serialize_entry("open_account", a)?,
             Operation::CloseAccount { id } => {
                 map.serialize_entry("close_account", &IdBody { id: id.clone() })?
@@ -196,31 +156,61 @@ impl Serialize for LogRecord {
             Operation::ClosePeriod { through } => {
                 map.serialize_entry("close_period", &CloseBody { through: *through })?
             }
+            Operation::Linked { ops } => map.serialize_entry(
+                "linked",
+                &LinkedOut {
+                    ops: ops.iter().map(OpOnly).collect(),
+                },
+            )?,
         }
-        map.end()
     }
+    Ok(())
 }
 
 impl<'de> Deserialize<'de> for LogRecord {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(RecordVisitor)
+        deserializer.deserialize_map(RecordVisitor { in_group: false })
     }
 }
 
-struct RecordVisitor;
+/// One operation of a linked group, read back.
+struct GroupOp(Operation);
+
+impl<'de> Deserialize<'de> for GroupOp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let record = deserializer.deserialize_map(RecordVisitor { in_group: true })?;
+        Ok(GroupOp(record.op))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkedIn {
+    ops: Vec<GroupOp>,
+}
+
+/// Reads a record (`in_group` false: `"v"` and one operation) or an operation of a linked
+/// group (`in_group` true: the operation alone, and never another group).
+struct RecordVisitor {
+    in_group: bool,
+}
 
 impl<'de> Visitor<'de> for RecordVisitor {
     type Value = LogRecord;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a log record: {\"v\": 1, \"<operation>\": {...}}")
+        if self.in_group {
+            f.write_str("an operation of a linked group: {\"<operation>\": {...}}")
+        } else {
+            f.write_str("a log record: {\"v\": 1, \"<operation>\": {...}}")
+        }
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LogRecord, A::Error> {
         let mut v = None;
         let mut op = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == "v" {
+            if key == "v" && !self.in_group {
                 if v.is_some() {
                     return Err(de::Error::duplicate_field("v"));
                 }
@@ -275,10 +265,21 @@ impl<'de> Visitor<'de> for RecordVisitor {
                     let b: CloseBody = map.next_value()?;
                     Operation::ClosePeriod { through: b.through }
                 }
+                "linked" if !self.in_group => {
+                    let b: LinkedIn = map.next_value()?;
+                    Operation::Linked {
+                        ops: b.ops.into_iter().map(|o| o.0).collect(),
+                    }
+                }
+                "linked" => return Err(de::Error::custom("a linked group cannot hold another")),
                 other => return Err(de::Error::unknown_field(other, OPS)),
             });
         }
-        let v = v.ok_or_else(|| de::Error::missing_field("v"))?;
+        let v = if self.in_group {
+            LOG_VERSION
+        } else {
+            v.ok_or_else(|| de::Error::missing_field("v"))?
+        };
         let op = op.ok_or_else(|| de::Error::custom("a record needs an operation"))?;
         Ok(LogRecord { v, op })
     }
@@ -338,6 +339,24 @@ impl LogError {
     }
 }
 
+impl ImportSummary {
+    fn count(&mut self, applied: &Applied) {
+        match applied {
+            Applied::Entries(receipts) => {
+                for r in receipts {
+                    if r.already_posted {
+                        self.already_posted += 1;
+                    } else {
+                        self.posted += 1;
+                    }
+                }
+            }
+            Applied::Linked(group) => group.iter().for_each(|a| self.count(a)),
+            _ => {}
+        }
+    }
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ImportSummary {
@@ -349,72 +368,32 @@ pub struct ImportSummary {
     pub already_posted: u64,
 }
 
-/// What [`Ledger::apply`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Applied {
-    /// An operation that posts no entry.
-    Done,
-    /// The receipts of the entries it posted (or found already posted).
-    Entries(Vec<super::Receipt>),
-    /// The holds it expired.
-    Expired(Vec<HoldId>),
-}
-
 impl Ledger {
-    /// Applies one operation: the door that replay and import go through. Each operation does
-    /// exactly what its method does.
-    ///
-    /// # Errors
-    ///
-    /// Whatever the operation's method returns.
-    pub fn apply(&mut self, op: Operation) -> Result<Applied, LedgerError> {
-        Ok(match op {
-            Operation::OpenAccount(a) => {
-                self.open_account(a)?;
-                Applied::Done
-            }
-            Operation::CloseAccount { id } => {
-                self.close_account(&id)?;
-                Applied::Done
-            }
-            Operation::Post(e) => Applied::Entries(vec![self.post(e)?]),
-            Operation::Batch { entries } => Applied::Entries(self.post_batch(entries)?),
-            Operation::Hold(h) => {
-                self.place_hold(h)?;
-                Applied::Done
-            }
-            Operation::Settle {
-                hold,
-                entry,
-                amount,
-                date,
-                metadata,
-            } => Applied::Entries(vec![
-                self.settle_hold_with(&hold, entry, amount, date, metadata)?,
-            ]),
-            Operation::Release { hold } => {
-                self.release_hold(&hold)?;
-                Applied::Done
-            }
-            Operation::Expire { today } => Applied::Expired(self.expire_holds(today)),
-            Operation::Reverse {
-                entry,
-                id,
-                date,
-                memo,
-            } => Applied::Entries(vec![self.reverse(&entry, id, date, memo)?]),
-            Operation::ClosePeriod { through } => {
-                self.close_period(through)?;
-                Applied::Done
-            }
-        })
-    }
-
     /// Every accepted operation, in the order accepted, as log records. Replaying them into an
     /// empty ledger gives a ledger equal to this one.
     pub fn log(&self) -> impl Iterator<Item = LogRecord> + '_ {
-        self.ops.iter().flat_map(move |op| self.records_of(*op))
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let op = *self.ops.get(i)?;
+            i += 1;
+            Some(match op {
+                OpRef::Linked { count } => {
+                    let inner = &self.ops[i..i + count as usize];
+                    i += count as usize;
+                    let ops = inner
+                        .iter()
+                        .flat_map(|op| self.records_of(*op))
+                        .map(|r| r.op)
+                        .collect();
+                    vec![LogRecord {
+                        v: LOG_VERSION,
+                        op: Operation::Linked { ops },
+                    }]
+                }
+                other => self.records_of(other),
+            })
+        })
+        .flatten()
     }
 
     fn records_of(&self, op: OpRef) -> Vec<LogRecord> {
@@ -466,6 +445,8 @@ impl Ledger {
                 })]
             }
             OpRef::ClosePeriod(through) => vec![record(Operation::ClosePeriod { through })],
+            // A group's header: `log` reads the group's operations after it.
+            OpRef::Linked { .. } => Vec::new(),
         }
     }
 
@@ -561,15 +542,7 @@ impl Ledger {
             let applied = self
                 .apply(record.op)
                 .map_err(|source| LogError::Rejected { line, source })?;
-            if let Applied::Entries(receipts) = applied {
-                for r in receipts {
-                    if r.already_posted {
-                        summary.already_posted += 1;
-                    } else {
-                        summary.posted += 1;
-                    }
-                }
-            }
+            summary.count(&applied);
         }
     }
 }
