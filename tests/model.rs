@@ -26,8 +26,8 @@ use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 use isf_ledger::{
-    AccountId, AccountKind, BalanceRule, Currency, EntryId, EntryOrigin, HoldId, HoldStatus,
-    Ledger, LedgerError, Money, NewAccount, NewEntry, NewHold, Receipt, Seq,
+    AccountId, AccountKind, Applied, BalanceRule, Currency, EntryId, EntryOrigin, HoldId,
+    HoldStatus, Ledger, LedgerError, Money, NewAccount, NewEntry, NewHold, Operation, Receipt, Seq,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -110,6 +110,8 @@ struct Model {
 /// right (any one of them), and for a batch the position of the first bad entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Refusal {
+    /// The position of the refused operation in a linked group.
+    linked_index: Option<usize>,
     batch_index: Option<usize>,
     kinds: Vec<&'static str>,
 }
@@ -117,6 +119,7 @@ struct Refusal {
 fn refuse(kinds: Vec<&'static str>) -> Refusal {
     assert!(!kinds.is_empty());
     Refusal {
+        linked_index: None,
         batch_index: None,
         kinds,
     }
@@ -128,6 +131,7 @@ enum Out {
     Done,
     Receipts(Vec<Receipt>),
     Expired(Vec<HoldId>),
+    Linked(Vec<Out>),
 }
 
 /// The model's verdict on one entry.
@@ -297,6 +301,7 @@ impl Model {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         let mut plan = Vec::new();
         let at = |k: usize, kinds: Vec<&'static str>| Refusal {
+            linked_index: None,
             batch_index: batch.then_some(k),
             kinds,
         };
@@ -572,7 +577,27 @@ impl Model {
                 memo,
             } => self.reverse(entry, id, *date, memo),
             Act::ClosePeriod(d) => self.close_period(*d),
+            Act::Linked(acts) => self.linked(acts),
         }
+    }
+
+    /// A linked group: every act on a copy of the model, kept only if all are accepted.
+    fn linked(&mut self, acts: &[Act]) -> Result<Out, Refusal> {
+        let mut scratch = self.clone();
+        let mut outs = Vec::with_capacity(acts.len());
+        for (index, act) in acts.iter().enumerate() {
+            match scratch.apply(act) {
+                Ok(out) => outs.push(out),
+                Err(mut why) => {
+                    why.linked_index = Some(index);
+                    return Err(why);
+                }
+            }
+        }
+        if !acts.is_empty() {
+            *self = scratch;
+        }
+        Ok(Out::Linked(outs))
     }
 }
 
@@ -601,6 +626,56 @@ enum Act {
         memo: String,
     },
     ClosePeriod(NaiveDate),
+    Linked(Vec<Act>),
+}
+
+/// The ledger operation an act is.
+fn operation(act: &Act) -> Operation {
+    match act.clone() {
+        Act::Open(spec) => Operation::OpenAccount(spec),
+        Act::Close(id) => Operation::CloseAccount { id },
+        Act::Post(e) => Operation::Post(e),
+        Act::Batch(entries) => Operation::Batch { entries },
+        Act::Hold(h) => Operation::Hold(h),
+        Act::Settle {
+            hold,
+            entry,
+            amount,
+            date,
+        } => Operation::Settle {
+            hold,
+            entry,
+            amount,
+            date,
+            metadata: Default::default(),
+        },
+        Act::Release(hold) => Operation::Release { hold },
+        Act::Expire(today) => Operation::Expire { today },
+        Act::Reverse {
+            entry,
+            id,
+            date,
+            memo,
+        } => Operation::Reverse {
+            entry,
+            id,
+            date,
+            memo,
+        },
+        Act::ClosePeriod(through) => Operation::ClosePeriod { through },
+        Act::Linked(acts) => Operation::Linked {
+            ops: acts.iter().map(operation).collect(),
+        },
+    }
+}
+
+fn out_of(applied: Applied) -> Out {
+    match applied {
+        Applied::Entries(receipts) => Out::Receipts(receipts),
+        Applied::Expired(holds) => Out::Expired(holds),
+        Applied::Linked(group) => Out::Linked(group.into_iter().map(out_of).collect()),
+        _ => Out::Done,
+    }
 }
 
 fn exec(l: &mut Ledger, act: &Act) -> Result<Out, LedgerError> {
@@ -625,6 +700,12 @@ fn exec(l: &mut Ledger, act: &Act) -> Result<Out, LedgerError> {
             memo,
         } => Out::Receipts(vec![l.reverse(entry, id.clone(), *date, memo.as_str())?]),
         Act::ClosePeriod(d) => l.close_period(*d).map(|()| Out::Done)?,
+        Act::Linked(acts) => Out::Linked(
+            l.apply_linked(acts.iter().map(operation).collect())?
+                .into_iter()
+                .map(out_of)
+                .collect(),
+        ),
     })
 }
 
@@ -1077,9 +1158,18 @@ enum Op {
         hold: Pick,
         day: i8,
     },
+    /// Two to four operations applied as one linked group, all or nothing.
+    Linked(Vec<Op>),
 }
 
 fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        12 => single_op(),
+        2 => vec(single_op(), 2..=4).prop_map(Op::Linked),
+    ]
+}
+
+fn single_op() -> impl Strategy<Value = Op> {
     prop_oneof![
         10 => entry().prop_map(Op::Post),
         3 => (any::<usize>(), prop::option::of(any::<u8>()))
@@ -1197,6 +1287,18 @@ impl Memory {
 /// Turns a generated operation into a concrete one, using the model to find what to act on.
 fn resolve(op: &Op, m: &Model, mem: &mut Memory) -> Option<Act> {
     Some(match op {
+        // Each act of a group is resolved against the model as the acts before it left it.
+        Op::Linked(ops) => {
+            let mut scratch = m.clone();
+            let mut acts = Vec::with_capacity(ops.len());
+            for op in ops {
+                if let Some(act) = resolve(op, &scratch, mem) {
+                    let _ = scratch.apply(&act);
+                    acts.push(act);
+                }
+            }
+            Act::Linked(acts)
+        }
         Op::Open(spec) => Act::Open(spec.clone()),
         Op::Post(e) => {
             mem.entries.push(e.clone());
@@ -1522,7 +1624,12 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                 prop_assert_eq!(got, want, "step {}: {:?}", step, act);
             }
             (Err(err), Err(why)) => {
-                let (index, inner) = match &err {
+                let (linked_index, err_in_group) = match &err {
+                    LedgerError::Linked { index, source } => (Some(*index), &**source),
+                    other => (None, other),
+                };
+                prop_assert_eq!(linked_index, why.linked_index, "step {}: {:?}", step, err);
+                let (index, inner) = match err_in_group {
                     LedgerError::Batch { index, source } => (Some(*index), &**source),
                     other => (None, other),
                 };
