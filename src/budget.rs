@@ -101,6 +101,15 @@ pub enum BudgetError {
         /// The revision id at fault.
         revision: RevisionId,
     },
+    /// A budget read from a file has no initial terms in force from the start of its validity,
+    /// in its own currency.
+    #[error(
+        "budget {budget}: the first revision must be the initial terms, effective from the start of the validity, in the budget's currency"
+    )]
+    NoTerms {
+        /// The budget at fault.
+        budget: BudgetId,
+    },
     /// No revision has this id.
     #[error("budget {budget}: unknown revision {revision}")]
     UnknownRevision {
@@ -210,6 +219,7 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BudgetRate {
     /// The amount per basis; exact in minor units.
     pub amount: Money,
@@ -356,6 +366,7 @@ impl fmt::Display for Source {
 /// A top-up paid by a third party.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TopUp {
     /// Who pays it.
     pub payer: PayerId,
@@ -366,6 +377,7 @@ pub struct TopUp {
 /// Another public funding line (e.g. health).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct FundingLine {
     /// The funder's name.
     pub funder: String,
@@ -385,6 +397,7 @@ pub struct FundingLine {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BudgetTerms {
     /// What every amount is per.
     pub basis: Basis,
@@ -549,6 +562,7 @@ impl BudgetTerms {
 /// of a review. It replaces the terms from that date on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Revision {
     /// The revision's id; adjustments it causes are linked to it.
     pub id: RevisionId,
@@ -583,6 +597,7 @@ pub struct Revision {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "BudgetData"))]
 pub struct PersonalBudget {
     id: BudgetId,
     person: PersonId,
@@ -591,6 +606,44 @@ pub struct PersonalBudget {
     /// The initial terms (effective from the start of validity) and every revision, by
     /// effective date; revisions with the same date apply in the order given.
     revisions: Vec<Revision>,
+}
+
+/// A budget as read from JSON, before it is checked: [`PersonalBudget`] is built from it through
+/// [`PersonalBudget::new`] and [`PersonalBudget::revise`], so a budget read from a file passes
+/// the same checks as one built in code.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BudgetData {
+    id: BudgetId,
+    person: PersonId,
+    currency: Currency,
+    validity: Period,
+    revisions: Vec<Revision>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BudgetData> for PersonalBudget {
+    type Error = BudgetError;
+
+    fn try_from(data: BudgetData) -> Result<PersonalBudget, BudgetError> {
+        let mut revisions = data.revisions.into_iter();
+        let Some(initial) = revisions.next() else {
+            return Err(BudgetError::NoTerms { budget: data.id });
+        };
+        if initial.effective != data.validity.start()
+            || initial.terms.cost.currency() != data.currency
+        {
+            return Err(BudgetError::NoTerms { budget: data.id });
+        }
+        let mut budget = PersonalBudget::new(data.id, data.person, data.validity, initial.terms)?;
+        budget.revisions[0].id = initial.id;
+        budget.revisions[0].reason = initial.reason;
+        for revision in revisions {
+            budget.revise(revision)?;
+        }
+        Ok(budget)
+    }
 }
 
 impl PersonalBudget {

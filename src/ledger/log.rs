@@ -26,14 +26,17 @@ pub struct LogRecord {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct IdBody {
     id: AccountId,
 }
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct BatchBody {
     entries: Vec<NewEntry>,
 }
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SettleBody {
     hold: HoldId,
     entry: EntryId,
@@ -43,14 +46,17 @@ struct SettleBody {
     metadata: BTreeMap<String, String>,
 }
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct HoldRefBody {
     hold: HoldId,
 }
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ExpireBody {
     today: NaiveDate,
 }
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ReverseBody {
     entry: EntryId,
     id: EntryId,
@@ -59,6 +65,7 @@ struct ReverseBody {
     memo: String,
 }
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CloseBody {
     through: NaiveDate,
 }

@@ -167,6 +167,7 @@ impl BalanceRule {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct NewAccount {
     /// The account's id.
     pub id: AccountId,
@@ -229,6 +230,7 @@ impl NewAccount {
 /// One line of a journal entry: an account and a signed amount, debit positive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Posting {
     /// The account.
     pub account: AccountId,
@@ -252,6 +254,7 @@ pub struct Posting {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct NewEntry {
     /// The entry's id and idempotency key.
     pub id: EntryId,
@@ -339,6 +342,7 @@ impl NewEntry {
 /// transfer. While it is active it lowers `from`'s available balance by `amount`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct NewHold {
     /// The hold's id.
     pub id: HoldId,
