@@ -54,7 +54,7 @@
 //! * [`budget`] and [`deploy`]: personal budgets with dated revisions, how they are deployed
 //!   (direct payment gross or net, council-managed, ISF, third-party managed, mixes), payment
 //!   schedules and runs, contributions and adjustments for backdated revisions.
-//! * [`drawdown`]: individual service funds. Service agreements (services, banded and dated
+//! * [`isf`]: individual service funds. Service agreements (services, banded and dated
 //!   rates, planned units, management fees, suppliers), claims checked against them by a
 //!   configurable policy, bookings held on the fund and settled with what was delivered,
 //!   short-notice cancellations, disputes, credit notes and banked units.
@@ -136,14 +136,17 @@
 
 pub mod budget;
 pub mod deploy;
-pub mod drawdown;
 mod error;
+pub mod isf;
 mod ledger;
 mod money;
 pub mod monitor;
 mod period;
 pub mod reconcile;
 pub mod report;
+
+/// Old path of [`isf`]; kept for one release.
+pub use self::isf as drawdown;
 
 pub use budget::{
     Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,

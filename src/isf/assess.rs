@@ -1,0 +1,603 @@
+//! Checking a claim's lines against the agreement and the policy, and deciding what happens to
+//! each; nothing here changes the ledger.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::banking::take_from_lots;
+use super::claim::check_units;
+use super::ids::check_code;
+use super::{
+    BankedLot, Claim, ClaimId, ClaimIssue, ClaimLine, DrawdownError, ManagementFee, OnIssue,
+    OnRateDiffers, Service, ServiceAgreement, TimeBand, monday_of,
+};
+use crate::deploy::PaymentPlan;
+use crate::ledger::{AccountId, HoldStatus, Ledger, LedgerError};
+use crate::money::Money;
+
+/// One check to run before a claim changes anything.
+pub(super) struct LinePlan {
+    pub(super) issues: Vec<ClaimIssue>,
+    pub(super) action: LineAction,
+    pub(super) amount: Money,
+    pub(super) fee: Money,
+    pub(super) banked_used: Decimal,
+    /// The line's price after the policy (the agreed price when paying the agreed rate).
+    pub(super) price: Money,
+    pub(super) band: TimeBand,
+    pub(super) to: AccountId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LineAction {
+    Pay,
+    Dispute,
+    NotCharged,
+}
+
+/// What is claimed already, from the ledger and the claim's earlier lines, as a claim's lines
+/// are checked in order.
+struct Claimed<'l> {
+    /// Each service's paid lines, read once for the duplicate and weekly-plan checks.
+    lines: BTreeMap<String, Vec<ClaimedLine<'l>>>,
+    /// Every line claimed and not credited, by key: where it was claimed.
+    keys: BTreeMap<String, String>,
+    /// Units delivered per service and week.
+    weekly: WeekTotals,
+    /// Per service, every banked lot and the units the ledger holds, less what the claim's
+    /// earlier lines used.
+    bank_left: BTreeMap<String, (Vec<BankedLot>, Decimal)>,
+}
+
+/// Whether banked units cover a line's units over its week's plan.
+enum Cover {
+    /// Nothing is over the plan, or banked units cover all of it: the banked units used.
+    Banked(Decimal),
+    /// Banked units do not cover it.
+    OverPlan(ClaimIssue),
+}
+
+impl ServiceAgreement {
+    /// Checks every line and decides what happens to it; changes nothing.
+    pub(super) fn plan_lines(
+        &self,
+        ledger: &Ledger,
+        plan: &PaymentPlan,
+        claim: &Claim,
+    ) -> Result<Vec<LinePlan>, DrawdownError> {
+        // Each service's paid lines, read once for the duplicate and weekly-plan checks.
+        let mut lines = BTreeMap::new();
+        for service in &self.services {
+            lines.insert(
+                service.code.clone(),
+                self.claimed_lines(ledger, &service.code)?,
+            );
+        }
+        let keys = self.claimed_keys(&lines, ledger, plan)?;
+        let mut claimed = Claimed {
+            lines,
+            keys,
+            weekly: WeekTotals::default(),
+            bank_left: BTreeMap::new(),
+        };
+        let mut plans = Vec::with_capacity(claim.lines.len());
+        for n in 1..=claim.lines.len() {
+            plans.push(self.plan_line(ledger, plan, claim, n, &mut claimed)?);
+        }
+        Ok(plans)
+    }
+
+    /// Checks line `n` (from 1) of a claim and decides what happens to it.
+    fn plan_line(
+        &self,
+        ledger: &Ledger,
+        plan: &PaymentPlan,
+        claim: &Claim,
+        n: usize,
+        claimed: &mut Claimed<'_>,
+    ) -> Result<LinePlan, DrawdownError> {
+        let line = &claim.lines[n - 1];
+        self.check_line_values(&claim.id, n, line)?;
+        let band = self.band(line.date);
+        let service = self.find_service(&line.service);
+        let (mut issues, price, pay_agreed) = self.agreement_issues(service, line, band);
+        let key = line.key();
+        if let Some(of) = claimed.keys.get(&key) {
+            issues.push(ClaimIssue::Duplicate { of: of.clone() });
+        } else {
+            claimed.keys.insert(key, format!("{}:{n}", claim.id));
+        }
+        let cost = price.checked_mul(line.units)?.round(self.rounding);
+        let (amount, mut action) = self.charge(line, cost)?;
+        if let Some(issue) = self.check_booking(ledger, plan, claim, n, amount)? {
+            issues.push(issue);
+        }
+        let decided = self.decide(&claim.id, n, &issues, pay_agreed)?;
+        if decided == LineAction::Dispute {
+            action = LineAction::Dispute;
+        }
+        let mut banked_used = Decimal::ZERO;
+        if action == LineAction::Pay && line.cancelled_with_notice_hours.is_none() {
+            if let Some(service) = service {
+                match self.cover_over_plan(ledger, line, service, claimed)? {
+                    Cover::Banked(units) => banked_used = units,
+                    Cover::OverPlan(issue) => match self.policy.over_plan {
+                        OnIssue::Refuse => {
+                            return Err(DrawdownError::ClaimRefused {
+                                claim: claim.id.clone(),
+                                line: n,
+                                issue,
+                            });
+                        }
+                        _ => {
+                            claimed.weekly.remove(&service.code, line);
+                            issues.push(issue);
+                            action = LineAction::Dispute;
+                        }
+                    },
+                }
+            }
+        }
+        let fee = match (self.fee, action) {
+            (Some(ManagementFee::Percent(p)), LineAction::Pay) => amount
+                .checked_mul(p)?
+                .checked_mul(Decimal::new(1, 2))?
+                .round(self.rounding),
+            _ => Money::zero(self.currency),
+        };
+        let to = match service {
+            Some(_)
+                if line
+                    .supplier
+                    .as_ref()
+                    .is_none_or(|s| self.suppliers.contains(s)) =>
+            {
+                self.service_account(&line.service, line.supplier.as_ref())
+            }
+            _ => self.unlisted_account(),
+        };
+        Ok(LinePlan {
+            issues,
+            action,
+            amount,
+            fee,
+            banked_used,
+            price,
+            band,
+            to,
+        })
+    }
+
+    /// Checks a line's values are well formed: units, price and codes.
+    fn check_line_values(
+        &self,
+        claim: &ClaimId,
+        n: usize,
+        line: &ClaimLine,
+    ) -> Result<(), DrawdownError> {
+        check_units(claim, n, line.units)?;
+        if line.price.currency() != self.currency || !line.price.is_positive() {
+            return Err(DrawdownError::InvalidLine {
+                claim: claim.clone(),
+                line: n,
+                reason: format!(
+                    "price {} must be positive, in {}",
+                    line.price, self.currency
+                ),
+            });
+        }
+        check_code("service", &line.service)?;
+        if let Some(s) = &line.supplier {
+            check_code("supplier", s.as_str())?;
+        }
+        Ok(())
+    }
+
+    /// The line's issues with the agreement (service, supplier, date, rate), the price to pay
+    /// it at, and whether that is the agreed rate in place of the claimed one.
+    fn agreement_issues(
+        &self,
+        service: Option<&Service>,
+        line: &ClaimLine,
+        band: TimeBand,
+    ) -> (Vec<ClaimIssue>, Money, bool) {
+        let mut issues = Vec::new();
+        let mut price = line.price;
+        let mut pay_agreed = false;
+        if service.is_none() {
+            issues.push(ClaimIssue::UnknownService {
+                service: line.service.clone(),
+            });
+        }
+        if let Some(s) = &line.supplier {
+            if !self.suppliers.contains(s) {
+                issues.push(ClaimIssue::UnknownSupplier {
+                    supplier: s.clone(),
+                });
+            }
+        }
+        if !self.validity.contains(line.date) {
+            issues.push(ClaimIssue::OutsideAgreement {
+                date: line.date,
+                validity: self.validity,
+            });
+        }
+        if let Some(service) = service {
+            let agreed = service.rates_on(line.date).price(band);
+            if agreed != line.price {
+                issues.push(ClaimIssue::RateDiffers {
+                    agreed,
+                    claimed: line.price,
+                    band,
+                });
+                if self.policy.rate_differs == OnRateDiffers::PayAgreedRate {
+                    price = agreed;
+                    pay_agreed = true;
+                }
+            }
+        }
+        (issues, price, pay_agreed)
+    }
+
+    /// What a line costing `cost` is charged, by the cancellation rule, and whether it is
+    /// charged at all.
+    fn charge(&self, line: &ClaimLine, cost: Money) -> Result<(Money, LineAction), DrawdownError> {
+        let mut amount = cost;
+        let mut action = LineAction::Pay;
+        if let Some(notice) = line.cancelled_with_notice_hours {
+            if notice >= self.cancellation.notice_hours {
+                amount = Money::zero(self.currency);
+                action = LineAction::NotCharged;
+            } else {
+                amount = cost
+                    .checked_mul(self.cancellation.charge_percent)?
+                    .checked_mul(Decimal::new(1, 2))?
+                    .round(self.rounding);
+                if amount.is_zero() {
+                    action = LineAction::NotCharged;
+                }
+            }
+        }
+        Ok((amount, action))
+    }
+
+    /// Checks the booking line `n` names, if any, and returns the issue if the line charges
+    /// more than it reserved.
+    fn check_booking(
+        &self,
+        ledger: &Ledger,
+        plan: &PaymentPlan,
+        claim: &Claim,
+        n: usize,
+        amount: Money,
+    ) -> Result<Option<ClaimIssue>, DrawdownError> {
+        let line = &claim.lines[n - 1];
+        let Some(booking) = &line.booking else {
+            return Ok(None);
+        };
+        let holds = self.active_holds(ledger, plan, |s| self.booking_hold(booking, s));
+        if holds.is_empty() {
+            return Err(DrawdownError::UnknownBooking {
+                booking: booking.clone(),
+            });
+        }
+        let target = self.service_account(&line.service, line.supplier.as_ref());
+        let booked_for = holds
+            .first()
+            .and_then(|h| ledger.hold(&h.1))
+            .map(|h| h.details().to.clone());
+        if booked_for.as_ref() != Some(&target) {
+            return Err(DrawdownError::InvalidLine {
+                claim: claim.id.clone(),
+                line: n,
+                reason: format!(
+                    "booking {booking} is for another service or supplier ({})",
+                    booked_for.map_or_else(String::new, |a| a.to_string())
+                ),
+            });
+        }
+        let reserved = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
+        if amount > reserved {
+            return Ok(Some(ClaimIssue::ExceedsBooking {
+                booking: booking.clone(),
+                reserved,
+                cost: amount,
+            }));
+        }
+        Ok(None)
+    }
+
+    /// Adds a line to its week and covers what it takes over the week's plan with banked
+    /// units, if they cover all of it.
+    fn cover_over_plan(
+        &self,
+        ledger: &Ledger,
+        line: &ClaimLine,
+        service: &Service,
+        claimed: &mut Claimed<'_>,
+    ) -> Result<Cover, DrawdownError> {
+        let over = claimed.weekly.add(&claimed.lines, service, line)?;
+        if over <= Decimal::ZERO {
+            return Ok(Cover::Banked(Decimal::ZERO));
+        }
+        let lots = match claimed.bank_left.get_mut(&service.code) {
+            Some(lots) => lots,
+            None => {
+                // Every lot: each line takes only from those open on its day.
+                let lots = self.lots(ledger, &service.code)?;
+                let units = match self.banking {
+                    Some(_) => ledger
+                        .balance(&self.banked_account(&service.code))?
+                        .amount(),
+                    None => Decimal::ZERO,
+                };
+                claimed
+                    .bank_left
+                    .entry(service.code.clone())
+                    .or_insert((lots, units))
+            }
+        };
+        // Banked units are used only when they cover the whole excess: on a copy of the lots,
+        // committed if they do. Never more than the ledger holds, so the use entry cannot be
+        // refused after bookings settle.
+        let (lots, units_left) = lots;
+        let mut trial = lots.clone();
+        let took = take_from_lots(&mut trial, over.min(*units_left), line.date);
+        if took == over {
+            *lots = trial;
+            *units_left -= took;
+            return Ok(Cover::Banked(took));
+        }
+        let week = monday_of(line.date);
+        Ok(Cover::OverPlan(ClaimIssue::OverPlan {
+            week,
+            planned: service.planned_per_week.unwrap_or_default(),
+            claimed: claimed.weekly.get(&service.code, week),
+        }))
+    }
+
+    /// What the policy does with a line's issues: refuse (an error), dispute, or pay.
+    fn decide(
+        &self,
+        claim: &ClaimId,
+        line: usize,
+        issues: &[ClaimIssue],
+        paying_agreed: bool,
+    ) -> Result<LineAction, DrawdownError> {
+        let mut action = LineAction::Pay;
+        for issue in issues {
+            let on = match issue {
+                ClaimIssue::UnknownService { .. } => self.policy.unknown_service,
+                ClaimIssue::UnknownSupplier { .. } => self.policy.unknown_supplier,
+                ClaimIssue::OutsideAgreement { .. } => self.policy.outside_agreement,
+                ClaimIssue::Duplicate { .. } => self.policy.duplicate,
+                ClaimIssue::OverPlan { .. } => self.policy.over_plan,
+                ClaimIssue::ExceedsBooking { .. } => self.policy.exceeds_booking,
+                ClaimIssue::RateDiffers { .. } => match self.policy.rate_differs {
+                    OnRateDiffers::Refuse => OnIssue::Refuse,
+                    OnRateDiffers::Dispute => OnIssue::Dispute,
+                    OnRateDiffers::PayAgreedRate if paying_agreed => continue,
+                    OnRateDiffers::PayAgreedRate => OnIssue::Dispute,
+                },
+            };
+            match on {
+                OnIssue::Refuse => {
+                    return Err(DrawdownError::ClaimRefused {
+                        claim: claim.clone(),
+                        line,
+                        issue: issue.clone(),
+                    });
+                }
+                OnIssue::Dispute => action = LineAction::Dispute,
+            }
+        }
+        Ok(action)
+    }
+
+    /// Checks the fund can pay everything the claim would take, once its bookings are settled
+    /// and their rest released.
+    pub(super) fn check_can_pay(
+        &self,
+        ledger: &Ledger,
+        plan: &PaymentPlan,
+        claim: &Claim,
+        plans: &[LinePlan],
+    ) -> Result<(), DrawdownError> {
+        let mut needed = Money::zero(self.currency);
+        let mut freed = Money::zero(self.currency);
+        let mut bookings_used = BTreeSet::new();
+        for (i, (line, p)) in claim.lines.iter().zip(plans).enumerate() {
+            let booking = line
+                .booking
+                .as_ref()
+                .filter(|_| p.action != LineAction::Dispute);
+            if let Some(b) = booking {
+                if !bookings_used.insert(b.clone()) {
+                    return Err(DrawdownError::InvalidLine {
+                        claim: claim.id.clone(),
+                        line: i + 1,
+                        reason: format!("booking {b} is named by an earlier line of the claim"),
+                    });
+                }
+                let holds = self.active_holds(ledger, plan, |s| self.booking_hold(b, s));
+                for (_, id, held) in &holds {
+                    if let Some(h) = ledger.hold(id) {
+                        let d = h.details();
+                        if claim.date < d.date || d.expires_on.is_some_and(|e| claim.date >= e) {
+                            return Err(DrawdownError::UnknownBooking { booking: b.clone() });
+                        }
+                    }
+                    freed = freed.checked_add(*held)?;
+                }
+                if p.action == LineAction::Pay {
+                    freed = freed.checked_sub(p.amount)?;
+                }
+            } else if matches!(p.action, LineAction::Pay | LineAction::Dispute) {
+                needed = needed.checked_add(p.amount)?;
+            }
+            needed = needed.checked_add(p.fee)?;
+        }
+        let available = plan
+            .attribution(ledger, &self.deployment)?
+            .available
+            .checked_add(freed)?;
+        if needed > available {
+            return Err(DrawdownError::InsufficientFunds {
+                fund: self.fund_name(plan),
+                needed,
+                available,
+            });
+        }
+        Ok(())
+    }
+
+    /// Every line already claimed and not credited, by key, for duplicate checks.
+    fn claimed_keys(
+        &self,
+        claimed: &BTreeMap<String, Vec<ClaimedLine<'_>>>,
+        ledger: &Ledger,
+        plan: &PaymentPlan,
+    ) -> Result<BTreeMap<String, String>, DrawdownError> {
+        let mut keys = BTreeMap::new();
+        for l in claimed.values().flatten() {
+            if let Some(k) = l.key {
+                keys.insert(k.clone(), l.line.to_string());
+            }
+        }
+        let fund_holds = plan
+            .budget()
+            .all_sources()
+            .into_iter()
+            .map(|source| ledger.holds_on(&plan.fund_account(&self.deployment, &source)))
+            .collect::<Result<Vec<_>, LedgerError>>()?;
+        for hold in fund_holds.into_iter().flatten() {
+            let d = hold.details();
+            if hold.status() == HoldStatus::Active
+                && d.id.as_str().starts_with(&format!("dispute:{}:", self.id))
+            {
+                if let Some((line, key)) = d
+                    .memo
+                    .strip_prefix("disputed claim ")
+                    .and_then(|r| r.split_once(": "))
+                {
+                    keys.insert(key.to_string(), line.replace(" line ", ":"));
+                }
+            }
+        }
+        Ok(keys)
+    }
+
+    /// The lines of a service paid and not credited, each once (a line settled from several
+    /// sources has an entry per source), in recorded order: the one place claims, banking and
+    /// statements read delivered units from.
+    pub(super) fn claimed_lines<'l>(
+        &self,
+        ledger: &'l Ledger,
+        service: &str,
+    ) -> Result<Vec<ClaimedLine<'l>>, DrawdownError> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        let suppliers = std::iter::once(None).chain(self.suppliers.iter().map(Some));
+        for supplier in suppliers {
+            let account = self.service_account(service, supplier);
+            for line in ledger.history(&account)? {
+                let e = line.entry;
+                if e.reversed_by().is_some() || e.reverses().is_some() {
+                    continue;
+                }
+                let meta = e.metadata();
+                let Some(id) = meta.get("line") else { continue };
+                let on = meta
+                    .get("delivered_on")
+                    .and_then(|d| d.parse::<NaiveDate>().ok());
+                let units = meta.get("units").and_then(|u| u.parse::<Decimal>().ok());
+                let (Some(on), Some(units)) = (on, units) else {
+                    continue;
+                };
+                if !seen.insert(id.as_str()) {
+                    continue;
+                }
+                out.push(ClaimedLine {
+                    line: id,
+                    key: meta.get("key"),
+                    delivered_on: on,
+                    units,
+                    cancellation: meta.get("kind").map(String::as_str) == Some("cancellation"),
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A line of a service the ledger shows paid and not credited.
+pub(super) struct ClaimedLine<'l> {
+    /// `{claim}:{line}`.
+    pub(super) line: &'l str,
+    /// The line's identity for duplicate checks.
+    pub(super) key: Option<&'l String>,
+    pub(super) delivered_on: NaiveDate,
+    pub(super) units: Decimal,
+    pub(super) cancellation: bool,
+}
+
+/// Units delivered per service and week: the ledger's, plus the lines of the claim at hand.
+#[derive(Default)]
+struct WeekTotals {
+    totals: BTreeMap<(String, NaiveDate), Decimal>,
+}
+
+impl WeekTotals {
+    fn get(&self, service: &str, week: NaiveDate) -> Decimal {
+        self.totals
+            .get(&(service.to_string(), week))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Adds a line and returns its units over the week's plan.
+    fn add(
+        &mut self,
+        claimed: &BTreeMap<String, Vec<ClaimedLine<'_>>>,
+        service: &Service,
+        line: &ClaimLine,
+    ) -> Result<Decimal, DrawdownError> {
+        let week = monday_of(line.date);
+        let key = (service.code.clone(), week);
+        if !self.totals.contains_key(&key) {
+            let mut before = Decimal::ZERO;
+            let in_week = claimed
+                .get(&service.code)
+                .into_iter()
+                .flatten()
+                .filter(|l| !l.cancellation && monday_of(l.delivered_on) == week);
+            for l in in_week {
+                before = before
+                    .checked_add(l.units)
+                    .ok_or_else(|| crate::money::overflow("weekly units".into()))?;
+            }
+            self.totals.insert(key.clone(), before);
+        }
+        let total = self.totals.entry(key).or_default();
+        let before = *total;
+        let after = before
+            .checked_add(line.units)
+            .ok_or_else(|| crate::money::overflow("weekly units".into()))?;
+        *total = after;
+        let Some(planned) = service.planned_per_week else {
+            return Ok(Decimal::ZERO);
+        };
+        Ok(after - before.max(planned).min(after))
+    }
+
+    fn remove(&mut self, service: &str, line: &ClaimLine) {
+        if let Some(total) = self
+            .totals
+            .get_mut(&(service.to_string(), monday_of(line.date)))
+        {
+            *total -= line.units;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Fixed management fees, charged per period.
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+
+use super::{DrawdownError, ManagementFee, ServiceAgreement};
+use crate::deploy::PaymentPlan;
+use crate::ledger::{EntryId, Ledger};
+use crate::period::{Period, Schedule};
+
+impl ServiceAgreement {
+    /// Charges the fixed management fee for every period of its schedule (anchored at the
+    /// agreement's start) that starts on or before `through` and within the agreement, not
+    /// charged before, each dated on its period's start. Returns how many were charged.
+    ///
+    /// # Errors
+    ///
+    /// [`DrawdownError::InsufficientFunds`], [`DrawdownError::Ledger`]. Nothing is charged
+    /// when the fund cannot pay them all.
+    pub fn charge_fees(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+        through: NaiveDate,
+    ) -> Result<usize, DrawdownError> {
+        let Some(ManagementFee::FixedPerPeriod { amount, frequency }) = self.fee else {
+            return Ok(0);
+        };
+        self.check(plan)?;
+        let Some(last) = through.checked_add_days(Days::new(1)) else {
+            return Ok(0);
+        };
+        let range = match Period::new(self.validity.start(), last.min(self.validity.end())) {
+            Ok(range) => range,
+            Err(_) => return Ok(0),
+        };
+        let schedule = Schedule::new(self.validity.start(), frequency);
+        let mut rows = Vec::new();
+        for start in schedule.starts_in(range)? {
+            let id = EntryId::from(format!("fee:{}:{start}", self.id));
+            if ledger.entry(&id).is_some() {
+                continue;
+            }
+            let mut meta = BTreeMap::new();
+            meta.insert("agreement".to_string(), self.id.to_string());
+            meta.insert("kind".to_string(), "fee".to_string());
+            meta.insert("period_start".to_string(), start.to_string());
+            rows.push((id, self.fee_account(), amount, meta));
+        }
+        let count = rows.len();
+        // Each fee is dated on its period's start: split per row on that date.
+        let mut batch = self.spread(ledger, plan, self.validity.start(), rows)?;
+        for entry in &mut batch {
+            if let Some(start) = entry
+                .metadata
+                .get("period_start")
+                .and_then(|s| s.parse().ok())
+            {
+                entry.date = start;
+            }
+        }
+        if !batch.is_empty() {
+            ledger.post_batch(batch)?;
+        }
+        Ok(count)
+    }
+}
