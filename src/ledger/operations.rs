@@ -150,7 +150,7 @@ impl Ledger {
     /// # Errors
     ///
     /// [`LedgerError::Linked`] with the position (from 0) of the first refused operation and
-    /// why; [`LedgerError::NestedLinked`] inside it for a linked group within a group.
+    /// why; [`LedgerError::NestedLinked`] inside it for a linked operation within the list.
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -174,44 +174,95 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply_linked(&mut self, ops: Vec<Operation>) -> Result<Vec<Applied>, LedgerError> {
-        if ops.is_empty() {
-            return Ok(Vec::new());
-        }
-        if self.savepoint.is_some() {
-            return Err(LedgerError::NestedLinked);
-        }
-        let header = self.ops.len();
-        self.savepoint = Some(Box::new(self.savepoint_now()));
-        self.ops.push(OpRef::Linked { count: 0 });
-        let mut done = Vec::with_capacity(ops.len());
-        for (index, op) in ops.into_iter().enumerate() {
-            let result = if matches!(op, Operation::Linked { .. }) {
-                Err(LedgerError::NestedLinked)
-            } else {
-                self.apply(op)
-            };
-            match result {
-                Ok(applied) => done.push(applied),
-                Err(source) => {
-                    if let Some(sp) = self.savepoint.take() {
-                        self.rollback(*sp);
+        self.atomically(|ledger| {
+            let mut done = Vec::with_capacity(ops.len());
+            for (index, op) in ops.into_iter().enumerate() {
+                let result = if matches!(op, Operation::Linked { .. }) {
+                    Err(LedgerError::NestedLinked)
+                } else {
+                    ledger.apply(op)
+                };
+                match result {
+                    Ok(applied) => done.push(applied),
+                    Err(source) => {
+                        return Err(LedgerError::Linked {
+                            index,
+                            source: Box::new(source),
+                        });
                     }
-                    return Err(LedgerError::Linked {
-                        index,
-                        source: Box::new(source),
-                    });
                 }
             }
+            Ok(done)
+        })
+    }
+
+    /// Runs `f` on the ledger as one linked group: if `f` returns an error, everything it did
+    /// is undone and the ledger is exactly as it was; if it succeeds, everything it did is one
+    /// `linked` record in the log. This is how a domain call (a claim, a credit note, a payment
+    /// to one person in a run) stays all or nothing: its reads see its own writes, and nothing
+    /// of it survives a refusal half-way. Groups nest: an inner group that fails is undone
+    /// alone, and an inner group that succeeds becomes part of the outer one.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `f` returns.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use isf_ledger::*;
+    /// let mut ledger = Ledger::new();
+    /// ledger.open_account(NewAccount::new("council", AccountKind::Income, Currency::GBP))?;
+    /// ledger.open_account(NewAccount::new("fund", AccountKind::Fund, Currency::GBP).rule(BalanceRule::NonNegative))?;
+    /// let day = NaiveDate::from_ymd_opt(2025, 4, 7).unwrap();
+    /// let before = ledger.clone();
+    /// let result = ledger.atomically(|l| {
+    ///     l.post(NewEntry::new("in", day).transfer("council", "fund", "100.00 GBP".parse()?))?;
+    ///     l.post(NewEntry::new("out", day).transfer("fund", "council", "100.01 GBP".parse()?))
+    /// });
+    /// assert!(matches!(result, Err(LedgerError::LimitBreached { .. })));
+    /// assert_eq!(ledger, before);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn atomically<T, E>(
+        &mut self,
+        f: impl FnOnce(&mut Ledger) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let outermost = self.savepoints.is_empty();
+        let header = self.ops.len();
+        let savepoint = self.savepoint_now();
+        self.savepoints.push(savepoint);
+        if outermost {
+            self.ops.push(OpRef::Linked { count: 0 });
         }
-        self.savepoint = None;
-        let count = (self.ops.len() - header - 1) as u32;
+        let result = f(self);
+        let Some(savepoint) = self.savepoints.pop() else {
+            return result;
+        };
+        match result {
+            Err(e) => {
+                self.rollback(savepoint);
+                Err(e)
+            }
+            Ok(value) => {
+                if outermost {
+                    self.seal_group(header);
+                }
+                Ok(value)
+            }
+        }
+    }
+
+    /// Ends the outermost group whose header is at `header`: an empty group leaves no record.
+    fn seal_group(&mut self, header: usize) {
+        let count = self.ops.len() - header - 1;
         if count == 0 {
             self.ops.truncate(header);
         } else {
-            self.ops[header] = OpRef::Linked { count };
+            self.ops[header] = OpRef::Linked {
+                count: count as u32,
+            };
             self.sealed_ops = self.ops.len();
         }
-        Ok(done)
     }
 
     fn savepoint_now(&self) -> Savepoint {
@@ -233,28 +284,27 @@ impl Ledger {
 
     /// Remembers an existing account's state before a linked group first changes it.
     pub(super) fn touch_account(&mut self, index: u32) {
-        let Some(sp) = self.savepoint.as_mut() else {
-            return;
-        };
-        if index as usize >= sp.accounts || !sp.touched_set.insert(index) {
-            return;
+        for sp in &mut self.savepoints {
+            if index as usize >= sp.accounts || !sp.touched_set.insert(index) {
+                continue;
+            }
+            let s = &self.accounts[index as usize];
+            sp.touched.push(AccountMark {
+                index,
+                closed: s.closed,
+                balance: s.balance,
+                held: s.held,
+                lines: s.lines.len(),
+                marks: s.marks.len(),
+                holds: s.holds.len(),
+                daily: s.daily.clone(),
+            });
         }
-        let s = &self.accounts[index as usize];
-        sp.touched.push(AccountMark {
-            index,
-            closed: s.closed,
-            balance: s.balance,
-            held: s.held,
-            lines: s.lines.len(),
-            marks: s.marks.len(),
-            holds: s.holds.len(),
-            daily: s.daily.clone(),
-        });
     }
 
     /// Remembers an existing hold's status before a linked group changes it.
     pub(super) fn touch_hold(&mut self, index: u32) {
-        if let Some(sp) = self.savepoint.as_mut() {
+        for sp in &mut self.savepoints {
             if (index as usize) < sp.holds {
                 sp.hold_statuses
                     .push((index, self.holds[index as usize].status));

@@ -77,8 +77,8 @@ pub struct Ledger {
     /// Operations before this index belong to a finished linked group: single posts never
     /// join them.
     pub(super) sealed_ops: usize,
-    /// While a linked group is applied: what is needed to undo it.
-    pub(super) savepoint: Option<Box<super::operations::Savepoint>>,
+    /// While linked groups are applied, outermost first: what is needed to undo each.
+    pub(super) savepoints: Vec<super::operations::Savepoint>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
