@@ -1,21 +1,9 @@
 //! Worked examples of personal budgets, deployments and payment runs, as councils publish them.
 
-use chrono::NaiveDate;
+mod support;
+
 use isf_ledger::*;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn gbp(s: &str) -> Money {
-    format!("{s} GBP").parse().unwrap()
-}
-
-fn net_dp() -> DeploymentKind {
-    DeploymentKind::DirectPayment {
-        basis: PaymentBasis::Net,
-    }
-}
+use support::{budget, d, gbp, net_dp};
 
 fn plan(
     id: &str,
@@ -24,7 +12,7 @@ fn plan(
     deployments: Vec<Deployment>,
     schedule: PaymentSchedule,
 ) -> PaymentPlan {
-    let budget = PersonalBudget::new(id, format!("person-{id}"), validity, terms).unwrap();
+    let budget = budget(id, &format!("person-{id}"), validity, terms);
     PaymentPlan::new("council", budget, deployments, schedule).unwrap()
 }
 

@@ -1,29 +1,12 @@
 //! Property tests for budgets, deployments, schedules and runs.
 
+mod support;
+
 use chrono::{Days, NaiveDate};
 use isf_ledger::*;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-
-fn gbp_minor(pence: i64) -> Money {
-    Money::from_minor(pence, Currency::GBP)
-}
-
-fn date_between(from: (i32, u32, u32), days: u64) -> impl Strategy<Value = NaiveDate> {
-    let start = NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap();
-    (0..days).prop_map(move |n| start + Days::new(n))
-}
-
-fn frequency() -> impl Strategy<Value = Frequency> {
-    prop_oneof![
-        Just(Frequency::Weekly),
-        Just(Frequency::Fortnightly),
-        Just(Frequency::FourWeekly),
-        Just(Frequency::CalendarMonthly),
-        Just(Frequency::Quarterly),
-        Just(Frequency::Annual),
-    ]
-}
+use support::{budget, d, days_from, frequency, gbp_minor, net_dp, sum, whole_plan};
 
 fn basis() -> impl Strategy<Value = Basis> {
     prop_oneof![
@@ -37,7 +20,7 @@ fn basis() -> impl Strategy<Value = Basis> {
 fn schedule() -> impl Strategy<Value = PaymentSchedule> {
     (
         frequency(),
-        date_between((2023, 1, 1), 800),
+        days_from(d(2023, 1, 1), 800),
         any::<bool>(),
         any::<bool>(),
     )
@@ -61,19 +44,9 @@ fn validity_after(anchor: NaiveDate) -> impl Strategy<Value = Period> {
     })
 }
 
-fn net_dp() -> DeploymentKind {
-    DeploymentKind::DirectPayment {
-        basis: PaymentBasis::Net,
-    }
-}
-
-fn sum(ms: impl IntoIterator<Item = Money>) -> Money {
-    ms.into_iter()
-        .try_fold(gbp_minor(0), |t, m| t.checked_add(m))
-        .unwrap()
-}
-
 proptest! {
+    #![proptest_config(support::config("deploy_props"))]
+
     /// A schedule's split of a stated amount sums to it exactly, for any frequency and range,
     /// and every payment is within a penny of its exact share by days.
     #[test]
@@ -107,7 +80,7 @@ proptest! {
         dp_percent in 0u32..=100,
     ) {
         let terms = BudgetTerms::new(Basis::Week, gbp_minor(cost)).contribution(gbp_minor(contribution));
-        let budget = PersonalBudget::new("b", "p", validity, terms).unwrap();
+        let budget = budget("b", "p", validity, terms);
         let plan = PaymentPlan::new(
             "c",
             budget,
@@ -151,11 +124,9 @@ proptest! {
         let anchor = NaiveDate::from_ymd_opt(2025, 4, 7).unwrap();
         let validity = Period::new(anchor, anchor + Days::new(365)).unwrap();
         let old_terms = BudgetTerms::new(Basis::Week, gbp_minor(old_cost)).contribution(gbp_minor(old_contribution));
-        let budget = PersonalBudget::new("b", "p", validity, old_terms).unwrap();
+        let budget = budget("b", "p", validity, old_terms);
         let gross = DeploymentKind::DirectPayment { basis: PaymentBasis::Gross };
-        let mut plan = PaymentPlan::new(
-            "c", budget, vec![Deployment::whole("dp", gross)], PaymentSchedule::new(freq, anchor),
-        ).unwrap();
+        let mut plan = whole_plan("c", budget, "dp", gross, PaymentSchedule::new(freq, anchor));
         let mut ledger = Ledger::new();
         plan.open_accounts(&mut ledger).unwrap();
         let paid_until = anchor + Days::new(paid_through);
@@ -213,10 +184,8 @@ proptest! {
         let terms = BudgetTerms::new(Basis::Week, gbp_minor(30_000))
             .contribution(gbp_minor(7_500))
             .top_up("aunt", gbp_minor(1_234));
-        let budget = PersonalBudget::new("b", "p", validity, terms).unwrap();
-        let mut plan = PaymentPlan::new(
-            "c", budget, vec![Deployment::whole("dp", net_dp())], PaymentSchedule::new(Frequency::Weekly, anchor),
-        ).unwrap();
+        let budget = budget("b", "p", validity, terms);
+        let mut plan = whole_plan("c", budget, "dp", net_dp(), PaymentSchedule::new(Frequency::Weekly, anchor));
         if priority {
             plan = plan.spend_order(SpendOrder::Priority(vec![Source::Person]));
         }
@@ -263,8 +232,8 @@ proptest! {
         cost in 1i64..100_000,
         run_after in 0u64..400,
     ) {
-        let budget = PersonalBudget::new("b", "p", validity, BudgetTerms::new(Basis::Week, gbp_minor(cost))).unwrap();
-        let plan = PaymentPlan::new("c", budget, vec![Deployment::whole("dp", net_dp())], s).unwrap();
+        let budget = budget("b", "p", validity, BudgetTerms::new(Basis::Week, gbp_minor(cost)));
+        let plan = whole_plan("c", budget, "dp", net_dp(), s);
         let run = PaymentRun::new("r", validity.start() + Days::new(run_after));
         // Not opened: refused, nothing changes.
         let mut empty = Ledger::new();
@@ -286,7 +255,6 @@ proptest! {
 /// Found by proptest: a range holding only a skipped 53rd-week period has nothing to split over.
 #[test]
 fn split_over_only_a_skipped_period_is_refused() {
-    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     let s = PaymentSchedule::new(Frequency::Fortnightly, d(2024, 3, 16))
         .in_arrears()
         .week53(Week53Policy::SkipExtraPeriod);

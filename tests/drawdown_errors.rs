@@ -1,41 +1,29 @@
 //! Every refusal of the drawdown module is a typed error that names the value at fault, and
 //! changes nothing.
 
-use chrono::NaiveDate;
+mod support;
+
 use isf_ledger::drawdown::*;
 use isf_ledger::*;
 use rust_decimal::Decimal;
-
-fn d(m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, m, day).unwrap()
-}
-
-fn gbp(s: &str) -> Money {
-    format!("{s} GBP").parse().unwrap()
-}
+use support::dates::y2025::d;
+use support::{budget, gbp, isf, whole_plan};
 
 fn plan(kind: DeploymentKind) -> PaymentPlan {
     let validity = Period::new(d(4, 7), d(10, 6)).unwrap();
-    let budget = PersonalBudget::new(
+    let budget = budget(
         "b",
         "p",
         validity,
         BudgetTerms::new(Basis::Week, gbp("300.00")),
-    )
-    .unwrap();
-    PaymentPlan::new(
+    );
+    whole_plan(
         "c",
         budget,
-        vec![Deployment::whole("isf", kind)],
+        "isf",
+        kind,
         PaymentSchedule::new(Frequency::FourWeekly, d(4, 7)),
     )
-    .unwrap()
-}
-
-fn isf() -> DeploymentKind {
-    DeploymentKind::Isf {
-        provider: "acme".into(),
-    }
 }
 
 fn pc() -> Service {

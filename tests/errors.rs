@@ -13,6 +13,8 @@
 //!
 //! For those two, only the message format is checked, on a value built by hand.
 
+mod support;
+
 use std::io::{self, BufRead, BufReader, Read};
 
 use chrono::NaiveDate;
@@ -21,13 +23,11 @@ use isf_ledger::{
     Money, MoneyError, NewAccount, NewEntry, NewHold,
 };
 use rust_decimal::Decimal;
+use support::gbp;
 
+/// A day in April 2025.
 fn day(d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 4, d).unwrap()
-}
-
-fn gbp(s: &str) -> Money {
-    format!("{s} GBP").parse().unwrap()
+    support::d(2025, 4, d)
 }
 
 /// A ledger with `council` (income), `fund` (a non-negative fund holding 100.00), `provider`

@@ -2,23 +2,22 @@
 //! runs, claims (good and bad), bookings, disputes, credit notes and banking, checked after
 //! every step against a simple model of the fund and against the ledger's own invariants.
 
+mod support;
+
 use chrono::{Days, NaiveDate};
 use isf_ledger::drawdown::*;
 use isf_ledger::report::*;
 use isf_ledger::*;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use support::{budget, gbp, isf, whole_plan};
 
 fn base() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 3, 3).unwrap()
+    support::d(2025, 3, 3)
 }
 
 fn day(n: u32) -> NaiveDate {
     base().checked_add_days(Days::new(u64::from(n))).unwrap()
-}
-
-fn gbp(s: &str) -> Money {
-    format!("{s} GBP").parse().unwrap()
 }
 
 #[derive(Debug, Clone)]
@@ -139,24 +138,19 @@ fn world(
         Money::new(Decimal::from(weekly), Currency::GBP),
     )
     .contribution(Money::new(Decimal::from(contribution), Currency::GBP));
-    let budget = PersonalBudget::new("b", "p", validity, terms).unwrap();
+    let budget = budget("b", "p", validity, terms);
     let order = if fixed_first {
         SpendOrder::Priority(vec![Source::Person])
     } else {
         SpendOrder::ProRata
     };
-    let plan = PaymentPlan::new(
+    let plan = whole_plan(
         "c",
         budget,
-        vec![Deployment::whole(
-            "isf",
-            DeploymentKind::Isf {
-                provider: "acme".into(),
-            },
-        )],
+        "isf",
+        isf(),
         PaymentSchedule::new(Frequency::FourWeekly, base()),
     )
-    .unwrap()
     .spend_order(order);
     let fee_percent = Decimal::new(i64::from(fee), 1);
     let agreement =
@@ -465,7 +459,8 @@ fn month_periods() -> Vec<Period> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    // 128 cases unless `PROPTEST_CASES` says otherwise.
+    #![proptest_config(support::config_with_cases("isf_props", 128))]
 
     /// Random histories against the model: the fund never goes below zero whatever claims
     /// arrive, a refused operation changes nothing, no hold is settled for more than it holds,

@@ -3,41 +3,31 @@
 //! cancellations, banked hours used later, statements, the client-money view and the council's
 //! view, every figure worked by hand.
 
+mod support;
+
 use chrono::NaiveDate;
 use isf_ledger::drawdown::*;
 use isf_ledger::report::*;
 use isf_ledger::*;
 use rust_decimal::Decimal;
-
-fn d(m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, m, day).unwrap()
-}
-
-fn gbp(s: &str) -> Money {
-    format!("{s} GBP").parse().unwrap()
-}
+use support::dates::y2025::d;
+use support::{budget, gbp, isf, whole_plan};
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
-fn isf() -> DeploymentKind {
-    DeploymentKind::Isf {
-        provider: ProviderId::from("acme"),
-    }
-}
-
 /// A year's ISF budget from Monday 3 March 2025, paid four-weekly in advance.
 fn plan(id: &str, terms: BudgetTerms) -> PaymentPlan {
-    let validity = Period::new(d(3, 3), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()).unwrap();
-    let budget = PersonalBudget::new(id, format!("person-{id}"), validity, terms).unwrap();
-    PaymentPlan::new(
+    let validity = Period::new(d(3, 3), support::d(2026, 3, 2)).unwrap();
+    let budget = budget(id, &format!("person-{id}"), validity, terms);
+    whole_plan(
         "shire",
         budget,
-        vec![Deployment::whole("isf", isf())],
+        "isf",
+        isf(),
         PaymentSchedule::new(Frequency::FourWeekly, d(3, 3)),
     )
-    .unwrap()
 }
 
 /// Personal care by the hour: £24 weekdays and £26 weekends, £25 and £27 from the uplift on
@@ -556,10 +546,7 @@ fn refusals_name_the_line_and_change_nothing() {
             ClaimLine::new(d(5, 5), "XX", dec("1"), gbp("25.00")),
             "unknown service",
         ),
-        (
-            line(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(), "1", "25.00"),
-            "outside",
-        ),
+        (line(support::d(2026, 3, 9), "1", "25.00"), "outside"),
     ];
     for (bad, words) in cases {
         let claim = Claim::new("bad", d(5, 12))

@@ -4,6 +4,8 @@
 //! account name mapping is injective (each name reads back to its id). When `hledger` and
 //! `ledger` are installed, the tools themselves are asked for the balances too.
 
+mod support;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::process::Command;
@@ -17,6 +19,7 @@ use isf_ledger::{
     AccountKind, BalanceRule, Currency, Ledger, Money, NewAccount, NewEntry, NewHold,
 };
 use rust_decimal::Decimal;
+use support::d;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -25,10 +28,6 @@ const FORMATS: [JournalFormat; 3] = [
     JournalFormat::Ledger,
     JournalFormat::Beancount,
 ];
-
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("a valid test date")
-}
 
 fn hrs() -> Currency {
     Currency::new("HRS", 2).expect("HRS is a valid unit currency")
@@ -479,7 +478,7 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
         ledger.open_account(account)?;
     }
     ledger.post(
-        NewEntry::new("opening", day(2025, 3, 31))
+        NewEntry::new("opening", d(2025, 3, 31))
             .memo("opening balances")
             .transfer(
                 "equity:opening balances",
@@ -488,7 +487,7 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
             ),
     )?;
     ledger.post(
-        NewEntry::new("alloc-1", day(2025, 4, 7))
+        NewEntry::new("alloc-1", d(2025, 4, 7))
             .memo("four-weekly allocation; period 1")
             .meta("budget", "b1")
             .meta("period", "1")
@@ -501,18 +500,18 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
             ),
     )?;
     ledger.post(
-        NewEntry::new("alloc-1-bank", day(2025, 4, 7))
+        NewEntry::new("alloc-1-bank", d(2025, 4, 7))
             .memo("  two  spaces\tand a tab\nand a newline \\ \"quoted\" ")
             .transfer("council:bank", "council:funding", money("1650.00 GBP")),
     )?;
     ledger.post(
-        NewEntry::new("contrib (P1)", day(2025, 4, 1))
+        NewEntry::new("contrib (P1)", d(2025, 4, 1))
             .memo("contribution, dated before the allocation")
             .meta("kind", "contribution")
             .transfer("café ; (odd) [id]", "fund:b1:isf:person", money("40.5 GBP")),
     )?;
     ledger.post(
-        NewEntry::new("hours-plan", day(2025, 4, 7))
+        NewEntry::new("hours-plan", d(2025, 4, 7))
             .memo("planned hours")
             .transfer(
                 "hours:b1:planned",
@@ -520,12 +519,12 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
                 Money::new(Decimal::new(125, 1), hrs()),
             ),
     )?;
-    ledger.post(NewEntry::new("hours-used", day(2025, 4, 14)).transfer(
+    ledger.post(NewEntry::new("hours-used", d(2025, 4, 14)).transfer(
         "hours:b1:banked",
         "hours:b1:used:0-day",
         Money::new(Decimal::new(3, 0), hrs()),
     ))?;
-    ledger.post(NewEntry::new("yen-fee", day(2025, 4, 8)).transfer(
+    ledger.post(NewEntry::new("yen-fee", d(2025, 4, 8)).transfer(
         "yen:bank",
         "yen:fees",
         money("1500 JPY"),
@@ -536,7 +535,7 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
             "fund:b1:isf:council",
             "provider:acme:isf:AG-A:PC",
             money("412.50 GBP"),
-            day(2025, 4, 7),
+            d(2025, 4, 7),
         )
         .memo("planned support"),
     )?;
@@ -547,7 +546,7 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
         &"week-1".into(),
         "claim-1",
         money("371.25 GBP"),
-        day(2025, 4, 14),
+        d(2025, 4, 14),
         delivered,
     )?;
     ledger.place_hold(NewHold::new(
@@ -555,17 +554,17 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
         "fund:b1:isf:council",
         "provider:acme:isf:AG-A:PC",
         money("412.50 GBP"),
-        day(2025, 4, 14),
+        d(2025, 4, 14),
     ))?;
     ledger.place_hold(NewHold::new(
         "week-3",
         "fund:b1:isf:council",
         "provider:acme:isf:AG-A:PC",
         money("100.00 GBP"),
-        day(2025, 4, 14),
+        d(2025, 4, 14),
     ))?;
     ledger.release_hold(&"week-3".into())?;
-    ledger.post(NewEntry::new("payable", day(2025, 4, 15)).transfer(
+    ledger.post(NewEntry::new("payable", d(2025, 4, 15)).transfer(
         "Provider:Acme:2025.04",
         "council:bank",
         money("25.00 GBP"),
@@ -573,12 +572,12 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
     ledger.reverse(
         &"payable".into(),
         "payable-rev",
-        day(2025, 4, 16),
+        d(2025, 4, 16),
         "keyed twice",
     )?;
     // Text that means something to one tool or another, everywhere text goes.
     ledger.post(
-        NewEntry::new("=2025-01-01 * ! (x) ; [y]", day(2025, 4, 17))
+        NewEntry::new("=2025-01-01 * ! (x) ; [y]", d(2025, 4, 17))
             .memo(
                 "; | (x) [2025-01-01] [=2025-01-02] :tag: key: value @ 1 GBP = 2 ! * \"q\" \\ é 💷\u{7}",
             )
@@ -591,9 +590,9 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
             .meta("ünï", "  padded  ")
             .transfer("council:bank", "café ; (odd) [id]", money("0.10 GBP")),
     )?;
-    ledger.close_period(day(2025, 3, 31))?;
+    ledger.close_period(d(2025, 3, 31))?;
     ledger.post(
-        NewEntry::new("opening-fix", day(2025, 4, 20))
+        NewEntry::new("opening-fix", d(2025, 4, 20))
             .memo("opening balance was 0.01 short")
             .corrects("opening")
             .transfer("equity:opening balances", "council:bank", money("0.01 GBP")),
@@ -699,8 +698,8 @@ fn years_the_tools_cannot_read_are_refused_before_writing() -> TestResult {
     let mut ledger = Ledger::new();
     ledger.open_account(NewAccount::new("a", AccountKind::Asset, Currency::GBP))?;
     ledger.open_account(NewAccount::new("b", AccountKind::Asset, Currency::GBP))?;
-    ledger.post(NewEntry::new("ok", day(2025, 1, 1)).transfer("a", "b", money("1.00 GBP")))?;
-    ledger.post(NewEntry::new("far", day(10000, 1, 1)).transfer("a", "b", money("1.00 GBP")))?;
+    ledger.post(NewEntry::new("ok", d(2025, 1, 1)).transfer("a", "b", money("1.00 GBP")))?;
+    ledger.post(NewEntry::new("far", d(10000, 1, 1)).transfer("a", "b", money("1.00 GBP")))?;
     for format in FORMATS {
         let mut out = Vec::new();
         let err = write_journal(&ledger, format, &mut out).expect_err("refused");
@@ -917,17 +916,6 @@ mod random_ledgers {
         ]
     }
 
-    fn kind() -> impl Strategy<Value = AccountKind> {
-        prop_oneof![
-            Just(AccountKind::Asset),
-            Just(AccountKind::Liability),
-            Just(AccountKind::Income),
-            Just(AccountKind::Expense),
-            Just(AccountKind::Equity),
-            Just(AccountKind::Fund),
-        ]
-    }
-
     /// An amount with 0 to 2 decimals, never zero.
     fn amount() -> impl Strategy<Value = Decimal> {
         (1i64..10_000_000, 0u32..=2).prop_map(|(mantissa, scale)| Decimal::new(mantissa, scale))
@@ -972,7 +960,7 @@ mod random_ledgers {
             if to == from {
                 to = pool[(to_index(pool, from) + 1) % pool.len()];
             }
-            let date = day(2024, 1, 1) + chrono::Days::new(u64::from(dates[n % dates.len()]));
+            let date = d(2024, 1, 1) + chrono::Days::new(u64::from(dates[n % dates.len()]));
             let mut entry = NewEntry::new(format!("e{n}"), date)
                 .memo(memo.as_str())
                 .transfer(from.as_str(), to.as_str(), Money::new(*amount, currency));
@@ -996,14 +984,11 @@ mod random_ledgers {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(support::config_with_cases("journal", 64))]
 
         #[test]
         fn exported_balances_equal_the_ledgers(
-            accounts in prop::collection::btree_map(awkward_id(), (kind(), any::<bool>()), 2..10),
+            accounts in prop::collection::btree_map(awkward_id(), (support::account_kind(), any::<bool>()), 2..10),
             moves in moves(),
             dates in prop::collection::vec(0u32..800, 1..6),
         ) {

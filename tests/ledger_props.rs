@@ -10,6 +10,8 @@
 //! tenth of a penny, too large, one posting, empty id) so that refusals are exercised too. Set
 //! the depth with `PROPTEST_CASES`.
 
+mod support;
+
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
@@ -19,8 +21,8 @@ use isf_ledger::{
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 use rust_decimal::Decimal;
+use support::{Flaw, days_from, flaw, signed};
 
 // ----- the accounts --------------------------------------------------------------------------
 
@@ -103,24 +105,14 @@ fn log_bytes(l: &Ledger) -> Vec<u8> {
     out
 }
 
-fn config(file: &'static str) -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(file))),
-        ..ProptestConfig::default()
-    }
-}
-
 // ----- strategies ----------------------------------------------------------------------------
 
-const FIRST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2024, 1, 1) {
-    Some(d) => d,
-    None => panic!("2024-01-01 is a date"),
-};
+const FIRST_DAY: NaiveDate = support::d(2024, 1, 1);
 /// 2024-01-01 to 2026-12-31.
 const SPAN_DAYS: u64 = 1096;
 
 fn date() -> impl Strategy<Value = NaiveDate> {
-    (0..SPAN_DAYS).prop_map(|d| FIRST_DAY + Days::new(d))
+    days_from(FIRST_DAY, SPAN_DAYS)
 }
 
 /// Up to £1,000, in pence.
@@ -129,7 +121,7 @@ fn pence() -> impl Strategy<Value = i64> {
 }
 
 fn signed_pence() -> impl Strategy<Value = i64> {
-    (pence(), any::<bool>()).prop_map(|(p, negative)| if negative { -p } else { p })
+    signed(pence())
 }
 
 /// Entry ids from a small pool, so ids repeat: retries, clashes and reversals of real entries.
@@ -192,33 +184,6 @@ fn entry() -> impl Strategy<Value = NewEntry> {
     entry_with(entry_id())
 }
 
-/// Ways an entry can be wrong.
-#[derive(Debug, Clone, Copy)]
-enum Flaw {
-    Unbalanced,
-    /// The last posting off by a penny: in a two-currency entry, the second currency.
-    UnbalancedLast,
-    UnknownAccount,
-    WrongCurrency,
-    TooManyDecimals,
-    OutOfRange,
-    OnePosting,
-    EmptyId,
-}
-
-fn flaw() -> impl Strategy<Value = Flaw> {
-    prop_oneof![
-        Just(Flaw::Unbalanced),
-        Just(Flaw::UnbalancedLast),
-        Just(Flaw::UnknownAccount),
-        Just(Flaw::WrongCurrency),
-        Just(Flaw::TooManyDecimals),
-        Just(Flaw::OutOfRange),
-        Just(Flaw::OnePosting),
-        Just(Flaw::EmptyId),
-    ]
-}
-
 fn spoil(mut e: NewEntry, flaw: Flaw) -> NewEntry {
     let first = &mut e.postings[0];
     let currency = first.amount.currency();
@@ -253,7 +218,7 @@ fn spoil(mut e: NewEntry, flaw: Flaw) -> NewEntry {
             e = e.transfer(a, b, huge);
         }
         Flaw::OnePosting => e.postings.truncate(1),
-        Flaw::EmptyId => e.id = "".into(),
+        Flaw::BadId => e.id = "".into(),
     }
     e
 }
@@ -503,7 +468,7 @@ mod conservation {
     }
 
     proptest! {
-        #![proptest_config(config("proptest-regressions/ledger_props.txt"))]
+        #![proptest_config(support::config("ledger_props"))]
 
         #[test]
         fn entries_balance_and_balances_sum_to_zero(ops in ops(true)) {
@@ -554,7 +519,7 @@ mod balances_fold {
     use super::*;
 
     proptest! {
-        #![proptest_config(config("proptest-regressions/ledger_props.txt"))]
+        #![proptest_config(support::config("ledger_props"))]
 
         #[test]
         fn every_balance_is_the_fold_of_its_postings(ops in ops(false), probe in date()) {
@@ -607,7 +572,7 @@ mod limits {
     use super::*;
 
     proptest! {
-        #![proptest_config(config("proptest-regressions/ledger_props.txt"))]
+        #![proptest_config(support::config("ledger_props"))]
 
         #[test]
         fn available_never_goes_below_the_limit(ops in ops(true)) {
@@ -681,7 +646,7 @@ mod refusal_changes_nothing {
     use super::*;
 
     proptest! {
-        #![proptest_config(config("proptest-regressions/ledger_props.txt"))]
+        #![proptest_config(support::config("ledger_props"))]
 
         #[test]
         fn refused_operations_leave_ledger_and_log_alone(ops in vec(op_or_close(true), 1..40)) {
@@ -746,7 +711,7 @@ mod idempotency {
     }
 
     proptest! {
-        #![proptest_config(config("proptest-regressions/ledger_props.txt"))]
+        #![proptest_config(support::config("ledger_props"))]
 
         #[test]
         fn same_id_same_content_is_a_no_op(
@@ -852,7 +817,7 @@ mod reversal {
     use super::*;
 
     proptest! {
-        #![proptest_config(config("proptest-regressions/ledger_props.txt"))]
+        #![proptest_config(support::config("ledger_props"))]
 
         #[test]
         fn reversing_restores_balances_once(
@@ -953,7 +918,7 @@ mod holds {
     }
 
     proptest! {
-        #![proptest_config(config("proptest-regressions/ledger_props.txt"))]
+        #![proptest_config(support::config("ledger_props"))]
 
         #[test]
         fn holds_end_once_and_give_back_what_they_held(
@@ -1107,7 +1072,7 @@ mod replay {
     }
 
     proptest! {
-        #![proptest_config(config("proptest-regressions/ledger_props.txt"))]
+        #![proptest_config(support::config("ledger_props"))]
 
         #[test]
         fn replay_gives_an_identical_ledger_and_log(ops in ops(true)) {
@@ -1165,7 +1130,7 @@ mod allocation {
     }
 
     proptest! {
-        #![proptest_config(config("proptest-regressions/ledger_props.txt"))]
+        #![proptest_config(support::config("ledger_props"))]
 
         #[test]
         fn allocate_sums_exactly(minor in -1_000_000_000i64..=1_000_000_000, n in 1usize..=60, c in currency()) {
@@ -1218,7 +1183,7 @@ mod closed_periods {
     use super::*;
 
     proptest! {
-        #![proptest_config(config("proptest-regressions/ledger_props.txt"))]
+        #![proptest_config(support::config("ledger_props"))]
 
         #[test]
         fn nothing_dated_in_a_closed_period_is_accepted(

@@ -22,6 +22,8 @@
 //!
 //! 1,000 sequences by default; set `PROPTEST_CASES` to run more (or fewer).
 
+mod support;
+
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
@@ -31,8 +33,8 @@ use isf_ledger::{
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 use rust_decimal::Decimal;
+use support::{Flaw, account_kind, days_from, flaw, signed};
 
 // ----- the reference model -------------------------------------------------------------------
 
@@ -784,13 +786,10 @@ const GBP_NAMES: [&str; 16] = [
 const EUR_NAMES: [&str; 3] = ["eur:council", "eur:fund", "eur:provider"];
 const FUND_NAMES: [&str; 3] = ["gbp:fund-1", "gbp:fund-2", "eur:fund"];
 
-const FIRST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2024, 1, 1) {
-    Some(d) => d,
-    None => panic!("2024-01-01 is a date"),
-};
+const FIRST_DAY: NaiveDate = support::d(2024, 1, 1);
 
 fn date() -> impl Strategy<Value = NaiveDate> {
-    (0u64..1096).prop_map(|d| FIRST_DAY + Days::new(d))
+    days_from(FIRST_DAY, 1096)
 }
 
 fn gbp_or_eur() -> impl Strategy<Value = Currency> {
@@ -813,17 +812,6 @@ fn group(c: Currency) -> &'static [&'static str] {
     }
 }
 
-fn kind_strategy() -> impl Strategy<Value = AccountKind> {
-    prop_oneof![
-        Just(AccountKind::Asset),
-        Just(AccountKind::Liability),
-        Just(AccountKind::Income),
-        Just(AccountKind::Expense),
-        Just(AccountKind::Equity),
-        Just(AccountKind::Fund),
-    ]
-}
-
 fn good_rule() -> impl Strategy<Value = BalanceRule> {
     prop_oneof![
         3 => Just(BalanceRule::Unlimited),
@@ -844,7 +832,7 @@ fn rule() -> impl Strategy<Value = BalanceRule> {
 fn open() -> impl Strategy<Value = NewAccount> {
     (
         0usize..NAMES.len(),
-        kind_strategy(),
+        account_kind(),
         rule(),
         prop::bool::weighted(0.1),
         prop::bool::weighted(0.05),
@@ -868,33 +856,7 @@ fn hold_id() -> impl Strategy<Value = String> {
 }
 
 fn signed_pence() -> impl Strategy<Value = i64> {
-    (1i64..=50_000, any::<bool>()).prop_map(|(p, neg)| if neg { -p } else { p })
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Flaw {
-    Unbalanced,
-    /// The last posting off by a penny (in a two-currency entry, the second currency).
-    UnbalancedLast,
-    UnknownAccount,
-    WrongCurrency,
-    TooManyDecimals,
-    OutOfRange,
-    OnePosting,
-    BadId,
-}
-
-fn flaw() -> impl Strategy<Value = Flaw> {
-    prop_oneof![
-        Just(Flaw::Unbalanced),
-        Just(Flaw::UnbalancedLast),
-        Just(Flaw::UnknownAccount),
-        Just(Flaw::WrongCurrency),
-        Just(Flaw::TooManyDecimals),
-        Just(Flaw::OutOfRange),
-        Just(Flaw::OnePosting),
-        Just(Flaw::BadId),
-    ]
+    signed(1i64..=50_000)
 }
 
 /// An entry of 2–4 postings in one currency that balance, sometimes with a balanced pair in the
@@ -1203,7 +1165,7 @@ fn single_op() -> impl Strategy<Value = Op> {
 /// Opens every account but `gbp:late` (the councils without a limit, the rest with a random
 /// kind and rule) and pays £1,000/€1,000 into the funds and the bank.
 fn prelude() -> impl Strategy<Value = Vec<Op>> {
-    vec((kind_strategy(), good_rule()), 6).prop_map(|specs| {
+    vec((account_kind(), good_rule()), 6).prop_map(|specs| {
         let mut ops = vec![
             Op::Open(NewAccount::new(
                 "gbp:council",
@@ -1502,18 +1464,6 @@ fn resolve(op: &Op, m: &Model, mem: &mut Memory) -> Option<Act> {
 
 // ----- the test ------------------------------------------------------------------------------
 
-/// 1,000 cases unless `PROPTEST_CASES` says otherwise.
-fn config() -> ProptestConfig {
-    let mut config = ProptestConfig::default();
-    if std::env::var_os("PROPTEST_CASES").is_none() {
-        config.cases = 1000;
-    }
-    config.failure_persistence = Some(Box::new(FileFailurePersistence::Direct(
-        "proptest-regressions/model.txt",
-    )));
-    config
-}
-
 fn money_pence(m: Money) -> i128 {
     minor(m).expect("ledger balances are exact")
 }
@@ -1695,7 +1645,8 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    // 1,000 cases unless `PROPTEST_CASES` says otherwise.
+    #![proptest_config(support::config_with_cases("model", 1000))]
 
     #[test]
     fn ledger_agrees_with_the_model(ops in sequence()) {

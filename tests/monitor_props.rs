@@ -6,6 +6,8 @@
 //! and to a plain reference model of sums; after every step the ledger must agree with the
 //! model and the invariants must hold.
 
+mod support;
+
 use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
@@ -13,14 +15,7 @@ use isf_ledger::monitor::*;
 use isf_ledger::*;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn pence(p: i64) -> Money {
-    Money::from_minor(p, Currency::GBP)
-}
+use support::{budget, d, gbp_minor, minor, whole_plan};
 
 fn start() -> NaiveDate {
     d(2025, 4, 7)
@@ -64,18 +59,17 @@ fn plan_spec() -> impl Strategy<Value = PlanSpec> {
 }
 
 fn build(spec: &PlanSpec) -> PaymentPlan {
-    let mut terms =
-        BudgetTerms::new(Basis::Week, pence(spec.cost)).contribution(pence(spec.contribution));
+    let mut terms = BudgetTerms::new(Basis::Week, gbp_minor(spec.cost))
+        .contribution(gbp_minor(spec.contribution));
     if spec.top_up > 0 {
-        terms = terms.top_up("family", pence(spec.top_up));
+        terms = terms.top_up("family", gbp_minor(spec.top_up));
     }
-    let budget = PersonalBudget::new(
+    let budget = budget(
         "B",
         "P",
         Period::new(start(), start() + Days::new(182)).unwrap(),
         terms,
-    )
-    .unwrap();
+    );
     let basis = if spec.net {
         PaymentBasis::Net
     } else {
@@ -86,16 +80,13 @@ fn build(spec: &PlanSpec) -> PaymentPlan {
         1 => SpendOrder::Priority(vec![Source::Person]),
         _ => SpendOrder::Priority(vec![Source::Council]),
     };
-    PaymentPlan::new(
+    whole_plan(
         "C",
         budget,
-        vec![Deployment::whole(
-            "dp",
-            DeploymentKind::DirectPayment { basis },
-        )],
+        "dp",
+        DeploymentKind::DirectPayment { basis },
         PaymentSchedule::new(spec.frequency, start()),
     )
-    .unwrap()
     .spend_order(order)
 }
 
@@ -142,10 +133,6 @@ impl Model {
     fn balance(&self) -> i128 {
         self.paid_in - self.spent - self.returned
     }
-}
-
-fn minor(m: Money) -> i128 {
-    m.to_minor().unwrap()
 }
 
 fn policy() -> SpendPolicy {
@@ -212,7 +199,7 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
             Op::Deposit(p) => {
                 if spec.net {
                     let e = plan
-                        .contribution_receipt("dp", format!("dep-{n}"), pence(*p), today)
+                        .contribution_receipt("dp", format!("dep-{n}"), gbp_minor(*p), today)
                         .unwrap();
                     ledger.post(e).unwrap();
                     model.paid_in += i128::from(*p);
@@ -227,7 +214,13 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
                 let category = SpendCategory::ALL[*category];
                 let payee = if *casino { "Casino Royale" } else { "Sam" };
                 let id = format!("spend-{n}");
-                let s = Spend::new(id.as_str(), today, category, payee, pence(amount as i64));
+                let s = Spend::new(
+                    id.as_str(),
+                    today,
+                    category,
+                    payee,
+                    gbp_minor(amount as i64),
+                );
                 let recorded = record_spend(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
                 prop_assert_eq!(
                     recorded.flag.is_some(),
@@ -247,7 +240,7 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
                     today,
                     SpendCategory::Gambling,
                     "Casino Royale",
-                    pence((available + i128::from(*extra)) as i64),
+                    gbp_minor((available + i128::from(*extra)) as i64),
                 );
                 prop_assert!(record_spend(&mut ledger, &plan, "dp", &s, &policy()).is_err());
                 prop_assert!(ledger == before, "a refused spend changed the ledger");
@@ -255,7 +248,7 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
             Op::Accrue(p, category) => {
                 let category = SpendCategory::ALL[*category];
                 let id = format!("owe-{n}");
-                let s = Spend::new(id.as_str(), today, category, "Agency", pence(*p));
+                let s = Spend::new(id.as_str(), today, category, "Agency", gbp_minor(*p));
                 let r = accrue_liability(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
                 if r.flag.is_some() {
                     model.flagged.insert(id);
@@ -282,7 +275,7 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
                     "dp",
                     &first.id,
                     id.as_str(),
-                    pence(amount as i64),
+                    gbp_minor(amount as i64),
                     today,
                 )
                 .unwrap();
@@ -296,7 +289,7 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
             Op::Recover(kind, amount, weeks, reduce) => {
                 let how = match kind {
                     0 => RecoveryAmount::Full,
-                    1 => RecoveryAmount::Amount(pence(*amount)),
+                    1 => RecoveryAmount::Amount(gbp_minor(*amount)),
                     _ => RecoveryAmount::Percent(Decimal::from(*amount % 101)),
                 };
                 let mut decision = RecoveryDecision::new(format!("rec-{n}"), "dp", today, how)
@@ -392,6 +385,8 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
+    #![proptest_config(support::config("monitor_props"))]
+
     /// Random plans and operation sequences: the ledger agrees with the reference model after
     /// every step; no source account goes negative; every recovery takes from each source at
     /// most what it had (what it put in, net), never more than the surplus, and sums exactly;
@@ -423,11 +418,11 @@ proptest! {
         let available = minor(plan.attribution(&ledger, "dp").unwrap().available);
         let spend = available * i128::from(spent_share) / 1000;
         if spend > 0 {
-            let s = Spend::new("s", today, SpendCategory::Equipment, "Shop", pence(spend as i64));
+            let s = Spend::new("s", today, SpendCategory::Equipment, "Shop", gbp_minor(spend as i64));
             record_spend(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
         }
         if owed > 0 {
-            let s = Spend::new("o", today, SpendCategory::Agency, "Agency", pence(owed));
+            let s = Spend::new("o", today, SpendCategory::Agency, "Agency", gbp_minor(owed));
             accrue_liability(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
         }
         let found = surplus(&ledger, &plan, "dp", today, SurplusPolicy::weeks(weeks).unwrap()).unwrap();
@@ -466,7 +461,7 @@ proptest! {
                     let available = minor(plan.attribution(&ledger, "dp").unwrap().available);
                     let amount = available * i128::from(*share) / 1000;
                     if amount > 0 {
-                        let s = Spend::new(format!("s{n}"), today, SpendCategory::ALL[*category], "X", pence(amount as i64));
+                        let s = Spend::new(format!("s{n}"), today, SpendCategory::ALL[*category], "X", gbp_minor(amount as i64));
                         record_spend(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
                     }
                 }

@@ -10,41 +10,30 @@
 //! £8,120, person £1,680) and paid £6,298 out, leaving £3,502: council £1,822, person £1,680.
 //! An agency invoice of £180 is owed.
 
+mod support;
+
 use chrono::NaiveDate;
 use isf_ledger::monitor::*;
 use isf_ledger::*;
 use rust_decimal::Decimal;
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn gbp(s: &str) -> Money {
-    format!("{s} GBP").parse().unwrap()
-}
+use support::{budget, d, gbp, net_dp, whole_plan};
 
 const RUNS: [(u32, u32); 7] = [(4, 7), (5, 5), (6, 2), (6, 30), (7, 28), (8, 25), (9, 22)];
 
 fn plan() -> PaymentPlan {
-    let budget = PersonalBudget::new(
+    let budget = budget(
         "PB7",
         "P7",
         Period::new(d(2025, 4, 7), d(2026, 4, 6)).unwrap(),
         BudgetTerms::new(Basis::Week, gbp("350.00")).contribution(gbp("60.00")),
-    )
-    .unwrap();
-    PaymentPlan::new(
+    );
+    whole_plan(
         "cx",
         budget,
-        vec![Deployment::whole(
-            "dp",
-            DeploymentKind::DirectPayment {
-                basis: PaymentBasis::Net,
-            },
-        )],
+        "dp",
+        net_dp(),
         PaymentSchedule::new(Frequency::FourWeekly, d(2025, 4, 7)),
     )
-    .unwrap()
     .spend_order(SpendOrder::Priority(vec![Source::Council]))
 }
 
@@ -354,13 +343,12 @@ fn surplus_with_four_and_eight_weeks_contingency() {
 
 #[test]
 fn weekly_planned_amount_follows_the_basis_and_the_share() {
-    let budget = PersonalBudget::new(
+    let budget = budget(
         "PBm",
         "Pm",
         Period::new(d(2025, 4, 1), d(2026, 4, 1)).unwrap(),
         BudgetTerms::new(Basis::Month, gbp("1300.00")),
-    )
-    .unwrap();
+    );
     let plan = PaymentPlan::new(
         "cx",
         budget,
@@ -550,25 +538,21 @@ fn recovery_by_reducing_future_payments() {
 
 #[test]
 fn reduction_beyond_future_payments_is_refused() {
-    let budget = PersonalBudget::new(
+    let budget = budget(
         "PBs",
         "Ps",
         Period::new(d(2025, 4, 7), d(2025, 6, 2)).unwrap(),
         BudgetTerms::new(Basis::Week, gbp("100.00")),
-    )
-    .unwrap();
-    let plan = PaymentPlan::new(
+    );
+    let plan = whole_plan(
         "cx",
         budget,
-        vec![Deployment::whole(
-            "dp",
-            DeploymentKind::DirectPayment {
-                basis: PaymentBasis::Gross,
-            },
-        )],
+        "dp",
+        DeploymentKind::DirectPayment {
+            basis: PaymentBasis::Gross,
+        },
         PaymentSchedule::new(Frequency::FourWeekly, d(2025, 4, 7)),
-    )
-    .unwrap();
+    );
     let mut ledger = Ledger::new();
     plan.open_accounts(&mut ledger).unwrap();
     open_spend_accounts(&mut ledger, &plan, "dp").unwrap();

@@ -3,38 +3,26 @@
 //! Dates are drawn between 1990 and 2100 and amounts are whole pence, so every case is one the
 //! ledger could meet. Set the depth with `PROPTEST_CASES`.
 
+mod support;
+
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use isf_ledger::{
-    Currency, Frequency, Money, Period, Rounding, Schedule, allocate_by_days, count_weekday,
-    pro_rata,
+    Currency, Frequency, Period, Rounding, Schedule, allocate_by_days, count_weekday, pro_rata,
 };
 use proptest::prelude::*;
+use support::{days_from, frequency, gbp_minor, minor};
 
-const FIRST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(1990, 1, 1) {
-    Some(d) => d,
-    None => panic!("1990-01-01 is a date"),
-};
+const FIRST_DAY: NaiveDate = support::d(1990, 1, 1);
 /// Days from 1990-01-01 to 2100-01-01.
 const SPAN_DAYS: u64 = 40_177;
 
 fn date() -> impl Strategy<Value = NaiveDate> {
-    (0..SPAN_DAYS).prop_map(|d| FIRST_DAY + Days::new(d))
+    days_from(FIRST_DAY, SPAN_DAYS)
 }
 
 fn period_up_to(max_days: u64) -> impl Strategy<Value = Period> {
     (date(), 1..=max_days)
         .prop_map(|(start, days)| Period::new(start, start + Days::new(days)).unwrap())
-}
-
-fn frequency() -> impl Strategy<Value = Frequency> {
-    prop_oneof![
-        Just(Frequency::Weekly),
-        Just(Frequency::Fortnightly),
-        Just(Frequency::FourWeekly),
-        Just(Frequency::CalendarMonthly),
-        Just(Frequency::Quarterly),
-        Just(Frequency::Annual),
-    ]
 }
 
 fn weekday() -> impl Strategy<Value = Weekday> {
@@ -50,24 +38,18 @@ fn pence() -> impl Strategy<Value = i64> {
     -1_000_000_000i64..=1_000_000_000
 }
 
-fn gbp(pence: i64) -> Money {
-    Money::from_minor(pence, Currency::GBP)
-}
-
-fn minor(m: Money) -> i128 {
-    m.to_minor().unwrap()
-}
-
 mod allocation {
     use super::*;
 
     proptest! {
+        #![proptest_config(support::config("period_props"))]
+
         #[test]
         fn allocate_by_days_sums_exactly_and_each_part_is_near_its_share(
             amount in pence(),
             parts in prop::collection::vec(period_up_to(800), 1..10),
         ) {
-            let split = allocate_by_days(gbp(amount), &parts).unwrap();
+            let split = allocate_by_days(gbp_minor(amount), &parts).unwrap();
             prop_assert_eq!(split.len(), parts.len());
             let total: i128 = split.iter().map(|m| minor(*m)).sum();
             prop_assert_eq!(total, i128::from(amount));
@@ -87,6 +69,8 @@ mod tiling {
     use super::*;
 
     proptest! {
+        #![proptest_config(support::config("period_props"))]
+
         #[test]
         fn overlapping_periods_tile_the_range(
             anchor in date(),
@@ -158,6 +142,8 @@ mod weekdays {
     use super::*;
 
     proptest! {
+        #![proptest_config(support::config("period_props"))]
+
         #[test]
         fn count_weekday_matches_a_day_by_day_count(
             period in period_up_to(800),
@@ -178,13 +164,15 @@ mod pro_rata_shares {
     use super::*;
 
     proptest! {
+        #![proptest_config(support::config("period_props"))]
+
         #[test]
         fn the_whole_is_the_whole(
             amount in pence(),
             whole in period_up_to(800),
             rounding in rounding(),
         ) {
-            prop_assert_eq!(pro_rata(gbp(amount), whole, whole, rounding).unwrap(), gbp(amount));
+            prop_assert_eq!(pro_rata(gbp_minor(amount), whole, whole, rounding).unwrap(), gbp_minor(amount));
         }
 
         #[test]
@@ -199,8 +187,8 @@ mod pro_rata_shares {
             let cut = whole.start() + Days::new(1 + split_at.index(usize::try_from(days - 1).unwrap()) as u64);
             let first = Period::new(whole.start(), cut).unwrap();
             let second = Period::new(cut, whole.end()).unwrap();
-            let a = minor(pro_rata(gbp(amount), first, whole, rounding).unwrap());
-            let b = minor(pro_rata(gbp(amount), second, whole, rounding).unwrap());
+            let a = minor(pro_rata(gbp_minor(amount), first, whole, rounding).unwrap());
+            let b = minor(pro_rata(gbp_minor(amount), second, whole, rounding).unwrap());
             prop_assert!((a + b - i128::from(amount)).abs() <= 1, "{a} + {b} vs {amount}");
         }
 
@@ -214,7 +202,7 @@ mod pro_rata_shares {
         ) {
             let start = whole.end() + Days::new(gap);
             let part = Period::new(start, start + Days::new(length)).unwrap();
-            prop_assert!(pro_rata(gbp(amount), part, whole, rounding).unwrap().is_zero());
+            prop_assert!(pro_rata(gbp_minor(amount), part, whole, rounding).unwrap().is_zero());
         }
     }
 }
@@ -223,6 +211,8 @@ mod nth_start {
     use super::*;
 
     proptest! {
+        #![proptest_config(support::config("period_props"))]
+
         #[test]
         fn is_strictly_increasing(
             anchor in date(),

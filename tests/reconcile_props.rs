@@ -2,6 +2,8 @@
 //! is valid, nothing is lost, totals add up, the result does not depend on input order, lines
 //! made from the books all match, and CSV import round-trips and reports bad rows by line.
 
+mod support;
+
 use chrono::{Days, NaiveDate};
 use isf_ledger::reconcile::{
     DuplicateReason, LedgerLine, MatchOptions, Reconciliation, StatementFormat, StatementLine,
@@ -9,13 +11,10 @@ use isf_ledger::reconcile::{
 };
 use isf_ledger::{Currency, Money, Seq};
 use proptest::prelude::*;
-
-fn gbp_minor(pence: i64) -> Money {
-    Money::from_minor(pence, Currency::GBP)
-}
+use support::{gbp_minor, sum};
 
 fn day(n: u64) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + Days::new(n)
+    support::d(2025, 1, 1) + Days::new(n)
 }
 
 /// Amounts from a small set (so that groups collide) or anywhere in a range.
@@ -83,13 +82,6 @@ fn options() -> impl Strategy<Value = MatchOptions> {
     })
 }
 
-fn sum(amounts: impl IntoIterator<Item = Money>) -> Money {
-    amounts
-        .into_iter()
-        .try_fold(Money::zero(Currency::GBP), Money::checked_add)
-        .unwrap()
-}
-
 fn without_line(mut line: StatementLine) -> StatementLine {
     line.line = None;
     line
@@ -147,6 +139,8 @@ mod matching {
     use super::*;
 
     proptest! {
+        #![proptest_config(support::config("reconcile_props"))]
+
         /// No statement line and no entry is used twice; every pair has equal amounts, dates
         /// within the window (and equal references when required); every input line is
         /// matched or unmatched exactly once; the totals add up.
@@ -368,6 +362,8 @@ mod import {
     }
 
     proptest! {
+        #![proptest_config(support::config("reconcile_props"))]
+
         /// Lines written as CSV import as the same lines, in order, each with the physical
         /// line it starts on (quoted newlines make rows span lines).
         #[test]

@@ -1,20 +1,15 @@
 //! Statement import and reconciliation scenarios: a UK bank export, an ISF provider's
 //! client-money account, and every way a header or a row can be refused.
 
+mod support;
+
 use chrono::NaiveDate;
 use isf_ledger::reconcile::{
     DateFormat, DuplicateReason, MatchOptions, ReconcileError, RowError, StatementFormat,
     StatementLine, ledger_lines, reconcile,
 };
-use isf_ledger::{AccountKind, BalanceRule, Currency, Ledger, Money, NewAccount, NewEntry, Period};
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn gbp(text: &str) -> Money {
-    format!("{text} GBP").parse().unwrap()
-}
+use isf_ledger::{AccountKind, BalanceRule, Currency, Ledger, NewAccount, NewEntry, Period};
+use support::{d, gbp};
 
 /// A UK bank export, as Windows writes it (CRLF): paid in / paid out, day-first dates,
 /// separators and a pound sign, quoted descriptions with commas, quotes and a line break, a bad
@@ -44,23 +39,18 @@ fn uk_bank_export_imports_with_bad_rows_by_line() {
         vec![
             (
                 Some(2),
-                date(2025, 4, 1),
+                d(2025, 4, 1),
                 "COUNCIL DP 0001",
                 "1650.00 GBP".into()
             ),
             (
                 Some(3),
-                date(2025, 4, 7),
+                d(2025, 4, 7),
                 "ACME CARE, INV 17\r\nweek 1",
                 "-412.50 GBP".into()
             ),
-            (
-                Some(5),
-                date(2025, 4, 8),
-                "CARD \"TAXI\"",
-                "-12.50 GBP".into()
-            ),
-            (Some(8), date(2025, 4, 10), "REFUND", "12.50 GBP".into()),
+            (Some(5), d(2025, 4, 8), "CARD \"TAXI\"", "-12.50 GBP".into()),
+            (Some(8), d(2025, 4, 10), "REFUND", "12.50 GBP".into()),
         ]
     );
     assert_eq!(imported.lines[1].balance, Some(gbp("1237.50")));
@@ -217,24 +207,24 @@ fn isf_provider_reconciles_its_client_money_account() {
     };
     post(
         &mut ledger,
-        NewEntry::new("alloc-P1-1", date(2025, 4, 1))
+        NewEntry::new("alloc-P1-1", d(2025, 4, 1))
             .meta("reference", "ISF P1 APR")
             .transfer("council", bank, gbp("1650.00")),
     );
     post(
         &mut ledger,
-        NewEntry::new("pay-1", date(2025, 4, 7)).transfer(bank, "care", gbp("412.50")),
+        NewEntry::new("pay-1", d(2025, 4, 7)).transfer(bank, "care", gbp("412.50")),
     );
     post(
         &mut ledger,
-        NewEntry::new("pay-2", date(2025, 4, 7)).transfer(bank, "care", gbp("99.00")),
+        NewEntry::new("pay-2", d(2025, 4, 7)).transfer(bank, "care", gbp("99.00")),
     );
     ledger
-        .reverse(&"pay-2".into(), "pay-2-rev", date(2025, 4, 8), "paid twice")
+        .reverse(&"pay-2".into(), "pay-2-rev", d(2025, 4, 8), "paid twice")
         .unwrap();
     post(
         &mut ledger,
-        NewEntry::new("pay-3", date(2025, 4, 28)).transfer(bank, "care", gbp("412.50")),
+        NewEntry::new("pay-3", d(2025, 4, 28)).transfer(bank, "care", gbp("412.50")),
     );
 
     let statement = "date,description,amount,reference\n\
@@ -248,7 +238,7 @@ fn isf_provider_reconciles_its_client_money_account() {
         .import(statement.as_bytes())
         .unwrap();
     assert!(imported.errors.is_empty());
-    let april = Period::new(date(2025, 3, 29), date(2025, 5, 4)).unwrap();
+    let april = Period::new(d(2025, 3, 29), d(2025, 5, 4)).unwrap();
     let books = ledger_lines(&ledger, &bank.into(), april).unwrap();
     assert_eq!(books.len(), 5, "the reversal pair is two ordinary lines");
     let report = reconcile(&imported.lines, &books, &MatchOptions::new(Currency::GBP)).unwrap();
@@ -332,7 +322,7 @@ fn isf_provider_reconciles_its_client_money_account() {
 
 #[test]
 fn currency_mismatch_is_refused() {
-    let line = StatementLine::new(date(2025, 4, 1), "x", "1.00 EUR".parse().unwrap());
+    let line = StatementLine::new(d(2025, 4, 1), "x", "1.00 EUR".parse().unwrap());
     let err = reconcile(&[line], &[], &MatchOptions::new(Currency::GBP)).unwrap_err();
     assert_eq!(
         err.to_string(),
