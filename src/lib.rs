@@ -51,7 +51,7 @@
 //!   [`Ledger::verify`], which recomputes everything from the postings.
 //! * The log: every accepted operation, as JSON Lines ([`Ledger::write_log`],
 //!   [`Ledger::replay`], [`Ledger::import_jsonl`]). Its format is below.
-//! * [`budget`] and [`deploy`]: personal budgets with dated revisions, how they are deployed
+//! * [`budget`] and [`plan`]: personal budgets with dated revisions, how they are deployed
 //!   (direct payment gross or net, council-managed, ISF, third-party managed, mixes), payment
 //!   schedules and runs, contributions and adjustments for backdated revisions.
 //! * [`drawdown`]: individual service funds. Service agreements (services, banded and dated
@@ -84,7 +84,7 @@
 //! 9. Allocation sums exactly, each part within one minor unit of its exact share.
 //! 10. Per fund, the amounts attributed to each source sum to its balance, and no refund or
 //!     recovery takes more from a source than it put in (each source is its own account, never
-//!     below zero; see [`deploy`]).
+//!     below zero; see [`plan`]).
 //! 11. A closed period is never restated.
 //! 12. Every report ties out: a fund statement's closing balance is its opening balance plus its
 //!     movements and equals the ledger's balance ([`report::FundStatement::check`]); a
@@ -135,24 +135,22 @@
 #![warn(missing_debug_implementations)]
 
 pub mod budget;
-pub mod deploy;
 pub mod drawdown;
 mod error;
 mod ledger;
 mod money;
 pub mod monitor;
 mod period;
+pub mod plan;
 pub mod reconcile;
 pub mod report;
+
+/// Old path of [`plan`]; kept for one release.
+pub use self::plan as deploy;
 
 pub use budget::{
     Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,
     PersonalBudget, Revision, RevisionId, Source, TopUp,
-};
-pub use deploy::{
-    Attribution, ContributionStatus, CouncilId, DeployError, Deployment, DeploymentKind, ManagerId,
-    PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, PeriodAmounts, ProviderId, RunPayment,
-    RunRefusal, RunReport, Share, SourceBalance, SpendOrder, Timing, Week53Policy, run_payments,
 };
 pub use error::Error;
 pub use ledger::{
@@ -167,6 +165,11 @@ pub use money::{Currency, MAX_MINOR_UNITS, Money, MoneyError, Rate, Rounding, Un
 pub use period::{
     FinancialYear, Frequency, MAX_PERIODS, Period, PeriodError, Schedule, allocate_by_days,
     count_weekday, pro_rata,
+};
+pub use plan::{
+    Attribution, ContributionStatus, CouncilId, DeployError, Deployment, DeploymentKind, ManagerId,
+    PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, PeriodAmounts, ProviderId, RunPayment,
+    RunRefusal, RunReport, Share, SourceBalance, SpendOrder, Timing, Week53Policy, run_payments,
 };
 
 /// The README's example, compiled and run by `cargo test`.
