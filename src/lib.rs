@@ -58,7 +58,7 @@
 //!   rates, planned units, management fees, suppliers), claims checked against them by a
 //!   configurable policy, bookings held on the fund and settled with what was delivered,
 //!   short-notice cancellations, disputes, credit notes and banked units.
-//! * [`monitor`]: direct-payment spend by category with flags for what the council does not
+//! * [`dp`]: direct-payment spend by category with flags for what the council does not
 //!   allow, liabilities, review due dates, the monitoring return, surplus after liabilities and
 //!   contingency, and recovery (full, partial, or by reducing future payments).
 //! * [`reconcile`]: bank and prepaid-card statements read from CSV and matched one-to-one to
@@ -89,7 +89,7 @@
 //! 12. Every report ties out: a fund statement's closing balance is its opening balance plus its
 //!     movements and equals the ledger's balance ([`report::FundStatement::check`]); a
 //!     provider's client money is the sum of its funds; a monitoring return ties out
-//!     ([`monitor::MonitoringReturn::ties_out`]); and a plain-text journal written for
+//!     ([`dp::MonitoringReturn::ties_out`]); and a plain-text journal written for
 //!     hledger, ledger or Beancount ([`report::write_journal`]) gives every account the
 //!     ledger's balance (checked by reading it back, and by hledger and ledger themselves where
 //!     they are installed).
@@ -135,16 +135,18 @@
 #![warn(missing_debug_implementations)]
 
 pub mod budget;
+pub mod dp;
 pub mod drawdown;
 mod error;
 mod ledger;
 mod money;
-pub mod monitor;
 mod period;
 pub mod plan;
 pub mod reconcile;
 pub mod report;
 
+/// Old path of [`dp`]; kept for one release.
+pub use self::dp as monitor;
 /// Old path of [`plan`]; kept for one release.
 pub use self::plan as deploy;
 
