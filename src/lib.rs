@@ -51,14 +51,14 @@
 //!   [`Ledger::verify`], which recomputes everything from the postings.
 //! * The log: every accepted operation, as JSON Lines ([`Ledger::write_log`],
 //!   [`Ledger::replay`], [`Ledger::import_jsonl`]). Its format is below.
-//! * [`budget`] and [`deploy`]: personal budgets with dated revisions, how they are deployed
+//! * [`budget`] and [`plan`]: personal budgets with dated revisions, how they are deployed
 //!   (direct payment gross or net, council-managed, ISF, third-party managed, mixes), payment
 //!   schedules and runs, contributions and adjustments for backdated revisions.
 //! * [`isf`]: individual service funds. Service agreements (services, banded and dated
 //!   rates, planned units, management fees, suppliers), claims checked against them by a
 //!   configurable policy, bookings held on the fund and settled with what was delivered,
 //!   short-notice cancellations, disputes, credit notes and banked units.
-//! * [`monitor`]: direct-payment spend by category with flags for what the council does not
+//! * [`dp`]: direct-payment spend by category with flags for what the council does not
 //!   allow, liabilities, review due dates, the monitoring return, surplus after liabilities and
 //!   contingency, and recovery (full, partial, or by reducing future payments).
 //! * [`reconcile`]: bank and prepaid-card statements read from CSV and matched one-to-one to
@@ -84,12 +84,12 @@
 //! 9. Allocation sums exactly, each part within one minor unit of its exact share.
 //! 10. Per fund, the amounts attributed to each source sum to its balance, and no refund or
 //!     recovery takes more from a source than it put in (each source is its own account, never
-//!     below zero; see [`deploy`]).
+//!     below zero; see [`plan`]).
 //! 11. A closed period is never restated.
 //! 12. Every report ties out: a fund statement's closing balance is its opening balance plus its
 //!     movements and equals the ledger's balance ([`report::FundStatement::check`]); a
 //!     provider's client money is the sum of its funds; a monitoring return ties out
-//!     ([`monitor::MonitoringReturn::ties_out`]); and a plain-text journal written for
+//!     ([`dp::MonitoringReturn::ties_out`]); and a plain-text journal written for
 //!     hledger, ledger or Beancount ([`report::write_journal`]) gives every account the
 //!     ledger's balance (checked by reading it back, and by hledger and ledger themselves where
 //!     they are installed).
@@ -135,27 +135,26 @@
 #![warn(missing_debug_implementations)]
 
 pub mod budget;
-pub mod deploy;
+pub mod dp;
 mod error;
 pub mod isf;
 mod ledger;
 mod money;
-pub mod monitor;
 mod period;
+pub mod plan;
 pub mod reconcile;
 pub mod report;
 
+/// Old path of [`plan`]; kept for one release.
+pub use self::plan as deploy;
 /// Old path of [`isf`]; kept for one release.
 pub use self::isf as drawdown;
+/// Old path of [`dp`]; kept for one release.
+pub use self::dp as monitor;
 
 pub use budget::{
     Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,
     PersonalBudget, Revision, RevisionId, Source, TopUp,
-};
-pub use deploy::{
-    Attribution, ContributionStatus, CouncilId, DeployError, Deployment, DeploymentKind, ManagerId,
-    PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, PeriodAmounts, ProviderId, RunPayment,
-    RunRefusal, RunReport, Share, SourceBalance, SpendOrder, Timing, Week53Policy, run_payments,
 };
 pub use error::Error;
 pub use ledger::{
@@ -170,6 +169,11 @@ pub use money::{Currency, MAX_MINOR_UNITS, Money, MoneyError, Rate, Rounding, Un
 pub use period::{
     FinancialYear, Frequency, MAX_PERIODS, Period, PeriodError, Schedule, allocate_by_days,
     count_weekday, pro_rata,
+};
+pub use plan::{
+    Attribution, ContributionStatus, CouncilId, DeployError, Deployment, DeploymentKind, ManagerId,
+    PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, PeriodAmounts, ProviderId, RunPayment,
+    RunRefusal, RunReport, Share, SourceBalance, SpendOrder, Timing, Week53Policy, run_payments,
 };
 
 /// The README's example, compiled and run by `cargo test`.

@@ -1,0 +1,71 @@
+//! The accounts spend is recorded in: per category, the payable, and the person's refunds.
+
+use super::{MonitorError, SpendCategory, check_deployment};
+use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
+use crate::plan::PaymentPlan;
+
+/// The expense account for a deployment's spend in `category`:
+/// `spend:{budget}:{deployment}:{category}`.
+pub fn spend_account(plan: &PaymentPlan, deployment: &str, category: SpendCategory) -> AccountId {
+    format!(
+        "spend:{}:{deployment}:{}",
+        plan.budget().id(),
+        category.key()
+    )
+    .into()
+}
+
+/// The liability account for a deployment's unpaid wages and invoices:
+/// `spend:{budget}:{deployment}:payable`.
+pub fn payable_account(plan: &PaymentPlan, deployment: &str) -> AccountId {
+    format!("spend:{}:{deployment}:payable", plan.budget().id()).into()
+}
+
+/// The account money refunded to the person is paid to: `person:{person}:refunds`.
+pub fn refund_account(plan: &PaymentPlan) -> AccountId {
+    format!("person:{}:refunds", plan.budget().person()).into()
+}
+
+/// Opens a deployment's spend accounts (one expense account per category), its payable, and
+/// the person's refund account. Opening again changes nothing.
+///
+/// # Errors
+///
+/// [`MonitorError::Deploy`] for an unknown deployment; [`MonitorError::Ledger`] if an account
+/// exists with other details.
+pub fn open_spend_accounts(
+    ledger: &mut Ledger,
+    plan: &PaymentPlan,
+    deployment: &str,
+) -> Result<(), MonitorError> {
+    check_deployment(plan, deployment)?;
+    let currency = plan.budget().currency();
+    let person = format!("person:{}", plan.budget().person());
+    let tag = format!("budget:{}", plan.budget().id());
+    for category in SpendCategory::ALL {
+        ledger.open_account(
+            NewAccount::new(
+                spend_account(plan, deployment, category),
+                AccountKind::Expense,
+                currency,
+            )
+            .owner(person.as_str())
+            .tag(tag.as_str())
+            .tag(format!("category:{}", category.key())),
+        )?;
+    }
+    ledger.open_account(
+        NewAccount::new(
+            payable_account(plan, deployment),
+            AccountKind::Liability,
+            currency,
+        )
+        .owner(person.as_str())
+        .tag(tag.as_str())
+        .rule(BalanceRule::Unlimited),
+    )?;
+    ledger.open_account(
+        NewAccount::new(refund_account(plan), AccountKind::Equity, currency).owner(person),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,420 @@
+//! Spend categories, the council's spend policy, and recording spend from a fund.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+use super::{KIND_SPEND, META_KIND, MonitorError, positive, spend_account};
+use crate::ledger::{AccountId, EntryId, Ledger, LedgerError, NewEntry, Receipt};
+use crate::money::Money;
+use crate::plan::PaymentPlan;
+
+/// What direct-payment money was spent on. Each has a stable key ([`SpendCategory::key`]) used
+/// in account ids, metadata and serialised forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+#[non_exhaustive]
+pub enum SpendCategory {
+    /// Personal assistant wages (`pa-wages`).
+    PaWages,
+    /// Employer's National Insurance (`employer-ni`).
+    EmployerNi,
+    /// Employer's pension contributions (`pension`).
+    Pension,
+    /// Payments to HMRC (PAYE) (`hmrc`).
+    Hmrc,
+    /// A care agency (`agency`).
+    Agency,
+    /// Equipment (`equipment`).
+    Equipment,
+    /// Respite care (`respite`).
+    Respite,
+    /// Employer's liability and other insurance (`insurance`).
+    Insurance,
+    /// A payroll service's fees (`payroll-fees`).
+    PayrollFees,
+    /// Long-term residential care (`residential-care`); not allowed by [`SpendPolicy::england`].
+    ResidentialCare,
+    /// The council's own services (`council-services`); not allowed by
+    /// [`SpendPolicy::england`].
+    CouncilServices,
+    /// Gambling (`gambling`); not allowed by [`SpendPolicy::england`].
+    Gambling,
+    /// Anything else (`other`).
+    Other,
+}
+
+impl SpendCategory {
+    /// Every category, in display order.
+    pub const ALL: [SpendCategory; 13] = [
+        SpendCategory::PaWages,
+        SpendCategory::EmployerNi,
+        SpendCategory::Pension,
+        SpendCategory::Hmrc,
+        SpendCategory::Agency,
+        SpendCategory::Equipment,
+        SpendCategory::Respite,
+        SpendCategory::Insurance,
+        SpendCategory::PayrollFees,
+        SpendCategory::ResidentialCare,
+        SpendCategory::CouncilServices,
+        SpendCategory::Gambling,
+        SpendCategory::Other,
+    ];
+
+    /// The stable key: `pa-wages`, `employer-ni`, `pension`, `hmrc`, `agency`, `equipment`,
+    /// `respite`, `insurance`, `payroll-fees`, `residential-care`, `council-services`,
+    /// `gambling`, `other`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            SpendCategory::PaWages => "pa-wages",
+            SpendCategory::EmployerNi => "employer-ni",
+            SpendCategory::Pension => "pension",
+            SpendCategory::Hmrc => "hmrc",
+            SpendCategory::Agency => "agency",
+            SpendCategory::Equipment => "equipment",
+            SpendCategory::Respite => "respite",
+            SpendCategory::Insurance => "insurance",
+            SpendCategory::PayrollFees => "payroll-fees",
+            SpendCategory::ResidentialCare => "residential-care",
+            SpendCategory::CouncilServices => "council-services",
+            SpendCategory::Gambling => "gambling",
+            SpendCategory::Other => "other",
+        }
+    }
+
+    /// A plain-words label: "personal assistant wages".
+    pub fn label(&self) -> &'static str {
+        match self {
+            SpendCategory::PaWages => "personal assistant wages",
+            SpendCategory::EmployerNi => "employer's National Insurance",
+            SpendCategory::Pension => "pension",
+            SpendCategory::Hmrc => "payments to HMRC",
+            SpendCategory::Agency => "care agency",
+            SpendCategory::Equipment => "equipment",
+            SpendCategory::Respite => "respite",
+            SpendCategory::Insurance => "insurance",
+            SpendCategory::PayrollFees => "payroll fees",
+            SpendCategory::ResidentialCare => "long-term residential care",
+            SpendCategory::CouncilServices => "the council's own services",
+            SpendCategory::Gambling => "gambling",
+            SpendCategory::Other => "other",
+        }
+    }
+}
+
+/// Writes the key.
+impl fmt::Display for SpendCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// Reads a key.
+///
+/// ```
+/// use isf_ledger::dp::SpendCategory;
+/// assert_eq!("payroll-fees".parse::<SpendCategory>()?, SpendCategory::PayrollFees);
+/// assert!("biscuits".parse::<SpendCategory>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl FromStr for SpendCategory {
+    type Err = MonitorError;
+
+    fn from_str(s: &str) -> Result<SpendCategory, MonitorError> {
+        SpendCategory::ALL
+            .into_iter()
+            .find(|c| c.key() == s)
+            .ok_or_else(|| MonitorError::UnknownCategory { key: s.to_string() })
+    }
+}
+
+/// Which spend a council does not allow, and why. Disallowed spend is flagged, never refused
+/// or dropped (see the [module docs](super)).
+///
+/// ```
+/// use isf_ledger::dp::{SpendCategory, SpendPolicy};
+/// let policy = SpendPolicy::england().disallow_payee("Acme Casino", "gambling venue");
+/// assert!(policy.check(SpendCategory::Gambling, "anyone").is_some());
+/// assert_eq!(policy.check(SpendCategory::Other, " acme casino "), Some("gambling venue"));
+/// assert_eq!(policy.check(SpendCategory::PaWages, "Sam"), None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SpendPolicy {
+    /// Disallowed categories, each with its reason.
+    pub categories: BTreeMap<SpendCategory, String>,
+    /// Disallowed payees (compared ignoring case and surrounding spaces), each with its reason.
+    pub payees: BTreeMap<String, String>,
+}
+
+impl SpendPolicy {
+    /// A policy that allows everything.
+    pub fn allow_all() -> SpendPolicy {
+        SpendPolicy {
+            categories: BTreeMap::new(),
+            payees: BTreeMap::new(),
+        }
+    }
+
+    /// The statutory guidance's examples: long-term residential care, the council's own
+    /// services, and gambling are not allowed.
+    pub fn england() -> SpendPolicy {
+        SpendPolicy::allow_all()
+            .disallow_category(
+                SpendCategory::ResidentialCare,
+                "direct payments may not pay for long-term residential care",
+            )
+            .disallow_category(
+                SpendCategory::CouncilServices,
+                "direct payments may not buy the council's own services",
+            )
+            .disallow_category(
+                SpendCategory::Gambling,
+                "direct payments may not be used for gambling",
+            )
+    }
+
+    /// Disallows a category.
+    #[must_use]
+    pub fn disallow_category(
+        mut self,
+        category: SpendCategory,
+        reason: impl Into<String>,
+    ) -> SpendPolicy {
+        self.categories.insert(category, reason.into());
+        self
+    }
+
+    /// Disallows a payee.
+    #[must_use]
+    pub fn disallow_payee(mut self, payee: &str, reason: impl Into<String>) -> SpendPolicy {
+        self.payees
+            .insert(payee.trim().to_lowercase(), reason.into());
+        self
+    }
+
+    /// Why spend in `category` to `payee` is not allowed, or `None` if it is. A category rule
+    /// is reported before a payee rule.
+    pub fn check(&self, category: SpendCategory, payee: &str) -> Option<&str> {
+        if let Some(reason) = self.categories.get(&category) {
+            return Some(reason);
+        }
+        self.payees
+            .get(&payee.trim().to_lowercase())
+            .map(String::as_str)
+    }
+}
+
+/// The England policy.
+impl Default for SpendPolicy {
+    fn default() -> SpendPolicy {
+        SpendPolicy::england()
+    }
+}
+
+/// Money spent (or owed) from a fund: what for, to whom, how much, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spend {
+    /// The entry id (its idempotency key).
+    pub id: EntryId,
+    /// The date it counts for.
+    pub date: NaiveDate,
+    /// What for.
+    pub category: SpendCategory,
+    /// To whom.
+    pub payee: String,
+    /// How much; above zero.
+    pub amount: Money,
+    /// An invoice number, payslip or receipt reference.
+    pub reference: Option<String>,
+    /// A description (defaults to the category and payee).
+    pub memo: Option<String>,
+}
+
+impl Spend {
+    /// A spend with no reference or memo.
+    pub fn new(
+        id: impl Into<EntryId>,
+        date: NaiveDate,
+        category: SpendCategory,
+        payee: impl Into<String>,
+        amount: Money,
+    ) -> Spend {
+        Spend {
+            id: id.into(),
+            date,
+            category,
+            payee: payee.into(),
+            amount,
+            reference: None,
+            memo: None,
+        }
+    }
+
+    /// Sets the reference.
+    #[must_use]
+    pub fn reference(mut self, reference: impl Into<String>) -> Spend {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets the memo.
+    #[must_use]
+    pub fn memo(mut self, memo: impl Into<String>) -> Spend {
+        self.memo = Some(memo.into());
+        self
+    }
+
+    pub(super) fn validate(&self) -> Result<(), MonitorError> {
+        if self.payee.trim().is_empty() {
+            return Err(MonitorError::EmptyPayee {
+                id: self.id.to_string(),
+            });
+        }
+        positive("spending", self.amount)
+    }
+
+    pub(super) fn tagged(
+        &self,
+        entry: NewEntry,
+        plan: &PaymentPlan,
+        deployment: &str,
+        kind: &str,
+    ) -> NewEntry {
+        let memo = self
+            .memo
+            .clone()
+            .unwrap_or_else(|| format!("{}: {}", self.category.label(), self.payee));
+        let mut entry = entry
+            .memo(memo)
+            .meta(META_KIND, kind)
+            .meta("budget", plan.budget().id().as_str())
+            .meta("deployment", deployment)
+            .meta("category", self.category.key())
+            .meta("payee", self.payee.as_str());
+        if let Some(reference) = &self.reference {
+            entry = entry.meta("reference", reference.as_str());
+        }
+        entry
+    }
+}
+
+/// What [`record_spend`], [`accrue_liability`] or [`pay_liability`] posted.
+///
+/// [`accrue_liability`]: super::accrue_liability
+/// [`pay_liability`]: super::pay_liability
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The ledger's receipt.
+    pub receipt: Receipt,
+    /// Why the spend is not allowed, if it is flagged.
+    pub flag: Option<String>,
+}
+
+/// The entry for money spent from a deployment's fund, taken from its sources by the plan's
+/// spend order, flagged if `policy` does not allow it.
+///
+/// # Errors
+///
+/// [`MonitorError::EmptyPayee`], [`MonitorError::NotPositive`]; [`MonitorError::Deploy`] for
+/// an unknown deployment or not enough available in the fund.
+pub fn spend_entry(
+    ledger: &Ledger,
+    plan: &PaymentPlan,
+    deployment: &str,
+    spend: &Spend,
+    policy: &SpendPolicy,
+) -> Result<NewEntry, MonitorError> {
+    spend.validate()?;
+    let entry = plan.spend(
+        ledger,
+        deployment,
+        spend.id.clone(),
+        spend_account(plan, deployment, spend.category),
+        spend.amount,
+        spend.date,
+    )?;
+    let mut entry = spend.tagged(entry, plan, deployment, KIND_SPEND);
+    if let Some(reason) = policy.check(spend.category, &spend.payee) {
+        entry = entry.meta("flag", reason);
+    }
+    Ok(entry)
+}
+
+/// What identifies a retry of a spend or a liability payment already posted. The fund side
+/// of such an entry depends on the balances when it was made, so a retry is recognised by its
+/// kind, date, amount to the expense (or payable) and payee (or liability), not by recomputing
+/// it.
+pub(super) struct Retry<'a> {
+    pub(super) kind: &'static str,
+    pub(super) date: NaiveDate,
+    pub(super) target: &'a AccountId,
+    pub(super) amount: Money,
+    pub(super) key: (&'static str, &'a str),
+}
+
+impl Retry<'_> {
+    pub(super) fn already_recorded(
+        &self,
+        ledger: &Ledger,
+        id: &EntryId,
+    ) -> Result<Option<Recorded>, MonitorError> {
+        let Some(entry) = ledger.entry(id) else {
+            return Ok(None);
+        };
+        let meta = entry.metadata();
+        let same = meta.get(META_KIND).map(String::as_str) == Some(self.kind)
+            && entry.date() == self.date
+            && entry
+                .postings()
+                .any(|(a, m)| a == self.target && m == self.amount)
+            && meta.get(self.key.0).map(String::as_str) == Some(self.key.1);
+        if !same {
+            return Err(LedgerError::DuplicateEntry { entry: id.clone() }.into());
+        }
+        Ok(Some(Recorded {
+            receipt: Receipt {
+                seq: entry.seq(),
+                already_posted: true,
+            },
+            flag: meta.get("flag").cloned(),
+        }))
+    }
+}
+
+/// Posts [`spend_entry`]. A refused spend changes nothing. Recording the same spend again (same
+/// id, date, category, payee and amount) changes nothing and returns a receipt marked
+/// `already_posted`, even if the fund's balances have changed since.
+///
+/// # Errors
+///
+/// As [`spend_entry`], and [`MonitorError::Ledger`] if the ledger refuses it
+/// ([`LedgerError::DuplicateEntry`] for the same id with other details).
+pub fn record_spend(
+    ledger: &mut Ledger,
+    plan: &PaymentPlan,
+    deployment: &str,
+    spend: &Spend,
+    policy: &SpendPolicy,
+) -> Result<Recorded, MonitorError> {
+    spend.validate()?;
+    let target = spend_account(plan, deployment, spend.category);
+    let same = Retry {
+        kind: KIND_SPEND,
+        date: spend.date,
+        target: &target,
+        amount: spend.amount,
+        key: ("payee", spend.payee.as_str()),
+    };
+    if let Some(done) = same.already_recorded(ledger, &spend.id)? {
+        return Ok(done);
+    }
+    let entry = spend_entry(ledger, plan, deployment, spend, policy)?;
+    let flag = entry.metadata.get("flag").cloned();
+    let receipt = ledger.post(entry)?;
+    Ok(Recorded { receipt, flag })
+}

@@ -1,0 +1,132 @@
+//! Deployments: how, and how much of, a budget reaches care, and who holds each fund.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use crate::budget::PersonId;
+use crate::ledger::types::id_type;
+use crate::money::Money;
+
+id_type!(
+    /// A council.
+    CouncilId
+);
+id_type!(
+    /// A care provider.
+    ProviderId
+);
+id_type!(
+    /// A third-party managed-account service.
+    ManagerId
+);
+
+/// Gross or net direct payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum PaymentBasis {
+    /// The council pays the whole budget and invoices the contribution.
+    Gross,
+    /// The council pays its share; the person pays their contribution into the fund.
+    Net,
+}
+
+/// How (part of) a budget reaches care.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum DeploymentKind {
+    /// Money paid to the person (or their nominee).
+    DirectPayment {
+        /// Gross or net.
+        basis: PaymentBasis,
+    },
+    /// An account the council manages, for services it commissions.
+    CouncilManaged,
+    /// An individual service fund held by a provider.
+    Isf {
+        /// The provider holding it.
+        provider: ProviderId,
+    },
+    /// A third-party managed account.
+    ThirdPartyManaged {
+        /// The manager.
+        manager: ManagerId,
+    },
+}
+
+impl DeploymentKind {
+    pub(super) fn is_net(&self) -> bool {
+        matches!(
+            self,
+            DeploymentKind::DirectPayment {
+                basis: PaymentBasis::Net
+            }
+        )
+    }
+
+    pub(crate) fn owner(&self, person: &PersonId, council: &CouncilId) -> String {
+        match self {
+            DeploymentKind::DirectPayment { .. } => format!("person:{person}"),
+            DeploymentKind::CouncilManaged => format!("council:{council}"),
+            DeploymentKind::Isf { provider } => format!("provider:{provider}"),
+            DeploymentKind::ThirdPartyManaged { manager } => format!("manager:{manager}"),
+        }
+    }
+}
+
+impl fmt::Display for DeploymentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeploymentKind::DirectPayment { basis } => match basis {
+                PaymentBasis::Gross => f.write_str("direct payment (gross)"),
+                PaymentBasis::Net => f.write_str("direct payment (net)"),
+            },
+            DeploymentKind::CouncilManaged => f.write_str("council-managed account"),
+            DeploymentKind::Isf { provider } => write!(f, "ISF held by {provider}"),
+            DeploymentKind::ThirdPartyManaged { manager } => {
+                write!(f, "third-party managed account ({manager})")
+            }
+        }
+    }
+}
+
+/// How much of the budget a deployment gets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Share {
+    /// A percentage of the whole budget (up to four decimal places).
+    Percent(Decimal),
+    /// A fixed amount per week (the budget's other deployments share the rest).
+    FixedWeekly(Money),
+    /// Whatever the others leave.
+    Remainder,
+}
+
+/// One deployment of a budget: a named fund, how it is held, and its share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Deployment {
+    /// A short name, unique in the plan, used in account ids (`dp`, `isf`, `managed`).
+    pub name: String,
+    /// How it is held.
+    pub kind: DeploymentKind,
+    /// Its share of the budget.
+    pub share: Share,
+}
+
+impl Deployment {
+    /// A deployment of the whole budget.
+    pub fn whole(name: impl Into<String>, kind: DeploymentKind) -> Deployment {
+        Deployment {
+            name: name.into(),
+            kind,
+            share: Share::Percent(Decimal::ONE_HUNDRED),
+        }
+    }
+}
