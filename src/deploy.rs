@@ -816,7 +816,7 @@ impl PaymentPlan {
                 now[council] = if running[council] == Fraction::ZERO {
                     Money::zero(currency)
                 } else {
-                    cost_now.checked_sub(others)?.max(paid_before[council])
+                    cost_now.checked_sub(others)?.checked_max(paid_before[council])?
                 };
             }
             let mut this_period = Vec::with_capacity(sources.len());
@@ -925,7 +925,7 @@ impl PaymentPlan {
                     left.iter().all(|m| !m.is_negative()) || left.iter().all(|m| !m.is_positive());
                 let weights = left
                     .iter()
-                    .map(|m| Ok(m.negate().max(*m).minor_weight()?))
+                    .map(|m| Ok(m.negate().checked_max(*m)?.minor_weight()?))
                     .collect::<Result<Vec<u64>, DeployError>>()?;
                 if targets[j].is_zero() || weights.iter().all(|w| *w == 0) || !signs_agree {
                     vec![Money::zero(currency); by_source.len()]
@@ -1377,7 +1377,7 @@ fn split_spend(
     if let SpendOrder::Priority(first) = order {
         for wanted in first {
             if let Some(i) = sources.iter().position(|s| s.source == *wanted) {
-                let can = sources[i].available.min(left).max(Money::zero(currency));
+                let can = sources[i].available.checked_min(left)?.checked_max(Money::zero(currency))?;
                 take[i] = can;
                 left = left.checked_sub(can)?;
             }

@@ -163,7 +163,7 @@ pub use ledger::{
 };
 #[cfg(feature = "serde")]
 pub use ledger::{Applied, ImportSummary, LOG_VERSION, LogError, LogRecord, Operation};
-pub use money::{Currency, MAX_MINOR_UNITS, Money, MoneyError, Rate, Rounding, Unit};
+pub use money::{Currency, MAX_MINOR_UNITS, Money, MoneyError, Rate, Rounding, UkDisplay, Unit};
 pub use period::{
     FinancialYear, Frequency, MAX_PERIODS, Period, PeriodError, Schedule, allocate_by_days,
     count_weekday, pro_rata,

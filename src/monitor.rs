@@ -1577,7 +1577,7 @@ pub fn surplus(
         outstanding,
         weekly_planned: weekly,
         contingency,
-        surplus: left.max(Money::zero(plan.budget().currency())),
+        surplus: left.checked_max(Money::zero(plan.budget().currency()))?,
     })
 }
 
@@ -1831,7 +1831,7 @@ fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, MonitorErr
                     right: m.currency(),
                 }));
             }
-            m.min(surplus)
+            m.checked_min(surplus)?
         }
         RecoveryAmount::Percent(p) => {
             if p.is_sign_negative() || p > Decimal::ONE_HUNDRED {
@@ -1841,7 +1841,7 @@ fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, MonitorErr
                 .checked_mul(p)?
                 .checked_mul(Decimal::new(1, 2))?
                 .round(Rounding::HalfUp)
-                .min(surplus)
+                .checked_min(surplus)?
         }
     })
 }
@@ -1899,7 +1899,7 @@ pub fn plan_recovery(
         }
         RecoveryMethod::ReduceFuturePayments => {
             let council = ledger.available(&plan.fund_account(dep, &Source::Council))?;
-            let amount = want.min(council.max(Money::zero(want.currency())));
+            let amount = want.checked_min(council.checked_max(Money::zero(want.currency()))?)?;
             let schedule = reduction_schedule(plan, dep, decision, amount)?;
             Ok(Recovery {
                 decision: decision.id.clone(),
@@ -1982,9 +1982,9 @@ fn reduction_schedule(
         }
         let cell = council_cell(plan, deployment, &amounts)
             .unwrap_or(Money::zero(amount.currency()))
-            .max(Money::zero(amount.currency()));
+            .checked_max(Money::zero(amount.currency()))?;
         available = available.checked_add(cell)?;
-        let take = cell.min(left);
+        let take = cell.checked_min(left)?;
         if take.is_positive() {
             planned.push((start, take));
             left = left.checked_sub(take)?;
@@ -2076,7 +2076,7 @@ impl ReductionSchedule {
                 .postings()
                 .filter(|(a, _)| **a == council)
                 .try_fold(zero, |t, (_, m)| t.checked_add(m))?;
-            let take = paid_in.min(left).min(available);
+            let take = paid_in.checked_min(left)?.checked_min(available)?;
             if !take.is_positive() {
                 continue;
             }
