@@ -816,7 +816,9 @@ impl PaymentPlan {
                 now[council] = if running[council] == Fraction::ZERO {
                     Money::zero(currency)
                 } else {
-                    cost_now.checked_sub(others)?.checked_max(paid_before[council])?
+                    cost_now
+                        .checked_sub(others)?
+                        .checked_max(paid_before[council])?
                 };
             }
             let mut this_period = Vec::with_capacity(sources.len());
@@ -1377,7 +1379,10 @@ fn split_spend(
     if let SpendOrder::Priority(first) = order {
         for wanted in first {
             if let Some(i) = sources.iter().position(|s| s.source == *wanted) {
-                let can = sources[i].available.checked_min(left)?.checked_max(Money::zero(currency))?;
+                let can = sources[i]
+                    .available
+                    .checked_min(left)?
+                    .checked_max(Money::zero(currency))?;
                 take[i] = can;
                 left = left.checked_sub(can)?;
             }

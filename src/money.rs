@@ -908,7 +908,7 @@ fn strip_signs(s: &str, currency: Currency) -> Result<(Option<bool>, &str), Amou
     if s.is_empty() {
         return Err(AmountProblem::Bad("it is empty"));
     }
-    let take_sign = |s: &str| {
+    fn take_sign(s: &str) -> (Option<bool>, &str) {
         if let Some(rest) = s.strip_prefix('-') {
             (Some(true), rest)
         } else if let Some(rest) = s.strip_prefix('+') {
@@ -916,7 +916,7 @@ fn strip_signs(s: &str, currency: Currency) -> Result<(Option<bool>, &str), Amou
         } else {
             (None, s)
         }
-    };
+    }
     let (mut negative, mut s) = take_sign(s);
     if let Some(first) = s.chars().next() {
         if Some(first) == currency_sign(currency) {
@@ -948,9 +948,7 @@ fn whole_digits(whole: &str) -> Result<String, AmountProblem> {
                     group.len() == 3
                 };
             if !ok {
-                return Err(AmountProblem::Bad(
-                    "a thousands separator is out of place",
-                ));
+                return Err(AmountProblem::Bad("a thousands separator is out of place"));
             }
             digits.push_str(group);
         }
@@ -1335,5 +1333,52 @@ mod tests {
             weekly.checked_mul_ratio(3, 7, Rounding::HalfUp).unwrap(),
             gbp("20.57")
         );
+    }
+
+    fn typed(text: &str) -> Result<Decimal, &'static str> {
+        parse_amount(text, Currency::GBP, true).map_err(|p| match p {
+            AmountProblem::Bad(reason) => reason,
+            AmountProblem::TooManyDecimals => "too many decimals",
+        })
+    }
+
+    #[test]
+    fn amounts_read_exactly() {
+        for (text, want) in [
+            ("12.5", "12.50"),
+            ("-12.50", "-12.50"),
+            ("+3", "3.00"),
+            ("£1,234.56", "1234.56"),
+            ("-£1,234.56", "-1234.56"),
+            ("£-1,234,567.00", "-1234567.00"),
+            ("  0.00 ", "0.00"),
+            ("-0", "0.00"),
+            ("1000000000000000", "1000000000000000.00"),
+        ] {
+            assert_eq!(
+                typed(text).map(|d| d.to_string()),
+                Ok(want.to_string()),
+                "{text}"
+            );
+        }
+        for (text, why) in [
+            ("", "it is empty"),
+            ("12.500", "too many decimals"),
+            ("12,34.56", "a thousands separator is out of place"),
+            ("1234,5", "a thousands separator is out of place"),
+            (",123", "a thousands separator is out of place"),
+            ("$12", "it has another currency's sign"),
+            (".5", "it has no digits before the decimal point"),
+            ("5.", "it has no digits after the decimal point"),
+            ("1e3", "it is not a decimal number"),
+            ("(12.00)", "it is not a decimal number"),
+            ("--1", "it is not a decimal number"),
+            ("12 GBP", "it is not a decimal number"),
+            ("1000000000000000.01", "it is too large"),
+            ("99999999999999999999999999999999", "it is too large"),
+        ] {
+            assert_eq!(typed(text), Err(why), "{text}");
+        }
+        assert!(parse_amount("-1", Currency::GBP, false).is_err());
     }
 }
