@@ -429,13 +429,25 @@ impl Money {
     ///
     /// # Errors
     ///
-    /// [`MoneyError::TooManyDecimals`] if the amount is not exact in minor units.
+    /// [`MoneyError::TooManyDecimals`] if the amount is not exact in minor units, and
+    /// [`MoneyError::Overflow`] if it has no minor-unit form in a decimal (an amount within a
+    /// hundredth of [`Decimal::MAX`] in pence, say).
+    ///
+    /// ```
+    /// use isf_ledger::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// assert_eq!("-12.3 GBP".parse::<Money>()?.to_minor()?, -1230);
+    /// assert!(Money::new(Decimal::MAX, Currency::GBP).to_minor().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_minor(&self) -> Result<i128, MoneyError> {
         let exact = self.exact()?;
+        let minor = self.currency.minor_units();
         let mut scaled = exact.amount;
-        scaled.rescale(self.currency.minor_units());
-        if scaled != exact.amount {
-            // rescale could not represent it (too large for the scale): treat as overflow
+        scaled.rescale(minor);
+        // `rescale` leaves a number too large for the scale at a smaller one (Decimal::MAX
+        // stays at scale 0), and its mantissa would then be whole units, not minor ones.
+        if scaled.scale() != minor || scaled != exact.amount {
             return Err(overflow(format!("{self} in minor units")));
         }
         Ok(scaled.mantissa())
