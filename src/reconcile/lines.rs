@@ -15,7 +15,8 @@ use crate::period::Period;
 /// One line of a bank or card statement.
 ///
 /// Ordered by date, amount, description, reference, balance, then line: the canonical order
-/// reconciliation sorts by.
+/// reconciliation sorts by. Amounts order as [`Money::canonical_cmp`] does (currency first),
+/// which within one statement is their order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StatementLine {
@@ -120,7 +121,8 @@ fn option_cmp(a: Option<Money>, b: Option<Money>) -> Ordering {
 
 /// The ledger side of one account: one line per entry that posts to it.
 ///
-/// Ordered by date, entry id, sequence number, then the rest.
+/// Ordered by date, entry id, sequence number, then the rest (amounts as
+/// [`Money::canonical_cmp`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LedgerLine {
@@ -194,7 +196,7 @@ impl PartialOrd for LedgerLine {
 ///
 /// # Errors
 ///
-/// [`LedgerError::UnknownAccount`] (as [`ReconcileError::Ledger`]), and
+/// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount) (as [`ReconcileError::Ledger`]), and
 /// [`ReconcileError::Money`] if an entry's postings to the account overflow.
 ///
 /// ```

@@ -31,7 +31,8 @@
 //! transaction and not an error: it is kept in [`Imported::balances`]. A row with neither an
 //! amount nor a balance is an error.
 //!
-//! Amounts are read exactly, as decimals, never floats:
+//! Amounts are read exactly, as decimals, never floats, by the rules of
+//! [`Money::parse_typed`](crate::Money::parse_typed):
 //!
 //! * spaces around the value are ignored; a `-` or `+` sign may come first;
 //! * the currency's own sign may come before the digits (`£` for GBP, `€` for EUR, `$` for USD,
@@ -42,7 +43,7 @@
 //! * at most the currency's minor-unit decimal places may be written (two for GBP: `12.500` is
 //!   refused, not rounded), with at least one digit before the point;
 //! * nothing else: no exponent, no brackets for negatives, no trailing sign or currency code;
-//!   at most [`MAX_AMOUNT`] in size;
+//!   at most [`MAX_AMOUNT`](crate::MAX_AMOUNT) in size;
 //! * `paid in` and `paid out` cells are written without a sign.
 //!
 //! Each field (of the columns read) may be at most [`MAX_FIELD_LEN`] bytes. Every row must have
