@@ -145,12 +145,12 @@ pub mod plan;
 pub mod reconcile;
 pub mod report;
 
-/// Old path of [`plan`]; kept for one release.
-pub use self::plan as deploy;
-/// Old path of [`isf`]; kept for one release.
-pub use self::isf as drawdown;
 /// Old path of [`dp`]; kept for one release.
 pub use self::dp as monitor;
+/// Old path of [`isf`]; kept for one release.
+pub use self::isf as drawdown;
+/// Old path of [`plan`]; kept for one release.
+pub use self::plan as deploy;
 
 pub use budget::{
     Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,
@@ -165,7 +165,7 @@ pub use ledger::{
 };
 #[cfg(feature = "serde")]
 pub use ledger::{ImportSummary, LOG_VERSION, LogError, LogRecord};
-pub use money::{Currency, MAX_MINOR_UNITS, Money, MoneyError, Rate, Rounding, Unit};
+pub use money::{Currency, MAX_MINOR_UNITS, Money, MoneyError, Rate, Rounding, UkDisplay, Unit};
 pub use period::{
     FinancialYear, Frequency, MAX_PERIODS, Period, PeriodError, Schedule, allocate_by_days,
     count_weekday, pro_rata,

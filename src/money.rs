@@ -17,12 +17,29 @@
 //! add up exactly to it. Each part is first its exact share rounded toward zero to the minor
 //! unit; the minor units left over are then handed out one each to the parts with the largest
 //! remainders, ties going to the earliest part. No part is more than one minor unit from its
-//! exact share, and the same input always gives the same split.
+//! exact share, and the same input always gives the same split. An allocation that cannot be
+//! done exactly (an amount near [`Decimal::MAX`] times a large weight) is an error, never a
+//! panic or a wrong split.
+//!
+//! # Amounts never compare across currencies
+//!
+//! [`Money`] has no total order: `1.00 GBP < 2.00 EUR` is `false`, and so is `>`. Compare with
+//! [`Money::checked_cmp`], [`Money::checked_max`] and [`Money::checked_min`], which refuse two
+//! currencies, or sort with [`Money::canonical_cmp`] (currency first).
+//!
+//! # Text for people and text for machines
+//!
+//! [`Display`](fmt::Display) and [`FromStr`] are the machine form, `1234.56 GBP`, used in logs
+//! and files. For people, [`Money::display_uk`] writes `£1,234.56` and [`Money::parse_typed`]
+//! reads what a person types (`£1,234.56`, `1234.56`, `-£5.00`) strictly.
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::ledger::MAX_AMOUNT;
 
 /// Errors from money arithmetic, parsing and allocation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +82,17 @@ pub enum MoneyError {
     Parse {
         /// The text at fault.
         input: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// Text a person typed is not an amount of the currency ([`Money::parse_typed`]). The text
+    /// is cut to its first 40 characters (then `…`), so a pasted page is never echoed whole.
+    #[error("{text:?} is not an amount in {currency}: {reason}")]
+    NotAnAmount {
+        /// The start of the text at fault, at most 40 characters and `…`.
+        text: String,
+        /// The currency it was to be read in.
+        currency: Currency,
         /// Why it was refused.
         reason: &'static str,
     },
@@ -290,7 +318,25 @@ impl Rounding {
 /// assert!(council.checked_add("1.00 EUR".parse()?).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// # Comparing amounts
+///
+/// `Money` is not [`Ord`]: there is no order between pounds and euros, so it cannot be sorted or
+/// passed to [`Iterator::max`]. Its [`PartialOrd`] compares amounts of one currency and gives
+/// `None` for two currencies, so `<`, `>`, `<=` and `>=` are all `false` across currencies.
+/// [`Money::checked_cmp`], [`Money::checked_max`] and [`Money::checked_min`] say so with an
+/// error instead.
+///
+/// ```
+/// use isf_ledger::Money;
+/// let pounds: Money = "1.00 GBP".parse()?;
+/// let euros: Money = "2.00 EUR".parse()?;
+/// assert!(!(pounds < euros) && !(pounds > euros));
+/// assert!(pounds < "1.01 GBP".parse()?);
+/// assert!(pounds.checked_max(euros).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Money {
     amount: Decimal,
     currency: Currency,
@@ -383,13 +429,25 @@ impl Money {
     ///
     /// # Errors
     ///
-    /// [`MoneyError::TooManyDecimals`] if the amount is not exact in minor units.
+    /// [`MoneyError::TooManyDecimals`] if the amount is not exact in minor units, and
+    /// [`MoneyError::Overflow`] if it has no minor-unit form in a decimal (an amount within a
+    /// hundredth of [`Decimal::MAX`] in pence, say).
+    ///
+    /// ```
+    /// use isf_ledger::{Currency, Money};
+    /// use rust_decimal::Decimal;
+    /// assert_eq!("-12.3 GBP".parse::<Money>()?.to_minor()?, -1230);
+    /// assert!(Money::new(Decimal::MAX, Currency::GBP).to_minor().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_minor(&self) -> Result<i128, MoneyError> {
         let exact = self.exact()?;
+        let minor = self.currency.minor_units();
         let mut scaled = exact.amount;
-        scaled.rescale(self.currency.minor_units());
-        if scaled != exact.amount {
-            // rescale could not represent it (too large for the scale): treat as overflow
+        scaled.rescale(minor);
+        // `rescale` leaves a number too large for the scale at a smaller one (Decimal::MAX
+        // stays at scale 0), and its mantissa would then be whole units, not minor ones.
+        if scaled.scale() != minor || scaled != exact.amount {
             return Err(overflow(format!("{self} in minor units")));
         }
         Ok(scaled.mantissa())
@@ -644,6 +702,84 @@ impl Money {
             .collect()
     }
 
+    /// Compares two amounts of one currency.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::CurrencyMismatch`] naming both currencies if they differ.
+    ///
+    /// ```
+    /// use std::cmp::Ordering;
+    /// use isf_ledger::Money;
+    /// let a: Money = "1.00 GBP".parse()?;
+    /// assert_eq!(a.checked_cmp("1.0 GBP".parse()?)?, Ordering::Equal);
+    /// let err = a.checked_cmp("2.00 EUR".parse()?).unwrap_err();
+    /// assert_eq!(err.to_string(), "currency mismatch: GBP and EUR");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn checked_cmp(&self, other: Money) -> Result<Ordering, MoneyError> {
+        self.same_currency(other)?;
+        Ok(self.amount.cmp(&other.amount))
+    }
+
+    /// The larger of two amounts of one currency (`self` if they are equal).
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::CurrencyMismatch`] naming both currencies if they differ.
+    ///
+    /// ```
+    /// use isf_ledger::Money;
+    /// let a: Money = "1.00 GBP".parse()?;
+    /// assert_eq!(a.checked_max("-3.00 GBP".parse()?)?, a);
+    /// assert!(a.checked_max("2.00 EUR".parse()?).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn checked_max(self, other: Money) -> Result<Money, MoneyError> {
+        Ok(match self.checked_cmp(other)? {
+            Ordering::Less => other,
+            Ordering::Equal | Ordering::Greater => self,
+        })
+    }
+
+    /// The smaller of two amounts of one currency (`self` if they are equal).
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::CurrencyMismatch`] naming both currencies if they differ.
+    ///
+    /// ```
+    /// use isf_ledger::Money;
+    /// let a: Money = "1.00 GBP".parse()?;
+    /// assert_eq!(a.checked_min("-3.00 GBP".parse()?)?.to_string(), "-3.00 GBP");
+    /// assert!(a.checked_min("2.00 EUR".parse()?).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn checked_min(self, other: Money) -> Result<Money, MoneyError> {
+        Ok(match self.checked_cmp(other)? {
+            Ordering::Greater => other,
+            Ordering::Equal | Ordering::Less => self,
+        })
+    }
+
+    /// A total order for sorting and grouping, never for deciding which amount is larger:
+    /// by currency (code, then minor units), then amount. Pounds and euros are never compared
+    /// by amount; within one currency this is the amount's order.
+    ///
+    /// ```
+    /// use std::cmp::Ordering;
+    /// use isf_ledger::Money;
+    /// let mut amounts: Vec<Money> = vec!["2.00 GBP".parse()?, "1.00 EUR".parse()?, "1.00 GBP".parse()?];
+    /// amounts.sort_by(Money::canonical_cmp);
+    /// assert_eq!(amounts.iter().map(|m| m.to_string()).collect::<Vec<_>>(), ["1.00 EUR", "1.00 GBP", "2.00 GBP"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn canonical_cmp(&self, other: &Money) -> Ordering {
+        self.currency
+            .cmp(&other.currency)
+            .then_with(|| self.amount.cmp(&other.amount))
+    }
+
     fn same_currency(&self, other: Money) -> Result<(), MoneyError> {
         if self.currency == other.currency {
             Ok(())
@@ -664,6 +800,311 @@ pub(crate) fn is_exact(amount: Decimal, currency: Currency) -> bool {
 
 pub(crate) fn overflow(operation: String) -> MoneyError {
     MoneyError::Overflow { operation }
+}
+
+/// Amounts of one currency compare by amount; amounts of two currencies are unordered
+/// (`None`), so every comparison operator between them is `false`.
+impl PartialOrd for Money {
+    fn partial_cmp(&self, other: &Money) -> Option<Ordering> {
+        (self.currency == other.currency).then(|| self.amount.cmp(&other.amount))
+    }
+}
+
+/// The most characters of bad text an error repeats.
+const ECHO_CHARS: usize = 40;
+
+/// The first [`ECHO_CHARS`] characters of `text`, and `…` if there were more.
+fn echo(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut head: String = chars.by_ref().take(ECHO_CHARS).collect();
+    if chars.next().is_some() {
+        head.push('…');
+    }
+    head
+}
+
+/// The sign a person writes before an amount of `currency`, if it has one people use.
+fn currency_sign(currency: Currency) -> Option<char> {
+    match currency.code() {
+        "GBP" => Some('£'),
+        "EUR" => Some('€'),
+        "USD" | "AUD" | "NZD" | "CAD" => Some('$'),
+        "JPY" => Some('¥'),
+        _ => None,
+    }
+}
+
+/// The sign [`Money::display_uk`] writes: only where it names one currency.
+fn display_sign(currency: Currency) -> Option<char> {
+    match currency.code() {
+        "GBP" => Some('£'),
+        "EUR" => Some('€'),
+        "USD" => Some('$'),
+        "JPY" => Some('¥'),
+        _ => None,
+    }
+}
+
+/// Why typed text is not an amount; `reconcile` turns these into its row errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AmountProblem {
+    /// Not an amount, and why.
+    Bad(&'static str),
+    /// More decimal places than the currency's minor unit.
+    TooManyDecimals,
+}
+
+impl AmountProblem {
+    fn reason(self) -> &'static str {
+        match self {
+            AmountProblem::Bad(reason) => reason,
+            AmountProblem::TooManyDecimals => {
+                "it has more decimal places than the currency's minor unit"
+            }
+        }
+    }
+}
+
+/// Reads an amount as [`Money::parse_typed`] documents; `signed` allows a `-` or `+`. The
+/// result has at least the currency's decimal places and a zero is never negative.
+pub(crate) fn parse_amount(
+    text: &str,
+    currency: Currency,
+    signed: bool,
+) -> Result<Decimal, AmountProblem> {
+    let bad = AmountProblem::Bad;
+    let (negative, s) = strip_signs(text.trim(), currency)?;
+    if negative.is_some() && !signed {
+        return Err(bad("paid in and paid out are written without a sign"));
+    }
+    let (whole, fraction) = match s.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (s, None),
+    };
+    let mut digits = whole_digits(whole)?;
+    let significant = digits.trim_start_matches('0').len();
+    if let Some(fraction) = fraction {
+        if fraction.is_empty() {
+            return Err(bad("it has no digits after the decimal point"));
+        }
+        if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("it is not a decimal number"));
+        }
+        if fraction.len() > currency.minor_units() as usize {
+            return Err(AmountProblem::TooManyDecimals);
+        }
+        digits.push('.');
+        digits.push_str(fraction);
+    }
+    // MAX_AMOUNT has 16 digits before the point.
+    if significant > 16 {
+        return Err(bad("it is too large"));
+    }
+    let mut amount =
+        Decimal::from_str_exact(&digits).map_err(|_| bad("it is not a decimal number"))?;
+    if amount > MAX_AMOUNT {
+        return Err(bad("it is too large"));
+    }
+    if amount.scale() < currency.minor_units() {
+        amount.rescale(currency.minor_units());
+    }
+    if negative == Some(true) && !amount.is_zero() {
+        amount.set_sign_negative(true);
+    }
+    Ok(amount)
+}
+
+/// Takes a sign (`-` or `+`) and the currency's own sign, in either order, off the front of
+/// `s`: whether a sign was written (and if it was `-`), and the rest.
+fn strip_signs(s: &str, currency: Currency) -> Result<(Option<bool>, &str), AmountProblem> {
+    if s.is_empty() {
+        return Err(AmountProblem::Bad("it is empty"));
+    }
+    fn take_sign(s: &str) -> (Option<bool>, &str) {
+        if let Some(rest) = s.strip_prefix('-') {
+            (Some(true), rest)
+        } else if let Some(rest) = s.strip_prefix('+') {
+            (Some(false), rest)
+        } else {
+            (None, s)
+        }
+    }
+    let (mut negative, mut s) = take_sign(s);
+    if let Some(first) = s.chars().next() {
+        if Some(first) == currency_sign(currency) {
+            s = &s[first.len_utf8()..];
+            if negative.is_none() {
+                (negative, s) = take_sign(s);
+            }
+        } else if matches!(first, '£' | '€' | '$' | '¥') {
+            return Err(AmountProblem::Bad("it has another currency's sign"));
+        }
+    }
+    Ok((negative, s))
+}
+
+/// The digits before the decimal point, with thousands separators checked and taken out.
+fn whole_digits(whole: &str) -> Result<String, AmountProblem> {
+    if whole.is_empty() {
+        return Err(AmountProblem::Bad(
+            "it has no digits before the decimal point",
+        ));
+    }
+    let mut digits = String::with_capacity(whole.len());
+    if whole.contains(',') {
+        for (i, group) in whole.split(',').enumerate() {
+            let ok = group.bytes().all(|b| b.is_ascii_digit())
+                && if i == 0 {
+                    (1..=3).contains(&group.len())
+                } else {
+                    group.len() == 3
+                };
+            if !ok {
+                return Err(AmountProblem::Bad("a thousands separator is out of place"));
+            }
+            digits.push_str(group);
+        }
+    } else if whole.bytes().all(|b| b.is_ascii_digit()) {
+        digits.push_str(whole);
+    } else {
+        return Err(AmountProblem::Bad("it is not a decimal number"));
+    }
+    Ok(digits)
+}
+
+impl Money {
+    /// Reads an amount as a person types it, strictly, in a currency the caller already knows
+    /// (a form's field, a bank statement's cell):
+    ///
+    /// * spaces around the value are ignored; a `-` or `+` sign may come first;
+    /// * the currency's own sign may come before the digits (`£` for GBP, `€` for EUR, `$` for
+    ///   USD, AUD, NZD and CAD, `¥` for JPY), before or after the minus sign: `-£1,234.56` and
+    ///   `£-1,234.56` are both read; another currency's sign is refused (`€5` for GBP);
+    /// * commas are thousands separators and are accepted only where they belong:
+    ///   `1,234,567.89` is read, `1,16.00` and `1234,5` are refused;
+    /// * at most the currency's minor-unit decimal places may be written (two for GBP:
+    ///   `12.500` is refused, not rounded), with at least one digit before the point and one
+    ///   after it;
+    /// * nothing else: no exponent, no `_`, no brackets for negatives, no trailing sign or
+    ///   currency code, no empty text; at most [`MAX_AMOUNT`] in size, the most the ledger
+    ///   posts.
+    ///
+    /// The amount has at least the currency's decimal places (`1160` is `1160.00`), and
+    /// `-0` is zero. This is not [`FromStr`], which reads the machine form `1160.00 GBP`.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::NotAnAmount`] naming the currency, why, and the text (its first 40
+    /// characters, then `…`).
+    ///
+    /// ```
+    /// use isf_ledger::{Currency, Money};
+    /// let gbp = Currency::GBP;
+    /// assert_eq!(Money::parse_typed("£1,160.00", gbp)?.to_string(), "1160.00 GBP");
+    /// assert_eq!(Money::parse_typed("1160", gbp)?.to_string(), "1160.00 GBP");
+    /// assert_eq!(Money::parse_typed("-£5", gbp)?, Money::parse_typed("£-5.00", gbp)?);
+    /// let err = Money::parse_typed("1,16.00", gbp).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "\"1,16.00\" is not an amount in GBP: a thousands separator is out of place"
+    /// );
+    /// assert!(Money::parse_typed("€5.00", gbp).is_err());
+    /// assert!(Money::parse_typed("5.001", gbp).is_err());
+    /// assert!(Money::parse_typed("1e3", gbp).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse_typed(text: &str, currency: Currency) -> Result<Money, MoneyError> {
+        parse_amount(text, currency, true)
+            .map(|amount| Money::new(amount, currency))
+            .map_err(|problem| MoneyError::NotAnAmount {
+                text: echo(text),
+                currency,
+                reason: problem.reason(),
+            })
+    }
+
+    /// Writes the amount for people in the UK: the currency's sign, thousands separated by
+    /// commas, a minus sign first: `£1,234.56`, `-£1,234.56`, `€1,234.56`, `$1,234.56`,
+    /// `¥1,235`. A currency without a sign of its own is written after the amount by its code:
+    /// `1,234.56 AUD`. The amount is not rounded: an intermediate `£0.125` stays so.
+    ///
+    /// [`Display`](fmt::Display) stays the machine form, `1234.56 GBP`, for logs and files.
+    ///
+    /// ```
+    /// use isf_ledger::{Currency, Money};
+    /// let m = Money::from_minor(-123456, Currency::GBP);
+    /// assert_eq!(m.display_uk().to_string(), "-£1,234.56");
+    /// assert_eq!(m.to_string(), "-1234.56 GBP");
+    /// assert_eq!(Money::from_minor(123456, Currency::EUR).display_uk().to_string(), "€1,234.56");
+    /// assert_eq!(Money::from_minor(123456, Currency::AUD).display_uk().to_string(), "1,234.56 AUD");
+    /// assert_eq!(format!("{:10}", Money::from_minor(500, Currency::GBP).display_uk()), "     £5.00");
+    /// assert_eq!(format!("{:.1}", Money::from_minor(500, Currency::GBP).display_uk()), "£5.00");
+    /// ```
+    pub fn display_uk(&self) -> UkDisplay {
+        UkDisplay(*self)
+    }
+}
+
+/// Writes a [`Money`] for people in the UK (`-£1,234.56`); made by [`Money::display_uk`].
+/// Width, fill and alignment apply to the whole text, right-aligned unless asked otherwise; a
+/// precision is ignored, so the amount is never cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UkDisplay(Money);
+
+impl fmt::Display for UkDisplay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let money = self.0;
+        let text = money.amount_text();
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.as_str()),
+        };
+        let (whole, fraction) = match digits.split_once('.') {
+            Some((whole, fraction)) => (whole, Some(fraction)),
+            None => (digits, None),
+        };
+        let mut out = String::with_capacity(text.len() + whole.len() / 3 + 8);
+        if negative {
+            out.push('-');
+        }
+        let sign = display_sign(money.currency);
+        if let Some(sign) = sign {
+            out.push(sign);
+        }
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(digit);
+        }
+        if let Some(fraction) = fraction {
+            out.push('.');
+            out.push_str(fraction);
+        }
+        if sign.is_none() {
+            out.push(' ');
+            out.push_str(money.currency.code());
+        }
+        // Not `f.pad`: a precision there would cut the text, and an amount is never cut.
+        let len = out.chars().count();
+        let Some(pad) = f.width().and_then(|w| w.checked_sub(len)) else {
+            return f.write_str(&out);
+        };
+        let (before, after) = match f.align() {
+            Some(fmt::Alignment::Left) => (0, pad),
+            Some(fmt::Alignment::Center) => (pad / 2, pad - pad / 2),
+            Some(fmt::Alignment::Right) | None => (pad, 0),
+        };
+        let fill = f.fill();
+        for _ in 0..before {
+            write!(f, "{fill}")?;
+        }
+        f.write_str(&out)?;
+        for _ in 0..after {
+            write!(f, "{fill}")?;
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Debug for Money {
@@ -904,5 +1345,52 @@ mod tests {
             weekly.checked_mul_ratio(3, 7, Rounding::HalfUp).unwrap(),
             gbp("20.57")
         );
+    }
+
+    fn typed(text: &str) -> Result<Decimal, &'static str> {
+        parse_amount(text, Currency::GBP, true).map_err(|p| match p {
+            AmountProblem::Bad(reason) => reason,
+            AmountProblem::TooManyDecimals => "too many decimals",
+        })
+    }
+
+    #[test]
+    fn amounts_read_exactly() {
+        for (text, want) in [
+            ("12.5", "12.50"),
+            ("-12.50", "-12.50"),
+            ("+3", "3.00"),
+            ("£1,234.56", "1234.56"),
+            ("-£1,234.56", "-1234.56"),
+            ("£-1,234,567.00", "-1234567.00"),
+            ("  0.00 ", "0.00"),
+            ("-0", "0.00"),
+            ("1000000000000000", "1000000000000000.00"),
+        ] {
+            assert_eq!(
+                typed(text).map(|d| d.to_string()),
+                Ok(want.to_string()),
+                "{text}"
+            );
+        }
+        for (text, why) in [
+            ("", "it is empty"),
+            ("12.500", "too many decimals"),
+            ("12,34.56", "a thousands separator is out of place"),
+            ("1234,5", "a thousands separator is out of place"),
+            (",123", "a thousands separator is out of place"),
+            ("$12", "it has another currency's sign"),
+            (".5", "it has no digits before the decimal point"),
+            ("5.", "it has no digits after the decimal point"),
+            ("1e3", "it is not a decimal number"),
+            ("(12.00)", "it is not a decimal number"),
+            ("--1", "it is not a decimal number"),
+            ("12 GBP", "it is not a decimal number"),
+            ("1000000000000000.01", "it is too large"),
+            ("99999999999999999999999999999999", "it is too large"),
+        ] {
+            assert_eq!(typed(text), Err(why), "{text}");
+        }
+        assert!(parse_amount("-1", Currency::GBP, false).is_err());
     }
 }

@@ -192,7 +192,7 @@ fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, MonitorErr
                     right: m.currency(),
                 }));
             }
-            m.min(surplus)
+            m.checked_min(surplus)?
         }
         RecoveryAmount::Percent(p) => {
             if p.is_sign_negative() || p > Decimal::ONE_HUNDRED {
@@ -202,7 +202,7 @@ fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, MonitorErr
                 .checked_mul(p)?
                 .checked_mul(Decimal::new(1, 2))?
                 .round(Rounding::HalfUp)
-                .min(surplus)
+                .checked_min(surplus)?
         }
     })
 }
@@ -260,7 +260,7 @@ pub fn plan_recovery(
         }
         RecoveryMethod::ReduceFuturePayments => {
             let council = ledger.available(&plan.fund_account(dep, &Source::Council))?;
-            let amount = want.min(council.max(Money::zero(want.currency())));
+            let amount = want.checked_min(council.checked_max(Money::zero(want.currency()))?)?;
             let schedule = reduction_schedule(plan, dep, decision, amount)?;
             Ok(Recovery {
                 decision: decision.id.clone(),

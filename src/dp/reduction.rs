@@ -102,9 +102,9 @@ pub(super) fn reduction_schedule(
         }
         let cell = council_cell(plan, deployment, &amounts)
             .unwrap_or(Money::zero(amount.currency()))
-            .max(Money::zero(amount.currency()));
+            .checked_max(Money::zero(amount.currency()))?;
         available = available.checked_add(cell)?;
-        let take = cell.min(left);
+        let take = cell.checked_min(left)?;
         if take.is_positive() {
             planned.push((start, take));
             left = left.checked_sub(take)?;
@@ -196,7 +196,7 @@ impl ReductionSchedule {
                 .postings()
                 .filter(|(a, _)| **a == council)
                 .try_fold(zero, |t, (_, m)| t.checked_add(m))?;
-            let take = paid_in.min(left).min(available);
+            let take = paid_in.checked_min(left)?.checked_min(available)?;
             if !take.is_positive() {
                 continue;
             }

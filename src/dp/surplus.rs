@@ -158,6 +158,6 @@ pub fn surplus(
         outstanding,
         weekly_planned: weekly,
         contingency,
-        surplus: left.max(Money::zero(plan.budget().currency())),
+        surplus: left.checked_max(Money::zero(plan.budget().currency()))?,
     })
 }

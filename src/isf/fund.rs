@@ -107,7 +107,7 @@ impl ServiceAgreement {
                 if need.is_zero() {
                     break;
                 }
-                let take = (*have).min(need);
+                let take = (*have).checked_min(need)?;
                 if take.is_positive() {
                     entry =
                         entry.posting(plan.fund_account(&self.deployment, source), take.negate());

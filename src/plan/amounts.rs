@@ -95,7 +95,9 @@ impl PaymentPlan {
                 now[council] = if running[council] == Fraction::ZERO {
                     Money::zero(currency)
                 } else {
-                    cost_now.checked_sub(others)?.max(paid_before[council])
+                    cost_now
+                        .checked_sub(others)?
+                        .checked_max(paid_before[council])?
                 };
             }
             let mut this_period = Vec::with_capacity(sources.len());
@@ -204,7 +206,7 @@ impl PaymentPlan {
                     left.iter().all(|m| !m.is_negative()) || left.iter().all(|m| !m.is_positive());
                 let weights = left
                     .iter()
-                    .map(|m| Ok(m.negate().max(*m).minor_weight()?))
+                    .map(|m| Ok(m.negate().checked_max(*m)?.minor_weight()?))
                     .collect::<Result<Vec<u64>, DeployError>>()?;
                 if targets[j].is_zero() || weights.iter().all(|w| *w == 0) || !signs_agree {
                     vec![Money::zero(currency); by_source.len()]

@@ -132,7 +132,10 @@ fn split_spend(
     if let SpendOrder::Priority(first) = order {
         for wanted in first {
             if let Some(i) = sources.iter().position(|s| s.source == *wanted) {
-                let can = sources[i].available.min(left).max(Money::zero(currency));
+                let can = sources[i]
+                    .available
+                    .checked_min(left)?
+                    .checked_max(Money::zero(currency))?;
                 take[i] = can;
                 left = left.checked_sub(can)?;
             }

@@ -283,7 +283,7 @@ impl CouncilView {
                 let surplus = statement
                     .closing
                     .checked_sub(committed)?
-                    .max(Money::zero(currency));
+                    .checked_max(Money::zero(currency))?;
                 lines.push(CouncilLine {
                     fund: fund.name(),
                     provider: provider.to_string(),
