@@ -38,6 +38,14 @@ pub fn open_spend_accounts(
     plan: &PaymentPlan,
     deployment: &str,
 ) -> Result<(), MonitorError> {
+    ledger.atomically(|ledger| open_spend_accounts_once(ledger, plan, deployment))
+}
+
+fn open_spend_accounts_once(
+    ledger: &mut Ledger,
+    plan: &PaymentPlan,
+    deployment: &str,
+) -> Result<(), MonitorError> {
     check_deployment(plan, deployment)?;
     let currency = plan.budget().currency();
     let person = format!("person:{}", plan.budget().person());

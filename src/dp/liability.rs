@@ -27,6 +27,16 @@ pub fn accrue_liability(
     spend: &Spend,
     policy: &SpendPolicy,
 ) -> Result<Recorded, MonitorError> {
+    ledger.atomically(|ledger| accrue_liability_once(ledger, plan, deployment, spend, policy))
+}
+
+fn accrue_liability_once(
+    ledger: &mut Ledger,
+    plan: &PaymentPlan,
+    deployment: &str,
+    spend: &Spend,
+    policy: &SpendPolicy,
+) -> Result<Recorded, MonitorError> {
     check_deployment(plan, deployment)?;
     spend.validate()?;
     let entry = NewEntry::new(spend.id.clone(), spend.date).transfer(
@@ -57,6 +67,20 @@ pub fn accrue_liability(
 /// with the same id, date, liability and amount changes nothing and returns a receipt marked
 /// `already_posted`.
 pub fn pay_liability(
+    ledger: &mut Ledger,
+    plan: &PaymentPlan,
+    deployment: &str,
+    liability: &str,
+    id: impl Into<EntryId>,
+    amount: Money,
+    date: NaiveDate,
+) -> Result<Recorded, MonitorError> {
+    ledger.atomically(|ledger| {
+        pay_liability_once(ledger, plan, deployment, liability, id, amount, date)
+    })
+}
+
+fn pay_liability_once(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     deployment: &str,

@@ -325,6 +325,14 @@ pub fn post_recovery(
     plan: &PaymentPlan,
     decision: &RecoveryDecision,
 ) -> Result<Recovery, MonitorError> {
+    ledger.atomically(|ledger| post_recovery_once(ledger, plan, decision))
+}
+
+fn post_recovery_once(
+    ledger: &mut Ledger,
+    plan: &PaymentPlan,
+    decision: &RecoveryDecision,
+) -> Result<Recovery, MonitorError> {
     let recovery = plan_recovery(ledger, plan, decision)?;
     ledger.post_batch(recovery.entries.clone())?;
     Ok(recovery)

@@ -230,6 +230,14 @@ impl ReductionSchedule {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
     ) -> Result<Vec<Receipt>, MonitorError> {
+        ledger.atomically(|ledger| self.post_due_once(ledger, plan))
+    }
+
+    fn post_due_once(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+    ) -> Result<Vec<Receipt>, MonitorError> {
         let entries = self.due_entries(ledger, plan)?;
         Ok(ledger.post_batch(entries)?)
     }

@@ -401,6 +401,16 @@ pub fn record_spend(
     spend: &Spend,
     policy: &SpendPolicy,
 ) -> Result<Recorded, MonitorError> {
+    ledger.atomically(|ledger| record_spend_once(ledger, plan, deployment, spend, policy))
+}
+
+fn record_spend_once(
+    ledger: &mut Ledger,
+    plan: &PaymentPlan,
+    deployment: &str,
+    spend: &Spend,
+    policy: &SpendPolicy,
+) -> Result<Recorded, MonitorError> {
     spend.validate()?;
     let target = spend_account(plan, deployment, spend.category);
     let same = Retry {

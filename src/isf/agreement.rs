@@ -224,6 +224,14 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
     ) -> Result<(), DrawdownError> {
+        ledger.atomically(|ledger| self.open_accounts_once(ledger, plan))
+    }
+
+    fn open_accounts_once(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+    ) -> Result<(), DrawdownError> {
         self.check(plan)?;
         let owner = format!("provider:{}", self.provider);
         let budget = format!("budget:{}", plan.budget().id());

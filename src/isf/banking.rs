@@ -50,6 +50,14 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         week: NaiveDate,
     ) -> Result<Vec<(String, Decimal)>, DrawdownError> {
+        ledger.atomically(|ledger| self.bank_unused_once(ledger, week))
+    }
+
+    fn bank_unused_once(
+        &self,
+        ledger: &mut Ledger,
+        week: NaiveDate,
+    ) -> Result<Vec<(String, Decimal)>, DrawdownError> {
         let Some(banking) = self.banking else {
             return Err(DrawdownError::BankingOff {
                 agreement: self.id.clone(),
@@ -132,6 +140,14 @@ impl ServiceAgreement {
     ///
     /// [`DrawdownError::BankingOff`], [`DrawdownError::Ledger`].
     pub fn expire_banked(
+        &self,
+        ledger: &mut Ledger,
+        today: NaiveDate,
+    ) -> Result<Vec<(String, Decimal)>, DrawdownError> {
+        ledger.atomically(|ledger| self.expire_banked_once(ledger, today))
+    }
+
+    fn expire_banked_once(
         &self,
         ledger: &mut Ledger,
         today: NaiveDate,

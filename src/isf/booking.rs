@@ -71,6 +71,15 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         booking: &Booking,
     ) -> Result<Money, DrawdownError> {
+        ledger.atomically(|ledger| self.book_once(ledger, plan, booking))
+    }
+
+    fn book_once(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+        booking: &Booking,
+    ) -> Result<Money, DrawdownError> {
         check_code("booking", booking.id.as_str())?;
         let as_claim = ClaimId::from(format!("booking {}", booking.id));
         check_units(&as_claim, 1, booking.units)?;
@@ -154,6 +163,15 @@ impl ServiceAgreement {
     ///
     /// [`DrawdownError::UnknownBooking`].
     pub fn release_booking(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+        booking: &BookingId,
+    ) -> Result<(), DrawdownError> {
+        ledger.atomically(|ledger| self.release_booking_once(ledger, plan, booking))
+    }
+
+    fn release_booking_once(
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,

@@ -41,6 +41,17 @@ impl ServiceAgreement {
         line: usize,
         date: NaiveDate,
     ) -> Result<Money, DrawdownError> {
+        ledger.atomically(|ledger| self.accept_disputed_once(ledger, plan, claim, line, date))
+    }
+
+    fn accept_disputed_once(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+        claim: &ClaimId,
+        line: usize,
+        date: NaiveDate,
+    ) -> Result<Money, DrawdownError> {
         let holds = self.active_holds(ledger, plan, |s| self.dispute_hold(claim, line, s));
         let Some(first) = holds.first().and_then(|h| ledger.hold(&h.1)) else {
             return Err(DrawdownError::NotDisputed {
@@ -122,6 +133,16 @@ impl ServiceAgreement {
         claim: &ClaimId,
         line: usize,
     ) -> Result<Money, DrawdownError> {
+        ledger.atomically(|ledger| self.credit_disputed_once(ledger, plan, claim, line))
+    }
+
+    fn credit_disputed_once(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+        claim: &ClaimId,
+        line: usize,
+    ) -> Result<Money, DrawdownError> {
         let holds = self.active_holds(ledger, plan, |s| self.dispute_hold(claim, line, s));
         if holds.is_empty() {
             return Err(DrawdownError::NotDisputed {
@@ -145,6 +166,15 @@ impl ServiceAgreement {
     /// [`DrawdownError::NotCreditable`] if a line was never paid or another note credited it,
     /// [`DrawdownError::PeriodClosed`], [`DrawdownError::InvalidCode`], [`DrawdownError::Ledger`].
     pub fn credit_note(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+        note: &CreditNote,
+    ) -> Result<Money, DrawdownError> {
+        ledger.atomically(|ledger| self.credit_note_once(ledger, plan, note))
+    }
+
+    fn credit_note_once(
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,

@@ -24,6 +24,15 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         through: NaiveDate,
     ) -> Result<usize, DrawdownError> {
+        ledger.atomically(|ledger| self.charge_fees_once(ledger, plan, through))
+    }
+
+    fn charge_fees_once(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+        through: NaiveDate,
+    ) -> Result<usize, DrawdownError> {
         let Some(ManagementFee::FixedPerPeriod { amount, frequency }) = self.fee else {
             return Ok(0);
         };

@@ -84,12 +84,13 @@
 //!
 //! # Atomicity
 //!
-//! Everything a claim, acceptance or credit note would do is checked before anything changes:
-//! the agreement, the policy, the dates, the holds, and that the fund can pay it all. A refused
-//! claim changes nothing. The ledger's holds are per account, so settling a booking or a dispute
-//! is one ledger operation per source; after the checks none of them can fail short of the
-//! ledger running out of capacity, and then the same call again finishes the rest (every step
-//! has a fixed id, and repeating a step is idempotent).
+//! Every call that changes the books (a booking, its release, a claim, an acceptance, a credit
+//! note, fees, banking and expiring units) is one [`Ledger::atomically`] group: it reads the
+//! ledger, decides, and writes its holds, settlements and entries as one linked record in the
+//! log. If any step is refused, or fails half-way, the ledger and its log are exactly as they
+//! were; there is never a half-made claim to finish.
+//!
+//! [`Ledger::atomically`]: crate::Ledger::atomically
 //!
 //! # Example
 //!

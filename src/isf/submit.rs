@@ -60,6 +60,15 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
     ) -> Result<ClaimOutcome, DrawdownError> {
+        ledger.atomically(|ledger| self.submit_once(ledger, plan, claim))
+    }
+
+    fn submit_once(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+        claim: &Claim,
+    ) -> Result<ClaimOutcome, DrawdownError> {
         check_code("claim", claim.id.as_str())?;
         self.check(plan)?;
         if claim.lines.is_empty() || claim.lines.len() > MAX_CLAIM_LINES {

@@ -51,6 +51,10 @@ impl PaymentPlan {
     ///
     /// [`DeployError::Ledger`] if an account exists with other details.
     pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), DeployError> {
+        ledger.atomically(|ledger| self.open_accounts_once(ledger))
+    }
+
+    fn open_accounts_once(&self, ledger: &mut Ledger) -> Result<(), DeployError> {
         let currency = self.budget.currency();
         let council = format!("council:{}", self.council);
         let person = format!("person:{}", self.budget.person());

@@ -134,6 +134,15 @@ impl PaymentPlan {
         revision: &RevisionId,
         date: NaiveDate,
     ) -> Result<Vec<Receipt>, DeployError> {
+        ledger.atomically(|ledger| self.post_adjustments_once(ledger, revision, date))
+    }
+
+    fn post_adjustments_once(
+        &self,
+        ledger: &mut Ledger,
+        revision: &RevisionId,
+        date: NaiveDate,
+    ) -> Result<Vec<Receipt>, DeployError> {
         let entries = self.adjustments(ledger, revision, date)?;
         Ok(ledger.post_batch(entries)?)
     }
