@@ -17,6 +17,12 @@
 //! * the balances sum to zero in every currency.
 //!
 //! At the end the log replays to an `==` ledger that writes the same log.
+//!
+//! Then the same steps run again on a fresh ledger in linked groups of two to four
+//! ([`Ledger::apply_linked`]): a group whose operations would all be accepted one by one is
+//! accepted whole and leaves the same books and the same operations (flattened) as applying
+//! them one by one; a group with a refused operation is refused at that position and leaves the
+//! ledger `==` to before. The grouped ledger's log also replays to an `==` ledger.
 
 use std::collections::BTreeMap;
 
@@ -532,7 +538,82 @@ pub fn run_input(input: &Input) -> (Ledger, Stats) {
     assert_round_trip(&ledger);
     stats.entries = ledger.entry_count();
     stats.holds = ledger.holds().count();
+    run_linked(input, 2 + stats.applied % 3);
     (ledger, stats)
+}
+
+/// The steps again, `size` at a time, each group applied as one linked operation.
+fn run_linked(input: &Input, size: usize) {
+    let mut ledger = Ledger::new();
+    if input.chart {
+        let open = chart().into_iter().map(Operation::OpenAccount).collect();
+        ledger.apply_linked(open).expect("the chart opens");
+    }
+    let mut history: Vec<Operation> = Vec::new();
+    for group in input
+        .ops
+        .iter()
+        .take(MAX_OPS)
+        .collect::<Vec<_>>()
+        .chunks(size)
+    {
+        let mut ops = Vec::new();
+        for step in group {
+            if let Some(op) = step.build(&ledger, &history) {
+                history.push(op.clone());
+                ops.push(op);
+            }
+        }
+        apply_group_and_check(&mut ledger, ops);
+        assert_invariants(&ledger);
+    }
+    assert_round_trip(&ledger);
+}
+
+/// Applies `ops` as one linked group and checks it against applying them one by one.
+fn apply_group_and_check(ledger: &mut Ledger, ops: Vec<Operation>) {
+    let mut one_by_one = ledger.clone();
+    let refused_at = ops
+        .iter()
+        .position(|op| one_by_one.apply(op.clone()).is_err());
+    let before = ledger.clone();
+    match (ledger.apply_linked(ops.clone()), refused_at) {
+        (Ok(_), None) => {
+            assert_eq!(
+                flat_log(ledger),
+                flat_log(&one_by_one),
+                "a linked group did not do what its operations do one by one: {ops:?}"
+            );
+            for account in one_by_one.accounts() {
+                assert_eq!(
+                    ledger.balance(account.id()).ok(),
+                    Some(account.balance()),
+                    "{}: {ops:?}",
+                    account.id()
+                );
+            }
+        }
+        (Err(isf_ledger::LedgerError::Linked { index, .. }), Some(at)) => {
+            assert_eq!(index, at, "refused at another position: {ops:?}");
+            assert!(
+                *ledger == before,
+                "a refused linked group changed the ledger: {ops:?}"
+            );
+        }
+        (result, at) => panic!("linked group {ops:?}: {result:?}, one by one refused at {at:?}"),
+    }
+}
+
+/// The log's operations with every linked group opened up.
+fn flat_log(ledger: &Ledger) -> Vec<Operation> {
+    let mut out = Vec::new();
+    for record in ledger.log() {
+        match record.op {
+            Operation::Linked { ops } => out.extend(ops),
+            op => out.push(op),
+        }
+    }
+    out
 }
 
 /// Applies one operation and checks what it did to the ledger. Returns whether it was accepted.
