@@ -149,6 +149,12 @@ pub mod report;
 pub use self::dp as monitor;
 /// Old path of [`isf`]; kept for one release.
 pub use self::isf as drawdown;
+/// The dates every operation carries are `chrono`'s; re-exported so a caller needs no
+/// separate dependency (or a matching version) for `chrono::NaiveDate`.
+pub use chrono;
+/// Amounts are `rust_decimal`'s `Decimal`; re-exported for the same reason.
+pub use rust_decimal;
+
 /// Old path of [`plan`]; kept for one release.
 pub use self::plan as deploy;
 

@@ -114,4 +114,14 @@ pub enum MonitorError {
         /// The ledger's closing balance.
         closing: Money,
     },
+    /// A recovery decision given to one direct payment's handle names another deployment.
+    #[error("recovery decision {decision} is for deployment {found}, not {expected}")]
+    OtherDeployment {
+        /// The decision.
+        decision: String,
+        /// The handle's deployment.
+        expected: String,
+        /// The deployment the decision names.
+        found: String,
+    },
 }

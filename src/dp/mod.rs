@@ -149,6 +149,7 @@
 
 mod accounts;
 mod error;
+mod handle;
 mod liability;
 mod monitoring_return;
 mod recovery;
@@ -157,6 +158,7 @@ mod review;
 mod spend;
 mod surplus;
 
+pub use self::handle::DirectPayment;
 pub use self::{
     accounts::{open_spend_accounts, payable_account, refund_account, spend_account},
     error::MonitorError,
