@@ -24,26 +24,9 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::ledger::types::id_type;
+pub use crate::ids::{BudgetId, PayerId, PersonId, RevisionId};
 use crate::money::{Currency, Money, MoneyError};
 use crate::period::{FinancialYear, Period, PeriodError};
-
-id_type!(
-    /// A person who has a personal budget.
-    PersonId
-);
-id_type!(
-    /// A personal budget.
-    BudgetId
-);
-id_type!(
-    /// A revision of a personal budget.
-    RevisionId
-);
-id_type!(
-    /// Someone who pays a top-up (a family member, a charity).
-    PayerId
-);
 
 /// Errors from personal budgets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,6 +1,7 @@
 //! Checking a claim's lines against the agreement and the policy, and deciding what happens to
 //! each; nothing here changes the ledger.
 
+use crate::chart;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -277,7 +278,7 @@ impl ServiceAgreement {
         let Some(booking) = &line.booking else {
             return Ok(None);
         };
-        let holds = self.active_holds(ledger, plan, |s| self.booking_hold(booking, s));
+        let holds = self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, booking, s));
         if holds.is_empty() {
             return Err(DrawdownError::UnknownBooking {
                 booking: booking.clone(),
@@ -421,7 +422,7 @@ impl ServiceAgreement {
                         reason: format!("booking {b} is named by an earlier line of the claim"),
                     });
                 }
-                let holds = self.active_holds(ledger, plan, |s| self.booking_hold(b, s));
+                let holds = self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, b, s));
                 for (_, id, held) in &holds {
                     if let Some(h) = ledger.hold(id) {
                         let d = h.details();

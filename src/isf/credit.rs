@@ -1,5 +1,6 @@
 //! Disputed lines accepted or dropped, and credit notes.
 
+use crate::chart;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -41,7 +42,7 @@ impl ServiceAgreement {
         line: usize,
         date: NaiveDate,
     ) -> Result<Money, DrawdownError> {
-        let holds = self.active_holds(ledger, plan, |s| self.dispute_hold(claim, line, s));
+        let holds = self.active_holds(ledger, plan, |s| chart::dispute_hold(&self.id, claim, line, s));
         let Some(first) = holds.first().and_then(|h| ledger.hold(&h.1)) else {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
@@ -90,7 +91,7 @@ impl ServiceAgreement {
                 plan,
                 date,
                 vec![(
-                    self.fee_entry(claim, line),
+                    chart::line_fee_entry(&self.id, claim, line),
                     self.fee_account(),
                     fee,
                     fee_meta,
@@ -101,7 +102,7 @@ impl ServiceAgreement {
         for (source, hold, held) in holds {
             ledger.settle_hold_with(
                 &hold,
-                self.line_source_entry(claim, line, &source),
+                chart::claim_line_source_entry(&self.id, claim, line, &source),
                 held,
                 date,
                 meta.clone(),
@@ -122,7 +123,7 @@ impl ServiceAgreement {
         claim: &ClaimId,
         line: usize,
     ) -> Result<Money, DrawdownError> {
-        let holds = self.active_holds(ledger, plan, |s| self.dispute_hold(claim, line, s));
+        let holds = self.active_holds(ledger, plan, |s| chart::dispute_hold(&self.id, claim, line, s));
         if holds.is_empty() {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
@@ -164,9 +165,9 @@ impl ServiceAgreement {
                     reason: "was not paid",
                 });
             }
-            entries.extend(ledger.entry(&self.fee_entry(claim, *line)));
+            entries.extend(ledger.entry(&chart::line_fee_entry(&self.id, claim, *line)));
             for e in entries {
-                let reversal = self.reversal_id(&note.id, e.id());
+                let reversal = chart::credit_reversal_entry(&self.id, &note.id, e.id());
                 match e.reversed_by() {
                     Some(r) if r.id() == reversal.as_str() => {}
                     Some(_) => {
@@ -193,7 +194,7 @@ impl ServiceAgreement {
             }
         }
         for id in to_reverse {
-            let reversal = self.reversal_id(&note.id, id.as_str());
+            let reversal = chart::credit_reversal_entry(&self.id, &note.id, id.as_str());
             ledger.reverse(
                 &id,
                 reversal,

@@ -1,5 +1,6 @@
 //! Submitting a claim: the checks, then paying, disputing or declining each line.
 
+use crate::chart;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -24,11 +25,11 @@ impl ServiceAgreement {
         line: usize,
     ) -> Vec<crate::ledger::EntryView<'l>> {
         let mut out: Vec<_> = ledger
-            .entry(&self.line_entry(claim, line))
+            .entry(&chart::claim_line_entry(&self.id, claim, line))
             .into_iter()
             .collect();
         for s in plan.budget().all_sources() {
-            out.extend(ledger.entry(&self.line_source_entry(claim, line, &s)));
+            out.extend(ledger.entry(&chart::claim_line_source_entry(&self.id, claim, line, &s)));
         }
         out
     }
@@ -36,12 +37,12 @@ impl ServiceAgreement {
     fn was_submitted(&self, ledger: &Ledger, plan: &PaymentPlan, claim: &Claim) -> bool {
         (1..=claim.lines.len()).any(|n| {
             !self.line_entries(ledger, plan, &claim.id, n).is_empty()
-                || ledger.entry(&self.fee_entry(&claim.id, n)).is_some()
+                || ledger.entry(&chart::line_fee_entry(&self.id, &claim.id, n)).is_some()
                 || plan
                     .budget()
                     .all_sources()
                     .iter()
-                    .any(|s| ledger.hold(&self.dispute_hold(&claim.id, n, s)).is_some())
+                    .any(|s| ledger.hold(&chart::dispute_hold(&self.id, &claim.id, n, s)).is_some())
         })
     }
 
@@ -138,7 +139,7 @@ impl ServiceAgreement {
                     if p.amount.is_positive() {
                         self.place_split_holds(ledger, plan, p.amount, claim.date, |s| {
                             NewHold::new(
-                                self.dispute_hold(&claim.id, n, s),
+                                chart::dispute_hold(&self.id, &claim.id, n, s),
                                 "",
                                 to.clone(),
                                 p.amount,
@@ -188,7 +189,7 @@ impl ServiceAgreement {
             else {
                 continue;
             };
-            let holds = self.active_holds(ledger, plan, |s| self.booking_hold(booking, s));
+            let holds = self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, booking, s));
             let amount = if p.action == LineAction::Pay {
                 p.amount
             } else {
@@ -201,7 +202,7 @@ impl ServiceAgreement {
                 if part.is_positive() {
                     ledger.settle_hold_with(
                         hold,
-                        self.line_source_entry(&claim.id, n, source),
+                        chart::claim_line_source_entry(&self.id, &claim.id, n, source),
                         part,
                         claim.date,
                         meta.clone(),
@@ -231,7 +232,7 @@ impl ServiceAgreement {
         let mut rows: Vec<(EntryId, AccountId, Money, BTreeMap<String, String>)> = Vec::new();
         for (n, p) in &payable {
             rows.push((
-                self.line_entry(&claim.id, *n),
+                chart::claim_line_entry(&self.id, &claim.id, *n),
                 p.to.clone(),
                 p.amount,
                 self.line_meta(claim, *n, p),
@@ -243,7 +244,7 @@ impl ServiceAgreement {
                 let mut meta = self.line_meta(claim, n, p);
                 meta.insert("kind".to_string(), "fee".to_string());
                 rows.push((
-                    self.fee_entry(&claim.id, n),
+                    chart::line_fee_entry(&self.id, &claim.id, n),
                     self.fee_account(),
                     p.fee,
                     meta,
@@ -269,7 +270,7 @@ impl ServiceAgreement {
             self.find_service(&line.service)
                 .map_or(Unit::Hour, |s| s.unit),
         );
-        NewEntry::new(self.bank_use_entry(&claim.id, n), claim.date)
+        NewEntry::new(chart::bank_use_entry(&self.id, &claim.id, n), claim.date)
             .memo(format!("banked units used by claim {} line {n}", claim.id))
             .meta("agreement", self.id.as_str())
             .meta("kind", "bank-use")
