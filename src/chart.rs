@@ -992,3 +992,16 @@ impl RecoveryMeta {
         })
     }
 }
+
+/// Adds typed metadata to an entry being built.
+pub(crate) trait WithMeta {
+    /// The entry with `metadata` added (each key replacing any already there).
+    fn with_meta(self, metadata: BTreeMap<String, String>) -> Self;
+}
+
+impl WithMeta for crate::ledger::NewEntry {
+    fn with_meta(mut self, metadata: BTreeMap<String, String>) -> Self {
+        self.metadata.extend(metadata);
+        self
+    }
+}

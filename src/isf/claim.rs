@@ -1,5 +1,6 @@
 //! Claims, their lines, and what a claim did.
 
+use crate::chart::EntryKind;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -64,11 +65,11 @@ impl ClaimLine {
         self
     }
 
-    pub(super) fn kind(&self) -> &'static str {
+    pub(super) fn kind(&self) -> EntryKind {
         if self.cancelled_with_notice_hours.is_some() {
-            "cancellation"
+            EntryKind::Cancellation
         } else {
-            "delivered"
+            EntryKind::Delivered
         }
     }
 

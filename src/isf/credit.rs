@@ -1,7 +1,7 @@
 //! Disputed lines accepted or dropped, and credit notes.
 
+use crate::chart::{ClaimLineMeta, EntryKind};
 use crate::chart;
-use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -58,24 +58,14 @@ impl ServiceAgreement {
             });
         }
         let amount = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
-        let mut meta = BTreeMap::new();
-        meta.insert("agreement".to_string(), self.id.to_string());
-        meta.insert("claim".to_string(), claim.to_string());
-        meta.insert("line".to_string(), format!("{claim}:{line}"));
-        meta.insert("accepted_on".to_string(), date.to_string());
-        if let Some(key) = details.memo.split_once(": ").map(|(_, k)| k) {
-            let parts: Vec<&str> = key.split('|').collect();
-            if let [delivered_on, service, supplier, units, kind] = parts[..] {
-                meta.insert("delivered_on".to_string(), delivered_on.to_string());
-                meta.insert("service".to_string(), service.to_string());
-                if supplier != "-" {
-                    meta.insert("supplier".to_string(), supplier.to_string());
-                }
-                meta.insert("units".to_string(), units.to_string());
-                meta.insert("kind".to_string(), kind.to_string());
-            }
-            meta.insert("key".to_string(), key.to_string());
+        let mut line_meta = ClaimLineMeta {
+            accepted_on: Some(date),
+            ..ClaimLineMeta::new(self.id.clone(), claim.clone(), line)
+        };
+        if let Some(key) = chart::memo_line_key(&details.memo) {
+            line_meta = line_meta.with_key(key);
         }
+        let meta = line_meta.to_meta();
         let fee = match self.fee {
             Some(ManagementFee::Percent(p)) => amount
                 .checked_mul(p)?
@@ -84,8 +74,11 @@ impl ServiceAgreement {
             _ => Money::zero(self.currency),
         };
         if fee.is_positive() {
-            let mut fee_meta = meta.clone();
-            fee_meta.insert("kind".to_string(), "fee".to_string());
+            let fee_meta = ClaimLineMeta {
+                kind: Some(EntryKind::Fee),
+                ..line_meta.clone()
+            }
+            .to_meta();
             let batch = self.spread(
                 ledger,
                 plan,
@@ -182,7 +175,7 @@ impl ServiceAgreement {
                 }
                 let back = e
                     .postings()
-                    .filter(|(a, _)| a.as_str().starts_with("fund:"))
+                    .filter(|(a, _)| chart::is_fund_account(a))
                     .try_fold(Money::zero(self.currency), |t, (_, m)| t.checked_sub(m))?;
                 total = total.checked_add(back)?;
                 if to_reverse.iter().any(|id| id.as_str() == e.id()) {
