@@ -326,12 +326,7 @@ pub enum Source {
 impl Source {
     /// A short key used in account ids: `council`, `person`, `topup:ID`, `other:NAME`.
     pub fn key(&self) -> String {
-        match self {
-            Source::Council => "council".to_string(),
-            Source::Person => "person".to_string(),
-            Source::TopUp(payer) => format!("topup:{payer}"),
-            Source::Other(name) => format!("other:{name}"),
-        }
+        crate::chart::source_key(self)
     }
 }
 

@@ -56,12 +56,7 @@ impl DeploymentKind {
     }
 
     pub(crate) fn owner(&self, person: &PersonId, council: &CouncilId) -> String {
-        match self {
-            DeploymentKind::DirectPayment { .. } => format!("person:{person}"),
-            DeploymentKind::CouncilManaged => format!("council:{council}"),
-            DeploymentKind::Isf { provider } => format!("provider:{provider}"),
-            DeploymentKind::ThirdPartyManaged { manager } => format!("manager:{manager}"),
-        }
+        crate::chart::owner(self, person, council)
     }
 }
 
