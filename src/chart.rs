@@ -893,16 +893,11 @@ impl BankMeta {
     }
 }
 
-/// The metadata of direct-payment spend: spent ([`EntryKind::Spend`]), owed
-/// ([`EntryKind::LiabilityAccrual`]) or paid when owed ([`EntryKind::LiabilityPayment`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpendMeta {
-    /// `monitor`.
-    pub kind: EntryKind,
-    /// `budget`.
-    pub budget: BudgetId,
-    /// `deployment`.
-    pub deployment: String,
+/// What any entry on a direct-payment fund or payable says about the spend: its category,
+/// payee, reference, flag and the liability it pays. Read leniently: an entry another system
+/// posted may carry some of these keys and no [`SpendMeta`] kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpendDetails {
     /// `category`.
     pub category: Option<SpendCategory>,
     /// `payee`.
@@ -915,18 +910,51 @@ pub struct SpendMeta {
     pub liability: Option<String>,
 }
 
-impl SpendMeta {
+impl SpendDetails {
     /// As entry metadata.
     pub fn to_meta(&self) -> BTreeMap<String, String> {
         let mut m = BTreeMap::new();
-        put(&mut m, meta::MONITOR, self.kind);
-        put(&mut m, meta::BUDGET, &self.budget);
-        put(&mut m, meta::DEPLOYMENT, &self.deployment);
         put_opt(&mut m, meta::CATEGORY, self.category.map(|c| c.key()));
         put_opt(&mut m, meta::PAYEE, self.payee.as_ref());
         put_opt(&mut m, meta::REFERENCE, self.reference.as_ref());
         put_opt(&mut m, meta::FLAG, self.flag.as_ref());
         put_opt(&mut m, meta::LIABILITY, self.liability.as_ref());
+        m
+    }
+
+    /// Reads whichever of the keys an entry has.
+    pub fn from_meta(m: &BTreeMap<String, String>) -> SpendDetails {
+        SpendDetails {
+            category: get(m, meta::CATEGORY),
+            payee: m.get(meta::PAYEE).cloned(),
+            reference: m.get(meta::REFERENCE).cloned(),
+            flag: m.get(meta::FLAG).cloned(),
+            liability: m.get(meta::LIABILITY).cloned(),
+        }
+    }
+}
+
+/// The metadata of direct-payment spend: spent ([`EntryKind::Spend`]), owed
+/// ([`EntryKind::LiabilityAccrual`]) or paid when owed ([`EntryKind::LiabilityPayment`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpendMeta {
+    /// `monitor`.
+    pub kind: EntryKind,
+    /// `budget`.
+    pub budget: BudgetId,
+    /// `deployment`.
+    pub deployment: String,
+    /// The rest.
+    pub details: SpendDetails,
+}
+
+impl SpendMeta {
+    /// As entry metadata.
+    pub fn to_meta(&self) -> BTreeMap<String, String> {
+        let mut m = self.details.to_meta();
+        put(&mut m, meta::MONITOR, self.kind);
+        put(&mut m, meta::BUDGET, &self.budget);
+        put(&mut m, meta::DEPLOYMENT, &self.deployment);
         m
     }
 
@@ -942,11 +970,7 @@ impl SpendMeta {
             kind,
             budget: BudgetId::from(m.get(meta::BUDGET)?),
             deployment: m.get(meta::DEPLOYMENT)?.clone(),
-            category: get(m, meta::CATEGORY),
-            payee: m.get(meta::PAYEE).cloned(),
-            reference: m.get(meta::REFERENCE).cloned(),
-            flag: m.get(meta::FLAG).cloned(),
-            liability: m.get(meta::LIABILITY).cloned(),
+            details: SpendDetails::from_meta(m),
         })
     }
 }
