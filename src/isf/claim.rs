@@ -75,13 +75,12 @@ impl ClaimLine {
 
     /// The line's identity for duplicate checks.
     pub(super) fn key(&self) -> String {
-        format!(
-            "{}|{}|{}|{}|{}",
+        crate::chart::claim_line_key(
             self.date,
-            self.service,
-            self.supplier.as_ref().map_or("-", |s| s.as_str()),
-            self.units.normalize(),
-            self.kind()
+            &self.service,
+            self.supplier.as_ref(),
+            self.units,
+            self.kind(),
         )
     }
 }
