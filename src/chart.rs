@@ -102,8 +102,8 @@ use rust_decimal::Decimal;
 use crate::budget::Source;
 use crate::dp::SpendCategory;
 use crate::ids::{
-    AccountId, AgreementId, BookingId, BudgetId, ClaimId, CouncilId, CreditNoteId, EntryId,
-    HoldId, ManagerId, PayerId, PersonId, ProviderId, RevisionId, SupplierId,
+    AccountId, AgreementId, BookingId, BudgetId, ClaimId, CouncilId, CreditNoteId, EntryId, HoldId,
+    ManagerId, PayerId, PersonId, ProviderId, RevisionId, SupplierId,
 };
 use crate::money::Money;
 use crate::period::Period;
@@ -1021,8 +1021,8 @@ impl RecoveryMeta {
 
     /// Reads it back; `None` if the entry is not a recovery or reduction.
     pub fn from_meta(m: &BTreeMap<String, String>) -> Option<RecoveryMeta> {
-        let kind = monitor_kind(m)
-            .filter(|k| matches!(k, EntryKind::Recovery | EntryKind::Reduction))?;
+        let kind =
+            monitor_kind(m).filter(|k| matches!(k, EntryKind::Recovery | EntryKind::Reduction))?;
         Some(RecoveryMeta {
             kind,
             budget: BudgetId::from(m.get(meta::BUDGET)?),
@@ -1058,7 +1058,11 @@ mod tests {
 
     #[test]
     fn account_ids() {
-        let (b, c, p) = (BudgetId::from("PB1"), CouncilId::from("cx"), PersonId::from("P1"));
+        let (b, c, p) = (
+            BudgetId::from("PB1"),
+            CouncilId::from("cx"),
+            PersonId::from("P1"),
+        );
         let (pr, a) = (ProviderId::from("acme"), AgreementId::from("SA1"));
         let top = Source::TopUp(PayerId::from("mum"));
         let checks: Vec<(AccountId, &str)> = vec![
@@ -1068,9 +1072,15 @@ mod tests {
             (contributions_paid(&b), "budget:PB1:contributions-paid"),
             (payer_account(&PayerId::from("mum")), "payer:mum"),
             (funder_account("nhs"), "funder:nhs"),
-            (fund_account(&b, "dp", &Source::Council), "fund:PB1:dp:council"),
+            (
+                fund_account(&b, "dp", &Source::Council),
+                "fund:PB1:dp:council",
+            ),
             (fund_account(&b, "dp", &top), "fund:PB1:dp:topup:mum"),
-            (service_account(&pr, &a, "PC", None), "provider:acme:isf:SA1:PC"),
+            (
+                service_account(&pr, &a, "PC", None),
+                "provider:acme:isf:SA1:PC",
+            ),
             (
                 service_account(&pr, &a, "PC", Some(&SupplierId::from("sub"))),
                 "provider:acme:isf:SA1:PC:sub",
@@ -1090,7 +1100,10 @@ mod tests {
             assert_eq!(id.as_str(), want);
         }
         assert!(is_fund_account(&fund_account(&b, "dp", &Source::Person)));
-        assert!(is_budget_fund_account(&fund_account(&b, "dp", &Source::Person), &b));
+        assert!(is_budget_fund_account(
+            &fund_account(&b, "dp", &Source::Person),
+            &b
+        ));
         assert!(!is_budget_fund_account(
             &fund_account(&BudgetId::from("PB10"), "dp", &Source::Person),
             &b
@@ -1100,7 +1113,11 @@ mod tests {
 
     #[test]
     fn entry_and_hold_ids() {
-        let (b, a, c) = (BudgetId::from("PB1"), AgreementId::from("SA1"), ClaimId::from("C1"));
+        let (b, a, c) = (
+            BudgetId::from("PB1"),
+            AgreementId::from("SA1"),
+            ClaimId::from("C1"),
+        );
         let checks: Vec<(EntryId, &str)> = vec![
             (payment_entry(&b, day(7)), "pay:PB1:2025-04-07"),
             (
@@ -1116,7 +1133,10 @@ mod tests {
             (period_fee_entry(&a, day(1)), "fee:SA1:2025-04-01"),
             (bank_entry(&a, "PC", day(7)), "bank:SA1:PC:2025-04-07"),
             (bank_use_entry(&a, &c, 2), "bank-use:SA1:C1:2"),
-            (bank_expiry_entry(&a, "PC", day(7)), "bank-expire:SA1:PC:2025-04-07"),
+            (
+                bank_expiry_entry(&a, "PC", day(7)),
+                "bank-expire:SA1:PC:2025-04-07",
+            ),
             (
                 credit_reversal_entry(&a, &CreditNoteId::from("CN1"), "line:SA1:C1:2"),
                 "credit:SA1:CN1:line:SA1:C1:2",
@@ -1144,7 +1164,10 @@ mod tests {
         );
         let memo = dispute_memo(&c, 3, "k|e|y");
         assert_eq!(memo, "disputed claim C1 line 3: k|e|y");
-        assert_eq!(parse_dispute_memo(&memo), Some(("C1:3".to_string(), "k|e|y")));
+        assert_eq!(
+            parse_dispute_memo(&memo),
+            Some(("C1:3".to_string(), "k|e|y"))
+        );
         assert_eq!(memo_line_key(&memo), Some("k|e|y"));
     }
 
@@ -1208,8 +1231,14 @@ mod tests {
             entry_kind("pay:PB1:2025-04-07", &none),
             Some(EntryKind::ScheduledPayment)
         );
-        assert_eq!(entry_kind("adj:PB1:r:2025-04-07", &none), Some(EntryKind::Adjustment));
-        assert_eq!(entry_kind("credit:SA1:CN1:x", &none), Some(EntryKind::CreditNoteReversal));
+        assert_eq!(
+            entry_kind("adj:PB1:r:2025-04-07", &none),
+            Some(EntryKind::Adjustment)
+        );
+        assert_eq!(
+            entry_kind("credit:SA1:CN1:x", &none),
+            Some(EntryKind::CreditNoteReversal)
+        );
         assert_eq!(entry_kind("mine", &none), None);
         let mut spent = BTreeMap::new();
         spent.insert("monitor".to_string(), "spend".to_string());

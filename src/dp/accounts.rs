@@ -1,7 +1,7 @@
 //! The accounts spend is recorded in: per category, the payable, and the person's refunds.
 
-use crate::chart::{self, Tag};
 use super::{MonitorError, SpendCategory, check_deployment};
+use crate::chart::{self, Tag};
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
 use crate::plan::PaymentPlan;
 

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 
 use super::spend::{Retry, RetryKey};
 use super::{
-    MonitorError, Recorded, Spend, SpendCategory, SpendPolicy,
-    check_deployment, fund_name, payable_account, positive, spend_account,
+    MonitorError, Recorded, Spend, SpendCategory, SpendPolicy, check_deployment, fund_name,
+    payable_account, positive, spend_account,
 };
 use crate::ledger::{EntryId, Ledger, NewEntry};
 use crate::money::Money;

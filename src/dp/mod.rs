@@ -183,7 +183,6 @@ use crate::plan::{DeployError, PaymentPlan};
 
 // ----- helpers shared by this module's files -----------------------------------------------------
 
-
 fn fund_name(plan: &PaymentPlan, deployment: &str) -> String {
     crate::chart::fund_name(plan.budget().id(), deployment)
 }

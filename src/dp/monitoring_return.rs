@@ -7,8 +7,8 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use super::{
-    Liability, MonitorError, SpendCategory, check_deployment, fund_accounts, fund_balance_as_at, fund_name,
-    liabilities, outstanding_liabilities, payable_account,
+    Liability, MonitorError, SpendCategory, check_deployment, fund_accounts, fund_balance_as_at,
+    fund_name, liabilities, outstanding_liabilities, payable_account,
 };
 use crate::budget::Source;
 use crate::ledger::{AccountId, EntryView, Ledger};

@@ -6,8 +6,7 @@ use rust_decimal::Decimal;
 
 use super::reduction::reduction_schedule;
 use super::{
-    MonitorError, ReductionSchedule, Surplus, SurplusPolicy, fund_name,
-    refund_account, surplus,
+    MonitorError, ReductionSchedule, Surplus, SurplusPolicy, fund_name, refund_account, surplus,
 };
 use crate::budget::Source;
 use crate::ledger::{AccountId, EntryId, EntryView, Ledger, NewEntry};

@@ -1,8 +1,8 @@
 //! Checking a claim's lines against the agreement and the policy, and deciding what happens to
 //! each; nothing here changes the ledger.
 
-use crate::chart::{ClaimLineMeta, EntryKind};
 use crate::chart;
+use crate::chart::{ClaimLineMeta, EntryKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -109,7 +109,9 @@ impl ServiceAgreement {
         if let Some(of) = claimed.keys.get(&key) {
             issues.push(ClaimIssue::Duplicate { of: of.clone() });
         } else {
-            claimed.keys.insert(key, chart::claim_line_ref(&claim.id, n));
+            claimed
+                .keys
+                .insert(key, chart::claim_line_ref(&claim.id, n));
         }
         let cost = price.checked_mul(line.units)?.round(self.rounding);
         let (amount, mut action) = self.charge(line, cost)?;
@@ -423,7 +425,8 @@ impl ServiceAgreement {
                         reason: format!("booking {b} is named by an earlier line of the claim"),
                     });
                 }
-                let holds = self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, b, s));
+                let holds =
+                    self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, b, s));
                 for (_, id, held) in &holds {
                     if let Some(h) = ledger.hold(id) {
                         let d = h.details();
@@ -476,9 +479,7 @@ impl ServiceAgreement {
             .collect::<Result<Vec<_>, LedgerError>>()?;
         for hold in fund_holds.into_iter().flatten() {
             let d = hold.details();
-            if hold.status() == HoldStatus::Active
-                && chart::is_dispute_hold_of(&d.id, &self.id)
-            {
+            if hold.status() == HoldStatus::Active && chart::is_dispute_hold_of(&d.id, &self.id) {
                 if let Some((line, key)) = chart::parse_dispute_memo(&d.memo) {
                     keys.insert(key.to_string(), line);
                 }

@@ -1,7 +1,7 @@
 //! Disputed lines accepted or dropped, and credit notes.
 
-use crate::chart::{ClaimLineMeta, EntryKind};
 use crate::chart;
+use crate::chart::{ClaimLineMeta, EntryKind};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -42,7 +42,9 @@ impl ServiceAgreement {
         line: usize,
         date: NaiveDate,
     ) -> Result<Money, DrawdownError> {
-        let holds = self.active_holds(ledger, plan, |s| chart::dispute_hold(&self.id, claim, line, s));
+        let holds = self.active_holds(ledger, plan, |s| {
+            chart::dispute_hold(&self.id, claim, line, s)
+        });
         let Some(first) = holds.first().and_then(|h| ledger.hold(&h.1)) else {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
@@ -116,7 +118,9 @@ impl ServiceAgreement {
         claim: &ClaimId,
         line: usize,
     ) -> Result<Money, DrawdownError> {
-        let holds = self.active_holds(ledger, plan, |s| chart::dispute_hold(&self.id, claim, line, s));
+        let holds = self.active_holds(ledger, plan, |s| {
+            chart::dispute_hold(&self.id, claim, line, s)
+        });
         if holds.is_empty() {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),

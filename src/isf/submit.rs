@@ -1,7 +1,7 @@
 //! Submitting a claim: the checks, then paying, disputing or declining each line.
 
-use crate::chart::{BankMeta, ClaimLineMeta, EntryKind, WithMeta};
 use crate::chart;
+use crate::chart::{BankMeta, ClaimLineMeta, EntryKind, WithMeta};
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -38,12 +38,14 @@ impl ServiceAgreement {
     fn was_submitted(&self, ledger: &Ledger, plan: &PaymentPlan, claim: &Claim) -> bool {
         (1..=claim.lines.len()).any(|n| {
             !self.line_entries(ledger, plan, &claim.id, n).is_empty()
-                || ledger.entry(&chart::line_fee_entry(&self.id, &claim.id, n)).is_some()
-                || plan
-                    .budget()
-                    .all_sources()
-                    .iter()
-                    .any(|s| ledger.hold(&chart::dispute_hold(&self.id, &claim.id, n, s)).is_some())
+                || ledger
+                    .entry(&chart::line_fee_entry(&self.id, &claim.id, n))
+                    .is_some()
+                || plan.budget().all_sources().iter().any(|s| {
+                    ledger
+                        .hold(&chart::dispute_hold(&self.id, &claim.id, n, s))
+                        .is_some()
+                })
         })
     }
 
@@ -182,7 +184,8 @@ impl ServiceAgreement {
             else {
                 continue;
             };
-            let holds = self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, booking, s));
+            let holds =
+                self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, booking, s));
             let amount = if p.action == LineAction::Pay {
                 p.amount
             } else {

@@ -1,8 +1,8 @@
 //! The accounts a plan uses: the council's, the payers', and each fund's, one per source.
 
-use crate::chart::{self, Tag};
 use super::{DeployError, PaymentPlan};
 use crate::budget::Source;
+use crate::chart::{self, Tag};
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
 
 impl PaymentPlan {
