@@ -733,6 +733,7 @@ fn get<T: FromStr>(m: &BTreeMap<String, String>, key: &str) -> Option<T> {
 
 /// The metadata of a claim line's entry (and of its fee, with kind [`EntryKind::Fee`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ClaimLineMeta {
     /// `agreement`.
     pub agreement: AgreementId,
@@ -854,6 +855,7 @@ impl ClaimLineMeta {
 /// The metadata of banked-units entries: banked ([`EntryKind::Banking`]), used
 /// ([`EntryKind::BankUse`]) or expired ([`EntryKind::BankedExpiry`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BankMeta {
     /// `agreement`.
     pub agreement: AgreementId,
@@ -913,6 +915,7 @@ impl BankMeta {
 /// payee, reference, flag and the liability it pays. Read leniently: an entry another system
 /// posted may carry some of these keys and no [`SpendMeta`] kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SpendDetails {
     /// `category`.
     pub category: Option<SpendCategory>,
@@ -953,6 +956,7 @@ impl SpendDetails {
 /// The metadata of direct-payment spend: spent ([`EntryKind::Spend`]), owed
 /// ([`EntryKind::LiabilityAccrual`]) or paid when owed ([`EntryKind::LiabilityPayment`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SpendMeta {
     /// `monitor`.
     pub kind: EntryKind,
@@ -994,6 +998,7 @@ impl SpendMeta {
 /// The metadata of surplus returned: recovered ([`EntryKind::Recovery`]) or by a reduced
 /// payment ([`EntryKind::Reduction`], with its period).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RecoveryMeta {
     /// `monitor`.
     pub kind: EntryKind,
