@@ -24,26 +24,9 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::ledger::types::id_type;
+pub use crate::ids::{BudgetId, PayerId, PersonId, RevisionId};
 use crate::money::{Currency, Money, MoneyError};
 use crate::period::{FinancialYear, Period, PeriodError};
-
-id_type!(
-    /// A person who has a personal budget.
-    PersonId
-);
-id_type!(
-    /// A personal budget.
-    BudgetId
-);
-id_type!(
-    /// A revision of a personal budget.
-    RevisionId
-);
-id_type!(
-    /// Someone who pays a top-up (a family member, a charity).
-    PayerId
-);
 
 /// Errors from personal budgets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -343,12 +326,7 @@ pub enum Source {
 impl Source {
     /// A short key used in account ids: `council`, `person`, `topup:ID`, `other:NAME`.
     pub fn key(&self) -> String {
-        match self {
-            Source::Council => "council".to_string(),
-            Source::Person => "person".to_string(),
-            Source::TopUp(payer) => format!("topup:{payer}"),
-            Source::Other(name) => format!("other:{name}"),
-        }
+        crate::chart::source_key(self)
     }
 }
 

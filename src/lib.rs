@@ -135,8 +135,10 @@
 #![warn(missing_debug_implementations)]
 
 pub mod budget;
+pub mod chart;
 pub mod dp;
 mod error;
+mod ids;
 pub mod isf;
 mod ledger;
 mod money;

@@ -1,29 +1,25 @@
 //! The accounts spend is recorded in: per category, the payable, and the person's refunds.
 
 use super::{MonitorError, SpendCategory, check_deployment};
+use crate::chart::{self, Tag};
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
 use crate::plan::PaymentPlan;
 
 /// The expense account for a deployment's spend in `category`:
 /// `spend:{budget}:{deployment}:{category}`.
 pub fn spend_account(plan: &PaymentPlan, deployment: &str, category: SpendCategory) -> AccountId {
-    format!(
-        "spend:{}:{deployment}:{}",
-        plan.budget().id(),
-        category.key()
-    )
-    .into()
+    chart::spend_account(plan.budget().id(), deployment, category)
 }
 
 /// The liability account for a deployment's unpaid wages and invoices:
 /// `spend:{budget}:{deployment}:payable`.
 pub fn payable_account(plan: &PaymentPlan, deployment: &str) -> AccountId {
-    format!("spend:{}:{deployment}:payable", plan.budget().id()).into()
+    chart::payable_account(plan.budget().id(), deployment)
 }
 
 /// The account money refunded to the person is paid to: `person:{person}:refunds`.
 pub fn refund_account(plan: &PaymentPlan) -> AccountId {
-    format!("person:{}:refunds", plan.budget().person()).into()
+    chart::refund_account(plan.budget().person())
 }
 
 /// Opens a deployment's spend accounts (one expense account per category), its payable, and
@@ -48,8 +44,8 @@ fn open_spend_accounts_once(
 ) -> Result<(), MonitorError> {
     check_deployment(plan, deployment)?;
     let currency = plan.budget().currency();
-    let person = format!("person:{}", plan.budget().person());
-    let tag = format!("budget:{}", plan.budget().id());
+    let person = chart::person_owner(plan.budget().person());
+    let tag = Tag::Budget.with(plan.budget().id());
     for category in SpendCategory::ALL {
         ledger.open_account(
             NewAccount::new(
@@ -59,7 +55,7 @@ fn open_spend_accounts_once(
             )
             .owner(person.as_str())
             .tag(tag.as_str())
-            .tag(format!("category:{}", category.key())),
+            .tag(Tag::Category.with(category.key())),
         )?;
     }
     ledger.open_account(

@@ -1,13 +1,14 @@
 //! Wages and invoices owed but not yet paid: accruing them, paying them, listing them.
 
+use crate::chart::{EntryKind, SpendDetails, SpendMeta, WithMeta, meta};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::spend::Retry;
+use super::spend::{Retry, RetryKey};
 use super::{
-    KIND_ACCRUE, KIND_PAY, META_KIND, MonitorError, Recorded, Spend, SpendCategory, SpendPolicy,
-    check_deployment, fund_name, payable_account, positive, spend_account,
+    MonitorError, Recorded, Spend, SpendCategory, SpendPolicy, check_deployment, fund_name,
+    payable_account, positive, spend_account,
 };
 use crate::ledger::{EntryId, Ledger, NewEntry};
 use crate::money::Money;
@@ -44,12 +45,12 @@ fn accrue_liability_once(
         spend_account(plan, deployment, spend.category),
         spend.amount,
     );
-    let mut entry = spend.tagged(entry, plan, deployment, KIND_ACCRUE);
+    let mut entry = spend.tagged(entry, plan, deployment, EntryKind::LiabilityAccrual);
     let flag = policy
         .check(spend.category, &spend.payee)
         .map(str::to_string);
     if let Some(reason) = &flag {
-        entry = entry.meta("flag", reason.as_str());
+        entry = entry.meta(meta::FLAG, reason.as_str());
     }
     let receipt = ledger.post(entry)?;
     Ok(Recorded { receipt, flag })
@@ -94,11 +95,11 @@ fn pay_liability_once(
     let id = id.into();
     let payable = payable_account(plan, deployment);
     let same = Retry {
-        kind: KIND_PAY,
+        kind: EntryKind::LiabilityPayment,
         date,
         target: &payable,
         amount,
-        key: ("liability", liability),
+        key: RetryKey::Liability(liability),
     };
     if let Some(done) = same.already_recorded(ledger, &id)? {
         return Ok(done);
@@ -119,23 +120,26 @@ fn pay_liability_once(
             outstanding: outstanding.outstanding,
         });
     }
-    let meta = accrual.metadata().clone();
-    let mut entry = plan
+    let owed = SpendDetails::from_meta(accrual.metadata());
+    let entry = plan
         .spend_postings(ledger, deployment, amount)?
         .into_iter()
         .fold(NewEntry::new(id, date), |e, (a, m)| e.posting(a, m))
         .posting(payable_account(plan, deployment), amount)
         .memo(format!("paid: {}", accrual.memo()))
-        .meta(META_KIND, KIND_PAY)
-        .meta("budget", plan.budget().id().as_str())
-        .meta("deployment", deployment)
-        .meta("liability", liability);
-    for key in ["category", "payee", "reference", "flag"] {
-        if let Some(value) = meta.get(key) {
-            entry = entry.meta(key, value.as_str());
-        }
-    }
-    let flag = entry.metadata.get("flag").cloned();
+        .with_meta(
+            SpendMeta {
+                kind: EntryKind::LiabilityPayment,
+                budget: plan.budget().id().clone(),
+                deployment: deployment.to_string(),
+                details: SpendDetails {
+                    liability: Some(liability.to_string()),
+                    ..owed
+                },
+            }
+            .to_meta(),
+        );
+    let flag = SpendDetails::from_meta(&entry.metadata).flag;
     let receipt = ledger.post(entry)?;
     Ok(Recorded { receipt, flag })
 }
@@ -182,18 +186,18 @@ pub fn liabilities(
         if as_at.is_some_and(|d| entry.date() > d) {
             continue;
         }
-        let meta = entry.metadata();
+        let meta = SpendDetails::from_meta(entry.metadata());
         let key = meta
-            .get("liability")
-            .cloned()
+            .liability
+            .clone()
             .unwrap_or_else(|| entry.id().to_string());
         let l = by_id.entry(key.clone()).or_insert_with(|| {
             order.push(key.clone());
             Liability {
                 id: key,
                 date: entry.date(),
-                payee: meta.get("payee").cloned().unwrap_or_default(),
-                category: meta.get("category").and_then(|c| c.parse().ok()),
+                payee: meta.payee.clone().unwrap_or_default(),
+                category: meta.category,
                 amount: Money::zero(currency),
                 paid: Money::zero(currency),
                 outstanding: Money::zero(currency),

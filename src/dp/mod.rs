@@ -183,17 +183,10 @@ use crate::ledger::{AccountId, Ledger};
 use crate::money::Money;
 use crate::plan::{DeployError, PaymentPlan};
 
-// ----- metadata keys and helpers shared by this module's files ---------------------------------
-
-const META_KIND: &str = "monitor";
-const KIND_SPEND: &str = "spend";
-const KIND_ACCRUE: &str = "accrue";
-const KIND_PAY: &str = "pay-liability";
-const KIND_RECOVER: &str = "recovery";
-const KIND_REDUCE: &str = "reduction";
+// ----- helpers shared by this module's files -----------------------------------------------------
 
 fn fund_name(plan: &PaymentPlan, deployment: &str) -> String {
-    format!("{}:{deployment}", plan.budget().id())
+    crate::chart::fund_name(plan.budget().id(), deployment)
 }
 
 fn check_deployment(plan: &PaymentPlan, deployment: &str) -> Result<(), MonitorError> {

@@ -1,14 +1,14 @@
 //! The monitoring return: a fund's money in, spend, money returned and flags for a period.
 
+use crate::chart::{self, EntryKind, SpendDetails};
 use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::NaiveDate;
 
 use super::{
-    KIND_ACCRUE, KIND_PAY, KIND_RECOVER, KIND_REDUCE, KIND_SPEND, Liability, META_KIND,
-    MonitorError, SpendCategory, check_deployment, fund_accounts, fund_balance_as_at, fund_name,
-    liabilities, outstanding_liabilities, payable_account,
+    Liability, MonitorError, SpendCategory, check_deployment, fund_accounts, fund_balance_as_at,
+    fund_name, liabilities, outstanding_liabilities, payable_account,
 };
 use crate::budget::Source;
 use crate::ledger::{AccountId, EntryView, Ledger};
@@ -105,8 +105,8 @@ fn day_before(date: NaiveDate) -> Option<NaiveDate> {
     date.pred_opt()
 }
 
-fn kind_of<'a>(entry: &EntryView<'a>) -> Option<&'a str> {
-    entry.metadata().get(META_KIND).map(String::as_str)
+fn kind_of(entry: &EntryView<'_>) -> Option<EntryKind> {
+    chart::monitor_kind(entry.metadata())
 }
 
 /// The monitoring return of a deployment for `period`, read from the ledger.
@@ -187,11 +187,8 @@ fn flows(
 ) -> Result<Flows, MonitorError> {
     let currency = plan.budget().currency();
     let zero = Money::zero(currency);
-    let payment_prefix = format!("pay:{}:", plan.budget().id());
-    let adjustment_prefix = format!("adj:{}:", plan.budget().id());
-    let plan_money = |entry: &EntryView<'_>| {
-        entry.id().starts_with(&payment_prefix) || entry.id().starts_with(&adjustment_prefix)
-    };
+    let plan_money =
+        |entry: &EntryView<'_>| chart::is_plan_money_entry(entry.id(), plan.budget().id());
     let mut money_in = Vec::new();
     let mut returned = Vec::new();
     let mut spend: BTreeMap<Option<SpendCategory>, Money> = BTreeMap::new();
@@ -204,16 +201,13 @@ fn flows(
                 continue;
             }
             match kind_of(&entry) {
-                Some(KIND_SPEND) | Some(KIND_PAY) => {
-                    let category = entry
-                        .metadata()
-                        .get("category")
-                        .and_then(|c| c.parse().ok());
+                Some(EntryKind::Spend) | Some(EntryKind::LiabilityPayment) => {
+                    let category = SpendDetails::from_meta(entry.metadata()).category;
                     let s = spend.entry(category).or_insert(zero);
                     *s = s.checked_sub(line.amount)?;
                     total_out = total_out.checked_sub(line.amount)?;
                 }
-                Some(KIND_RECOVER) | Some(KIND_REDUCE) => {
+                Some(EntryKind::Recovery) | Some(EntryKind::Reduction) => {
                     went_back = went_back.checked_sub(line.amount)?;
                     total_out = total_out.checked_sub(line.amount)?;
                 }
@@ -270,7 +264,7 @@ fn flagged_spend(
         for line in ledger.history(account)? {
             let entry = line.entry;
             if period.contains(entry.date())
-                && entry.metadata().contains_key("flag")
+                && SpendDetails::from_meta(entry.metadata()).flag.is_some()
                 && flagged_seen.insert(entry.id().to_string())
             {
                 candidates.push(entry);
@@ -279,8 +273,8 @@ fn flagged_spend(
     }
     candidates.sort_by_key(|e| (e.date(), e.seq()));
     for entry in candidates {
-        let meta = entry.metadata();
-        let owed = kind_of(&entry) == Some(KIND_ACCRUE);
+        let meta = SpendDetails::from_meta(entry.metadata());
+        let owed = kind_of(&entry) == Some(EntryKind::LiabilityAccrual);
         let mut amount = zero;
         for (account, m) in entry.postings() {
             let counts = if owed {
@@ -296,9 +290,9 @@ fn flagged_spend(
             entry: entry.id().to_string(),
             date: entry.date(),
             amount,
-            payee: meta.get("payee").cloned().unwrap_or_default(),
-            category: meta.get("category").and_then(|c| c.parse().ok()),
-            reason: meta.get("flag").cloned().unwrap_or_default(),
+            payee: meta.payee.unwrap_or_default(),
+            category: meta.category,
+            reason: meta.flag.unwrap_or_default(),
             owed,
         });
     }

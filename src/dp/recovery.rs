@@ -1,12 +1,12 @@
 //! Recovering surplus: how much, from which sources, and the entries that do it.
 
+use crate::chart::{self, EntryKind, RecoveryMeta, WithMeta};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::reduction::reduction_schedule;
 use super::{
-    KIND_RECOVER, META_KIND, MonitorError, ReductionSchedule, Surplus, SurplusPolicy, fund_name,
-    refund_account, surplus,
+    MonitorError, ReductionSchedule, Surplus, SurplusPolicy, fund_name, refund_account, surplus,
 };
 use crate::budget::Source;
 use crate::ledger::{AccountId, EntryId, EntryView, Ledger, NewEntry};
@@ -125,7 +125,7 @@ pub struct Recovery {
 
 /// The id of a decision's immediate recovery entry.
 pub fn recovery_id(plan: &PaymentPlan, deployment: &str, decision: &str) -> EntryId {
-    format!("recover:{}:{deployment}:{decision}", plan.budget().id()).into()
+    chart::recovery_entry(plan.budget().id(), deployment, decision)
 }
 
 /// Where money from `source` goes when it is returned.
@@ -239,10 +239,16 @@ pub fn plan_recovery(
                         "surplus recovered under {} ({} weeks' contingency kept)",
                         decision.id, decision.policy.contingency_weeks
                     ))
-                    .meta(META_KIND, KIND_RECOVER)
-                    .meta("budget", plan.budget().id().as_str())
-                    .meta("deployment", dep)
-                    .meta("decision", decision.id.as_str());
+                    .with_meta(
+                        RecoveryMeta {
+                            kind: EntryKind::Recovery,
+                            budget: plan.budget().id().clone(),
+                            deployment: dep.to_string(),
+                            decision: decision.id.to_string(),
+                            period: None,
+                        }
+                        .to_meta(),
+                    );
                 for p in &parts {
                     entry = entry.transfer(p.from.clone(), p.to.clone(), p.amount);
                 }

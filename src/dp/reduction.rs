@@ -1,8 +1,9 @@
 //! Recovering council money by reducing future payments.
 
+use crate::chart::{self, EntryKind, RecoveryMeta, WithMeta};
 use chrono::NaiveDate;
 
-use super::{KIND_REDUCE, META_KIND, MonitorError, RecoveryDecision, fund_name};
+use super::{MonitorError, RecoveryDecision, fund_name};
 use crate::budget::Source;
 use crate::ledger::{EntryId, Ledger, NewEntry, Receipt};
 use crate::money::Money;
@@ -70,11 +71,7 @@ pub fn reduction_id(
     decision: &str,
     start: NaiveDate,
 ) -> EntryId {
-    format!(
-        "reduce:{}:{deployment}:{decision}:{start}",
-        plan.budget().id()
-    )
-    .into()
+    chart::reduction_entry(plan.budget().id(), deployment, decision, start)
 }
 
 fn council_cell(plan: &PaymentPlan, deployment: &str, amounts: &PeriodAmounts) -> Option<Money> {
@@ -208,11 +205,16 @@ impl ReductionSchedule {
                         "payment for {period} reduced under {} to recover surplus",
                         self.decision
                     ))
-                    .meta(META_KIND, KIND_REDUCE)
-                    .meta("budget", plan.budget().id().as_str())
-                    .meta("deployment", self.deployment.as_str())
-                    .meta("decision", self.decision.as_str())
-                    .meta("period", period.to_string())
+                    .with_meta(
+                        RecoveryMeta {
+                            kind: EntryKind::Reduction,
+                            budget: plan.budget().id().clone(),
+                            deployment: self.deployment.clone(),
+                            decision: self.decision.clone(),
+                            period: Some(period),
+                        }
+                        .to_meta(),
+                    )
                     .transfer(council.clone(), plan.council_bank(), take),
             );
         }

@@ -1,12 +1,13 @@
 //! Spend categories, the council's spend policy, and recording spend from a fund.
 
+use crate::chart::{EntryKind, SpendDetails, SpendMeta, WithMeta, meta};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use super::{KIND_SPEND, META_KIND, MonitorError, positive, spend_account};
+use super::{MonitorError, positive, spend_account};
 use crate::ledger::{AccountId, EntryId, Ledger, LedgerError, NewEntry, Receipt};
 use crate::money::Money;
 use crate::plan::PaymentPlan;
@@ -283,23 +284,26 @@ impl Spend {
         entry: NewEntry,
         plan: &PaymentPlan,
         deployment: &str,
-        kind: &str,
+        kind: EntryKind,
     ) -> NewEntry {
         let memo = self
             .memo
             .clone()
             .unwrap_or_else(|| format!("{}: {}", self.category.label(), self.payee));
-        let mut entry = entry
-            .memo(memo)
-            .meta(META_KIND, kind)
-            .meta("budget", plan.budget().id().as_str())
-            .meta("deployment", deployment)
-            .meta("category", self.category.key())
-            .meta("payee", self.payee.as_str());
-        if let Some(reference) = &self.reference {
-            entry = entry.meta("reference", reference.as_str());
-        }
-        entry
+        entry.memo(memo).with_meta(
+            SpendMeta {
+                kind,
+                budget: plan.budget().id().clone(),
+                deployment: deployment.to_string(),
+                details: SpendDetails {
+                    category: Some(self.category),
+                    payee: Some(self.payee.clone()),
+                    reference: self.reference.clone(),
+                    ..SpendDetails::default()
+                },
+            }
+            .to_meta(),
+        )
     }
 }
 
@@ -338,9 +342,9 @@ pub fn spend_entry(
         spend.amount,
         spend.date,
     )?;
-    let mut entry = spend.tagged(entry, plan, deployment, KIND_SPEND);
+    let mut entry = spend.tagged(entry, plan, deployment, EntryKind::Spend);
     if let Some(reason) = policy.check(spend.category, &spend.payee) {
-        entry = entry.meta("flag", reason);
+        entry = entry.meta(meta::FLAG, reason);
     }
     Ok(entry)
 }
@@ -350,11 +354,17 @@ pub fn spend_entry(
 /// kind, date, amount to the expense (or payable) and payee (or liability), not by recomputing
 /// it.
 pub(super) struct Retry<'a> {
-    pub(super) kind: &'static str,
+    pub(super) kind: EntryKind,
     pub(super) date: NaiveDate,
     pub(super) target: &'a AccountId,
     pub(super) amount: Money,
-    pub(super) key: (&'static str, &'a str),
+    pub(super) key: RetryKey<'a>,
+}
+
+/// What else a retry must match: the payee of a spend, the liability a payment pays.
+pub(super) enum RetryKey<'a> {
+    Payee(&'a str),
+    Liability(&'a str),
 }
 
 impl Retry<'_> {
@@ -366,13 +376,17 @@ impl Retry<'_> {
         let Some(entry) = ledger.entry(id) else {
             return Ok(None);
         };
-        let meta = entry.metadata();
-        let same = meta.get(META_KIND).map(String::as_str) == Some(self.kind)
-            && entry.date() == self.date
+        let meta = SpendMeta::from_meta(entry.metadata());
+        let same = meta.as_ref().is_some_and(|s| {
+            let key = match self.key {
+                RetryKey::Payee(p) => s.details.payee.as_deref() == Some(p),
+                RetryKey::Liability(l) => s.details.liability.as_deref() == Some(l),
+            };
+            s.kind == self.kind && key
+        }) && entry.date() == self.date
             && entry
                 .postings()
-                .any(|(a, m)| a == self.target && m == self.amount)
-            && meta.get(self.key.0).map(String::as_str) == Some(self.key.1);
+                .any(|(a, m)| a == self.target && m == self.amount);
         if !same {
             return Err(LedgerError::DuplicateEntry { entry: id.clone() }.into());
         }
@@ -381,7 +395,7 @@ impl Retry<'_> {
                 seq: entry.seq(),
                 already_posted: true,
             },
-            flag: meta.get("flag").cloned(),
+            flag: meta.and_then(|s| s.details.flag),
         }))
     }
 }
@@ -414,17 +428,17 @@ fn record_spend_once(
     spend.validate()?;
     let target = spend_account(plan, deployment, spend.category);
     let same = Retry {
-        kind: KIND_SPEND,
+        kind: EntryKind::Spend,
         date: spend.date,
         target: &target,
         amount: spend.amount,
-        key: ("payee", spend.payee.as_str()),
+        key: RetryKey::Payee(spend.payee.as_str()),
     };
     if let Some(done) = same.already_recorded(ledger, &spend.id)? {
         return Ok(done);
     }
     let entry = spend_entry(ledger, plan, deployment, spend, policy)?;
-    let flag = entry.metadata.get("flag").cloned();
+    let flag = SpendDetails::from_meta(&entry.metadata).flag;
     let receipt = ledger.post(entry)?;
     Ok(Recorded { receipt, flag })
 }

@@ -1,5 +1,6 @@
 //! The service agreement: its terms, builder and accessors, its accounts, and the checks on it.
 
+use crate::chart::{self, Tag};
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -187,30 +188,27 @@ impl ServiceAgreement {
 
     /// The account a service's drawdowns go to: the provider's own, or a supplier's.
     pub fn service_account(&self, service: &str, supplier: Option<&SupplierId>) -> AccountId {
-        match supplier {
-            None => format!("provider:{}:isf:{}:{service}", self.provider, self.id).into(),
-            Some(s) => format!("provider:{}:isf:{}:{service}:{s}", self.provider, self.id).into(),
-        }
+        chart::service_account(&self.provider, &self.id, service, supplier)
     }
 
     /// The account disputed lines for a service or supplier the agreement does not list are
     /// held for, and paid to if accepted.
     pub fn unlisted_account(&self) -> AccountId {
-        format!("provider:{}:isf:{}:unlisted", self.provider, self.id).into()
+        chart::unlisted_account(&self.provider, &self.id)
     }
 
     /// The account management fees go to.
     pub fn fee_account(&self) -> AccountId {
-        format!("provider:{}:isf:{}:fee", self.provider, self.id).into()
+        chart::isf_fee_account(&self.provider, &self.id)
     }
 
     /// The account holding a service's banked units.
     pub fn banked_account(&self, service: &str) -> AccountId {
-        format!("isf:{}:banked:{service}", self.id).into()
+        chart::banked_account(&self.id, service)
     }
 
     pub(super) fn banked_from_account(&self, service: &str) -> AccountId {
-        format!("isf:{}:banked-from:{service}", self.id).into()
+        chart::banked_from_account(&self.id, service)
     }
 
     /// Checks the agreement and opens its accounts (opening again changes nothing).
@@ -233,8 +231,8 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
     ) -> Result<(), DrawdownError> {
         self.check(plan)?;
-        let owner = format!("provider:{}", self.provider);
-        let budget = format!("budget:{}", plan.budget().id());
+        let owner = chart::provider_owner(&self.provider);
+        let budget = Tag::Budget.with(plan.budget().id());
         let suppliers: Vec<Option<&SupplierId>> = std::iter::once(None)
             .chain(self.suppliers.iter().map(Some))
             .collect();
@@ -247,13 +245,13 @@ impl ServiceAgreement {
                     self.currency,
                 )
                 .owner(owner.as_str())
-                .tag("role:drawdown")
-                .tag(format!("agreement:{}", self.id))
+                .tag(chart::ROLE_DRAWDOWN)
+                .tag(Tag::Agreement.with(&self.id))
                 .tag(budget.as_str())
-                .tag(format!("service:{}", service.code))
-                .tag(format!("description:{}", service.description));
+                .tag(Tag::Service.with(&service.code))
+                .tag(Tag::Description.with(&service.description));
                 if let Some(s) = supplier {
-                    account = account.tag(format!("supplier:{s}"));
+                    account = account.tag(Tag::Supplier.with(s));
                 }
                 accounts.push(account);
             }
@@ -266,8 +264,8 @@ impl ServiceAgreement {
                         units,
                     )
                     .owner(owner.as_str())
-                    .tag("role:banked")
-                    .tag(format!("agreement:{}", self.id))
+                    .tag(chart::ROLE_BANKED)
+                    .tag(Tag::Agreement.with(&self.id))
                     .rule(BalanceRule::NonNegative),
                 );
                 accounts.push(
@@ -283,16 +281,16 @@ impl ServiceAgreement {
         accounts.push(
             NewAccount::new(self.unlisted_account(), AccountKind::Income, self.currency)
                 .owner(owner.as_str())
-                .tag("role:drawdown")
-                .tag(format!("agreement:{}", self.id))
+                .tag(chart::ROLE_DRAWDOWN)
+                .tag(Tag::Agreement.with(&self.id))
                 .tag(budget.as_str())
-                .tag("service:unlisted"),
+                .tag(chart::SERVICE_UNLISTED),
         );
         accounts.push(
             NewAccount::new(self.fee_account(), AccountKind::Income, self.currency)
                 .owner(owner.as_str())
-                .tag("role:fee")
-                .tag(format!("agreement:{}", self.id))
+                .tag(chart::ROLE_FEE)
+                .tag(Tag::Agreement.with(&self.id))
                 .tag(budget.as_str()),
         );
         for account in accounts {
@@ -386,7 +384,7 @@ impl ServiceAgreement {
     }
 
     pub(super) fn fund_name(&self, plan: &PaymentPlan) -> String {
-        format!("{}:{}", plan.budget().id(), self.deployment)
+        chart::fund_name(plan.budget().id(), &self.deployment)
     }
 
     pub(super) fn check_open(&self, ledger: &Ledger, date: NaiveDate) -> Result<(), DrawdownError> {

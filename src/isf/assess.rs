@@ -1,6 +1,8 @@
 //! Checking a claim's lines against the agreement and the policy, and deciding what happens to
 //! each; nothing here changes the ledger.
 
+use crate::chart;
+use crate::chart::{ClaimLineMeta, EntryKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -39,9 +41,9 @@ pub(super) enum LineAction {
 
 /// What is claimed already, from the ledger and the claim's earlier lines, as a claim's lines
 /// are checked in order.
-struct Claimed<'l> {
+struct Claimed {
     /// Each service's paid lines, read once for the duplicate and weekly-plan checks.
-    lines: BTreeMap<String, Vec<ClaimedLine<'l>>>,
+    lines: BTreeMap<String, Vec<ClaimedLine>>,
     /// Every line claimed and not credited, by key: where it was claimed.
     keys: BTreeMap<String, String>,
     /// Units delivered per service and week.
@@ -96,7 +98,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         n: usize,
-        claimed: &mut Claimed<'_>,
+        claimed: &mut Claimed,
     ) -> Result<LinePlan, DrawdownError> {
         let line = &claim.lines[n - 1];
         self.check_line_values(&claim.id, n, line)?;
@@ -107,7 +109,9 @@ impl ServiceAgreement {
         if let Some(of) = claimed.keys.get(&key) {
             issues.push(ClaimIssue::Duplicate { of: of.clone() });
         } else {
-            claimed.keys.insert(key, format!("{}:{n}", claim.id));
+            claimed
+                .keys
+                .insert(key, chart::claim_line_ref(&claim.id, n));
         }
         let cost = price.checked_mul(line.units)?.round(self.rounding);
         let (amount, mut action) = self.charge(line, cost)?;
@@ -277,7 +281,7 @@ impl ServiceAgreement {
         let Some(booking) = &line.booking else {
             return Ok(None);
         };
-        let holds = self.active_holds(ledger, plan, |s| self.booking_hold(booking, s));
+        let holds = self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, booking, s));
         if holds.is_empty() {
             return Err(DrawdownError::UnknownBooking {
                 booking: booking.clone(),
@@ -316,7 +320,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         line: &ClaimLine,
         service: &Service,
-        claimed: &mut Claimed<'_>,
+        claimed: &mut Claimed,
     ) -> Result<Cover, DrawdownError> {
         let over = claimed.weekly.add(&claimed.lines, service, line)?;
         if over <= Decimal::ZERO {
@@ -421,7 +425,8 @@ impl ServiceAgreement {
                         reason: format!("booking {b} is named by an earlier line of the claim"),
                     });
                 }
-                let holds = self.active_holds(ledger, plan, |s| self.booking_hold(b, s));
+                let holds =
+                    self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, b, s));
                 for (_, id, held) in &holds {
                     if let Some(h) = ledger.hold(id) {
                         let d = h.details();
@@ -456,14 +461,14 @@ impl ServiceAgreement {
     /// Every line already claimed and not credited, by key, for duplicate checks.
     fn claimed_keys(
         &self,
-        claimed: &BTreeMap<String, Vec<ClaimedLine<'_>>>,
+        claimed: &BTreeMap<String, Vec<ClaimedLine>>,
         ledger: &Ledger,
         plan: &PaymentPlan,
     ) -> Result<BTreeMap<String, String>, DrawdownError> {
         let mut keys = BTreeMap::new();
         for l in claimed.values().flatten() {
-            if let Some(k) = l.key {
-                keys.insert(k.clone(), l.line.to_string());
+            if let Some(k) = &l.key {
+                keys.insert(k.clone(), l.line.clone());
             }
         }
         let fund_holds = plan
@@ -474,15 +479,9 @@ impl ServiceAgreement {
             .collect::<Result<Vec<_>, LedgerError>>()?;
         for hold in fund_holds.into_iter().flatten() {
             let d = hold.details();
-            if hold.status() == HoldStatus::Active
-                && d.id.as_str().starts_with(&format!("dispute:{}:", self.id))
-            {
-                if let Some((line, key)) = d
-                    .memo
-                    .strip_prefix("disputed claim ")
-                    .and_then(|r| r.split_once(": "))
-                {
-                    keys.insert(key.to_string(), line.replace(" line ", ":"));
+            if hold.status() == HoldStatus::Active && chart::is_dispute_hold_of(&d.id, &self.id) {
+                if let Some((line, key)) = chart::parse_dispute_memo(&d.memo) {
+                    keys.insert(key.to_string(), line);
                 }
             }
         }
@@ -492,11 +491,11 @@ impl ServiceAgreement {
     /// The lines of a service paid and not credited, each once (a line settled from several
     /// sources has an entry per source), in recorded order: the one place claims, banking and
     /// statements read delivered units from.
-    pub(super) fn claimed_lines<'l>(
+    pub(super) fn claimed_lines(
         &self,
-        ledger: &'l Ledger,
+        ledger: &Ledger,
         service: &str,
-    ) -> Result<Vec<ClaimedLine<'l>>, DrawdownError> {
+    ) -> Result<Vec<ClaimedLine>, DrawdownError> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         let suppliers = std::iter::once(None).chain(self.suppliers.iter().map(Some));
@@ -507,24 +506,22 @@ impl ServiceAgreement {
                 if e.reversed_by().is_some() || e.reverses().is_some() {
                     continue;
                 }
-                let meta = e.metadata();
-                let Some(id) = meta.get("line") else { continue };
-                let on = meta
-                    .get("delivered_on")
-                    .and_then(|d| d.parse::<NaiveDate>().ok());
-                let units = meta.get("units").and_then(|u| u.parse::<Decimal>().ok());
-                let (Some(on), Some(units)) = (on, units) else {
+                let Some(meta) = ClaimLineMeta::from_meta(e.metadata()) else {
                     continue;
                 };
-                if !seen.insert(id.as_str()) {
+                let (Some(on), Some(units)) = (meta.delivered_on, meta.units) else {
+                    continue;
+                };
+                let id = meta.line_ref();
+                if !seen.insert(id.clone()) {
                     continue;
                 }
                 out.push(ClaimedLine {
                     line: id,
-                    key: meta.get("key"),
+                    cancellation: meta.kind == Some(EntryKind::Cancellation),
+                    key: meta.key,
                     delivered_on: on,
                     units,
-                    cancellation: meta.get("kind").map(String::as_str) == Some("cancellation"),
                 });
             }
         }
@@ -533,11 +530,11 @@ impl ServiceAgreement {
 }
 
 /// A line of a service the ledger shows paid and not credited.
-pub(super) struct ClaimedLine<'l> {
+pub(super) struct ClaimedLine {
     /// `{claim}:{line}`.
-    pub(super) line: &'l str,
+    pub(super) line: String,
     /// The line's identity for duplicate checks.
-    pub(super) key: Option<&'l String>,
+    pub(super) key: Option<String>,
     pub(super) delivered_on: NaiveDate,
     pub(super) units: Decimal,
     pub(super) cancellation: bool,
@@ -560,7 +557,7 @@ impl WeekTotals {
     /// Adds a line and returns its units over the week's plan.
     fn add(
         &mut self,
-        claimed: &BTreeMap<String, Vec<ClaimedLine<'_>>>,
+        claimed: &BTreeMap<String, Vec<ClaimedLine>>,
         service: &Service,
         line: &ClaimLine,
     ) -> Result<Decimal, DrawdownError> {

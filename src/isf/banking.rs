@@ -1,10 +1,11 @@
 //! Banked units: unused planned units kept for later weeks, as lots that expire.
 
+use crate::chart::{self, BankMeta, EntryKind, WithMeta};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use rust_decimal::Decimal;
 
 use super::{DrawdownError, ServiceAgreement, TimeBand, unit_currency};
-use crate::ledger::{EntryId, Ledger, NewEntry};
+use crate::ledger::{Ledger, NewEntry};
 use crate::money::Money;
 use crate::period::Period;
 
@@ -82,7 +83,7 @@ impl ServiceAgreement {
             let Some(planned) = service.planned_per_week else {
                 continue;
             };
-            let id = EntryId::from(format!("bank:{}:{}:{week}", self.id, service.code));
+            let id = chart::bank_entry(&self.id, &service.code, week);
             if let Some(e) = ledger.entry(&id) {
                 let units = e
                     .postings()
@@ -113,11 +114,18 @@ impl ServiceAgreement {
                             "banked unused {} for the week of {week}",
                             service.code
                         ))
-                        .meta("agreement", self.id.as_str())
-                        .meta("kind", "bank")
-                        .meta("week", week.to_string())
-                        .meta("expires_on", expires.to_string())
-                        .meta("price", price.to_string())
+                        .with_meta(
+                            BankMeta {
+                                agreement: self.id.clone(),
+                                kind: EntryKind::Banking,
+                                week,
+                                expires_on: Some(expires),
+                                price: Some(price),
+                                line: None,
+                                used_on: None,
+                            }
+                            .to_meta(),
+                        )
                         .transfer(
                             self.banked_from_account(&service.code),
                             self.banked_account(&service.code),
@@ -167,16 +175,25 @@ impl ServiceAgreement {
             {
                 batch.push(
                     NewEntry::new(
-                        format!("bank-expire:{}:{}:{}", self.id, service.code, lot.week),
+                        chart::bank_expiry_entry(&self.id, &service.code, lot.week),
                         today,
                     )
                     .memo(format!(
                         "banked {} from the week of {} expired",
                         service.code, lot.week
                     ))
-                    .meta("agreement", self.id.as_str())
-                    .meta("kind", "bank-expire")
-                    .meta("week", lot.week.to_string())
+                    .with_meta(
+                        BankMeta {
+                            agreement: self.id.clone(),
+                            kind: EntryKind::BankedExpiry,
+                            week: lot.week,
+                            expires_on: None,
+                            price: None,
+                            line: None,
+                            used_on: None,
+                        }
+                        .to_meta(),
+                    )
                     .transfer(
                         self.banked_account(&service.code),
                         self.banked_from_account(&service.code),
@@ -263,12 +280,14 @@ impl ServiceAgreement {
         let mut lots: Vec<BankedLot> = Vec::new();
         let mut taken: Vec<(NaiveDate, Decimal, Option<NaiveDate>)> = Vec::new();
         for line in ledger.history(&self.banked_account(service))? {
-            let meta = line.entry.metadata();
+            let meta = BankMeta::from_meta(line.entry.metadata());
             let units = line.amount.amount();
-            if units > Decimal::ZERO && meta.get("kind").map(String::as_str) == Some("bank") {
-                let week = meta.get("week").and_then(|w| w.parse().ok());
-                let expires = meta.get("expires_on").and_then(|w| w.parse().ok());
-                let price = meta.get("price").and_then(|p| p.parse::<Money>().ok());
+            let kind = meta.as_ref().map(|m| m.kind);
+            if units > Decimal::ZERO && kind == Some(EntryKind::Banking) {
+                let meta = meta.as_ref();
+                let week = meta.map(|m| m.week);
+                let expires = meta.and_then(|m| m.expires_on);
+                let price = meta.and_then(|m| m.price);
                 if let (Some(week), Some(expires_on), Some(price)) = (week, expires, price) {
                     lots.push(BankedLot {
                         week,
@@ -278,13 +297,14 @@ impl ServiceAgreement {
                     });
                 }
             } else if units < Decimal::ZERO {
-                let lot = (meta.get("kind").map(String::as_str) == Some("bank-expire"))
-                    .then(|| meta.get("week").and_then(|w| w.parse().ok()))
-                    .flatten();
+                let lot = meta
+                    .as_ref()
+                    .filter(|m| m.kind == EntryKind::BankedExpiry)
+                    .map(|m| m.week);
                 // A use counts on the day the support was delivered, as the claim saw it.
                 let on = meta
-                    .get("used_on")
-                    .and_then(|d| d.parse().ok())
+                    .as_ref()
+                    .and_then(|m| m.used_on)
                     .unwrap_or(line.entry.date());
                 taken.push((on, -units, lot));
             } else {

@@ -1,5 +1,6 @@
 //! Bookings: planned support reserved on the fund until a claim line settles it.
 
+use crate::chart;
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -121,7 +122,7 @@ impl ServiceAgreement {
             .budget()
             .all_sources()
             .iter()
-            .filter_map(|s| ledger.hold(&self.booking_hold(&booking.id, s)))
+            .filter_map(|s| ledger.hold(&chart::booking_hold(&self.id, &booking.id, s)))
             .map(|h| h.details().clone())
             .collect();
         if !existing.is_empty() {
@@ -145,7 +146,7 @@ impl ServiceAgreement {
             .ok_or(crate::period::out_of_range("a date".into()))?;
         self.place_split_holds(ledger, plan, amount, booking.booked_on, |s| {
             NewHold::new(
-                self.booking_hold(&booking.id, s),
+                chart::booking_hold(&self.id, &booking.id, s),
                 "",
                 to.clone(),
                 amount,
@@ -177,7 +178,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         booking: &BookingId,
     ) -> Result<(), DrawdownError> {
-        let holds = self.active_holds(ledger, plan, |s| self.booking_hold(booking, s));
+        let holds = self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, booking, s));
         if holds.is_empty() {
             return Err(DrawdownError::UnknownBooking {
                 booking: booking.clone(),

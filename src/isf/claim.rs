@@ -1,5 +1,6 @@
 //! Claims, their lines, and what a claim did.
 
+use crate::chart::EntryKind;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -64,23 +65,22 @@ impl ClaimLine {
         self
     }
 
-    pub(super) fn kind(&self) -> &'static str {
+    pub(super) fn kind(&self) -> EntryKind {
         if self.cancelled_with_notice_hours.is_some() {
-            "cancellation"
+            EntryKind::Cancellation
         } else {
-            "delivered"
+            EntryKind::Delivered
         }
     }
 
     /// The line's identity for duplicate checks.
     pub(super) fn key(&self) -> String {
-        format!(
-            "{}|{}|{}|{}|{}",
+        crate::chart::claim_line_key(
             self.date,
-            self.service,
-            self.supplier.as_ref().map_or("-", |s| s.as_str()),
-            self.units.normalize(),
-            self.kind()
+            &self.service,
+            self.supplier.as_ref(),
+            self.units,
+            self.kind(),
         )
     }
 }

@@ -1,6 +1,7 @@
 //! Disputed lines accepted or dropped, and credit notes.
 
-use std::collections::BTreeMap;
+use crate::chart;
+use crate::chart::{ClaimLineMeta, EntryKind};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -52,7 +53,9 @@ impl ServiceAgreement {
         line: usize,
         date: NaiveDate,
     ) -> Result<Money, DrawdownError> {
-        let holds = self.active_holds(ledger, plan, |s| self.dispute_hold(claim, line, s));
+        let holds = self.active_holds(ledger, plan, |s| {
+            chart::dispute_hold(&self.id, claim, line, s)
+        });
         let Some(first) = holds.first().and_then(|h| ledger.hold(&h.1)) else {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
@@ -68,24 +71,14 @@ impl ServiceAgreement {
             });
         }
         let amount = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
-        let mut meta = BTreeMap::new();
-        meta.insert("agreement".to_string(), self.id.to_string());
-        meta.insert("claim".to_string(), claim.to_string());
-        meta.insert("line".to_string(), format!("{claim}:{line}"));
-        meta.insert("accepted_on".to_string(), date.to_string());
-        if let Some(key) = details.memo.split_once(": ").map(|(_, k)| k) {
-            let parts: Vec<&str> = key.split('|').collect();
-            if let [delivered_on, service, supplier, units, kind] = parts[..] {
-                meta.insert("delivered_on".to_string(), delivered_on.to_string());
-                meta.insert("service".to_string(), service.to_string());
-                if supplier != "-" {
-                    meta.insert("supplier".to_string(), supplier.to_string());
-                }
-                meta.insert("units".to_string(), units.to_string());
-                meta.insert("kind".to_string(), kind.to_string());
-            }
-            meta.insert("key".to_string(), key.to_string());
+        let mut line_meta = ClaimLineMeta {
+            accepted_on: Some(date),
+            ..ClaimLineMeta::new(self.id.clone(), claim.clone(), line)
+        };
+        if let Some(key) = chart::memo_line_key(&details.memo) {
+            line_meta = line_meta.with_key(key);
         }
+        let meta = line_meta.to_meta();
         let fee = match self.fee {
             Some(ManagementFee::Percent(p)) => amount
                 .checked_mul(p)?
@@ -94,14 +87,17 @@ impl ServiceAgreement {
             _ => Money::zero(self.currency),
         };
         if fee.is_positive() {
-            let mut fee_meta = meta.clone();
-            fee_meta.insert("kind".to_string(), "fee".to_string());
+            let fee_meta = ClaimLineMeta {
+                kind: Some(EntryKind::Fee),
+                ..line_meta.clone()
+            }
+            .to_meta();
             let batch = self.spread(
                 ledger,
                 plan,
                 date,
                 vec![(
-                    self.fee_entry(claim, line),
+                    chart::line_fee_entry(&self.id, claim, line),
                     self.fee_account(),
                     fee,
                     fee_meta,
@@ -112,7 +108,7 @@ impl ServiceAgreement {
         for (source, hold, held) in holds {
             ledger.settle_hold_with(
                 &hold,
-                self.line_source_entry(claim, line, &source),
+                chart::claim_line_source_entry(&self.id, claim, line, &source),
                 held,
                 date,
                 meta.clone(),
@@ -143,7 +139,9 @@ impl ServiceAgreement {
         claim: &ClaimId,
         line: usize,
     ) -> Result<Money, DrawdownError> {
-        let holds = self.active_holds(ledger, plan, |s| self.dispute_hold(claim, line, s));
+        let holds = self.active_holds(ledger, plan, |s| {
+            chart::dispute_hold(&self.id, claim, line, s)
+        });
         if holds.is_empty() {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
@@ -194,9 +192,9 @@ impl ServiceAgreement {
                     reason: "was not paid",
                 });
             }
-            entries.extend(ledger.entry(&self.fee_entry(claim, *line)));
+            entries.extend(ledger.entry(&chart::line_fee_entry(&self.id, claim, *line)));
             for e in entries {
-                let reversal = self.reversal_id(&note.id, e.id());
+                let reversal = chart::credit_reversal_entry(&self.id, &note.id, e.id());
                 match e.reversed_by() {
                     Some(r) if r.id() == reversal.as_str() => {}
                     Some(_) => {
@@ -211,7 +209,7 @@ impl ServiceAgreement {
                 }
                 let back = e
                     .postings()
-                    .filter(|(a, _)| a.as_str().starts_with("fund:"))
+                    .filter(|(a, _)| chart::is_fund_account(a))
                     .try_fold(Money::zero(self.currency), |t, (_, m)| t.checked_sub(m))?;
                 total = total.checked_add(back)?;
                 if to_reverse.iter().any(|id| id.as_str() == e.id()) {
@@ -223,7 +221,7 @@ impl ServiceAgreement {
             }
         }
         for id in to_reverse {
-            let reversal = self.reversal_id(&note.id, id.as_str());
+            let reversal = chart::credit_reversal_entry(&self.id, &note.id, id.as_str());
             ledger.reverse(
                 &id,
                 reversal,

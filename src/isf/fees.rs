@@ -1,12 +1,13 @@
 //! Fixed management fees, charged per period.
 
+use crate::chart::{self, EntryKind};
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
 
 use super::{DrawdownError, ManagementFee, ServiceAgreement};
 use crate::deploy::PaymentPlan;
-use crate::ledger::{EntryId, Ledger};
+use crate::ledger::Ledger;
 use crate::period::{Period, Schedule};
 
 impl ServiceAgreement {
@@ -47,14 +48,14 @@ impl ServiceAgreement {
         let schedule = Schedule::new(self.validity.start(), frequency);
         let mut rows = Vec::new();
         for start in schedule.starts_in(range)? {
-            let id = EntryId::from(format!("fee:{}:{start}", self.id));
+            let id = chart::period_fee_entry(&self.id, start);
             if ledger.entry(&id).is_some() {
                 continue;
             }
             let mut meta = BTreeMap::new();
-            meta.insert("agreement".to_string(), self.id.to_string());
-            meta.insert("kind".to_string(), "fee".to_string());
-            meta.insert("period_start".to_string(), start.to_string());
+            meta.insert(chart::meta::AGREEMENT.to_string(), self.id.to_string());
+            meta.insert(chart::meta::KIND.to_string(), EntryKind::Fee.to_string());
+            meta.insert(chart::meta::PERIOD_START.to_string(), start.to_string());
             rows.push((id, self.fee_account(), amount, meta));
         }
         let count = rows.len();
@@ -63,7 +64,7 @@ impl ServiceAgreement {
         for entry in &mut batch {
             if let Some(start) = entry
                 .metadata
-                .get("period_start")
+                .get(chart::meta::PERIOD_START)
                 .and_then(|s| s.parse().ok())
             {
                 entry.date = start;

@@ -1,6 +1,7 @@
 //! Taking money from the fund: splitting it over the sources by the plan's spend order, as
 //! holds or as entries.
 
+use crate::chart::meta;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -117,8 +118,8 @@ impl ServiceAgreement {
             }
             let memo = format!(
                 "{} {}",
-                entry.metadata.get("kind").map_or("", String::as_str),
-                entry.metadata.get("line").map_or("", String::as_str)
+                entry.metadata.get(meta::KIND).map_or("", String::as_str),
+                entry.metadata.get(meta::LINE).map_or("", String::as_str)
             );
             entries.push(entry.memo(memo));
         }

@@ -1,5 +1,7 @@
 //! Submitting a claim: the checks, then paying, disputing or declining each line.
 
+use crate::chart;
+use crate::chart::{BankMeta, ClaimLineMeta, EntryKind, WithMeta};
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -24,11 +26,11 @@ impl ServiceAgreement {
         line: usize,
     ) -> Vec<crate::ledger::EntryView<'l>> {
         let mut out: Vec<_> = ledger
-            .entry(&self.line_entry(claim, line))
+            .entry(&chart::claim_line_entry(&self.id, claim, line))
             .into_iter()
             .collect();
         for s in plan.budget().all_sources() {
-            out.extend(ledger.entry(&self.line_source_entry(claim, line, &s)));
+            out.extend(ledger.entry(&chart::claim_line_source_entry(&self.id, claim, line, &s)));
         }
         out
     }
@@ -36,12 +38,14 @@ impl ServiceAgreement {
     fn was_submitted(&self, ledger: &Ledger, plan: &PaymentPlan, claim: &Claim) -> bool {
         (1..=claim.lines.len()).any(|n| {
             !self.line_entries(ledger, plan, &claim.id, n).is_empty()
-                || ledger.entry(&self.fee_entry(&claim.id, n)).is_some()
-                || plan
-                    .budget()
-                    .all_sources()
-                    .iter()
-                    .any(|s| ledger.hold(&self.dispute_hold(&claim.id, n, s)).is_some())
+                || ledger
+                    .entry(&chart::line_fee_entry(&self.id, &claim.id, n))
+                    .is_some()
+                || plan.budget().all_sources().iter().any(|s| {
+                    ledger
+                        .hold(&chart::dispute_hold(&self.id, &claim.id, n, s))
+                        .is_some()
+                })
         })
     }
 
@@ -92,29 +96,21 @@ impl ServiceAgreement {
         self.carry_out(ledger, plan, claim, &plans)
     }
 
-    fn line_meta(&self, claim: &Claim, n: usize, p: &LinePlan) -> BTreeMap<String, String> {
+    fn line_meta(&self, claim: &Claim, n: usize, p: &LinePlan) -> ClaimLineMeta {
         let line = &claim.lines[n - 1];
-        let mut meta = BTreeMap::new();
-        meta.insert("agreement".to_string(), self.id.to_string());
-        meta.insert("claim".to_string(), claim.id.to_string());
-        meta.insert("line".to_string(), format!("{}:{n}", claim.id));
-        meta.insert("kind".to_string(), line.kind().to_string());
-        meta.insert("service".to_string(), line.service.clone());
-        meta.insert("delivered_on".to_string(), line.date.to_string());
-        meta.insert("units".to_string(), line.units.normalize().to_string());
-        meta.insert("price".to_string(), p.price.to_string());
-        meta.insert("band".to_string(), p.band.to_string());
-        meta.insert("key".to_string(), line.key());
-        if let Some(s) = &line.supplier {
-            meta.insert("supplier".to_string(), s.to_string());
+        ClaimLineMeta {
+            kind: Some(line.kind()),
+            service: Some(line.service.clone()),
+            delivered_on: Some(line.date),
+            units: Some(line.units),
+            price: Some(p.price),
+            band: Some(p.band.to_string()),
+            key: Some(line.key()),
+            supplier: line.supplier.clone(),
+            claimed_price: (p.price != line.price).then_some(line.price),
+            booking: line.booking.clone(),
+            ..ClaimLineMeta::new(self.id.clone(), claim.id.clone(), n)
         }
-        if p.price != line.price {
-            meta.insert("claimed_price".to_string(), line.price.to_string());
-        }
-        if let Some(b) = &line.booking {
-            meta.insert("booking".to_string(), b.to_string());
-        }
-        meta
     }
 
     /// Does what the plan decided. Everything that could fail was checked first.
@@ -143,11 +139,11 @@ impl ServiceAgreement {
             match p.action {
                 LineAction::Dispute => {
                     let to = p.to.clone();
-                    let memo = format!("disputed claim {} line {n}: {}", claim.id, line.key());
+                    let memo = chart::dispute_memo(&claim.id, n, &line.key());
                     if p.amount.is_positive() {
                         self.place_split_holds(ledger, plan, p.amount, claim.date, |s| {
                             NewHold::new(
-                                self.dispute_hold(&claim.id, n, s),
+                                chart::dispute_hold(&self.id, &claim.id, n, s),
                                 "",
                                 to.clone(),
                                 p.amount,
@@ -197,7 +193,8 @@ impl ServiceAgreement {
             else {
                 continue;
             };
-            let holds = self.active_holds(ledger, plan, |s| self.booking_hold(booking, s));
+            let holds =
+                self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, booking, s));
             let amount = if p.action == LineAction::Pay {
                 p.amount
             } else {
@@ -205,12 +202,12 @@ impl ServiceAgreement {
             };
             let held: Vec<Money> = holds.iter().map(|h| h.2).collect();
             let parts = amount.allocate_in_proportion(&held)?;
-            let meta = self.line_meta(claim, n, p);
+            let meta = self.line_meta(claim, n, p).to_meta();
             for ((source, hold, _), part) in holds.iter().zip(parts) {
                 if part.is_positive() {
                     ledger.settle_hold_with(
                         hold,
-                        self.line_source_entry(&claim.id, n, source),
+                        chart::claim_line_source_entry(&self.id, &claim.id, n, source),
                         part,
                         claim.date,
                         meta.clone(),
@@ -240,19 +237,22 @@ impl ServiceAgreement {
         let mut rows: Vec<(EntryId, AccountId, Money, BTreeMap<String, String>)> = Vec::new();
         for (n, p) in &payable {
             rows.push((
-                self.line_entry(&claim.id, *n),
+                chart::claim_line_entry(&self.id, &claim.id, *n),
                 p.to.clone(),
                 p.amount,
-                self.line_meta(claim, *n, p),
+                self.line_meta(claim, *n, p).to_meta(),
             ));
         }
         for (i, p) in plans.iter().enumerate() {
             if p.fee.is_positive() {
                 let n = i + 1;
-                let mut meta = self.line_meta(claim, n, p);
-                meta.insert("kind".to_string(), "fee".to_string());
+                let meta = ClaimLineMeta {
+                    kind: Some(EntryKind::Fee),
+                    ..self.line_meta(claim, n, p)
+                }
+                .to_meta();
                 rows.push((
-                    self.fee_entry(&claim.id, n),
+                    chart::line_fee_entry(&self.id, &claim.id, n),
                     self.fee_account(),
                     p.fee,
                     meta,
@@ -278,13 +278,20 @@ impl ServiceAgreement {
             self.find_service(&line.service)
                 .map_or(Unit::Hour, |s| s.unit),
         );
-        NewEntry::new(self.bank_use_entry(&claim.id, n), claim.date)
+        NewEntry::new(chart::bank_use_entry(&self.id, &claim.id, n), claim.date)
             .memo(format!("banked units used by claim {} line {n}", claim.id))
-            .meta("agreement", self.id.as_str())
-            .meta("kind", "bank-use")
-            .meta("line", format!("{}:{n}", claim.id))
-            .meta("week", monday_of(line.date).to_string())
-            .meta("used_on", line.date.to_string())
+            .with_meta(
+                BankMeta {
+                    agreement: self.id.clone(),
+                    kind: EntryKind::BankUse,
+                    week: monday_of(line.date),
+                    expires_on: None,
+                    price: None,
+                    line: Some((claim.id.clone(), n)),
+                    used_on: Some(line.date),
+                }
+                .to_meta(),
+            )
             .transfer(
                 self.banked_account(&line.service),
                 self.banked_from_account(&line.service),

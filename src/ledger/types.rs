@@ -6,93 +6,9 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+pub(crate) use crate::ids::id_problem;
+pub use crate::ids::{AccountId, EntryId, HoldId, MAX_ID_LEN};
 use crate::money::{Currency, Money};
-
-macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        ///
-        /// Any text converts into it; the ledger refuses, at its door, an id that is empty,
-        /// longer than 256 bytes, or has control characters.
-        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[cfg_attr(feature = "serde", serde(transparent))]
-        pub struct $name(String);
-
-        impl $name {
-            /// The id as text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                $name(s.to_string())
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(s: String) -> Self {
-                $name(s)
-            }
-        }
-
-        impl From<&String> for $name {
-            fn from(s: &String) -> Self {
-                $name(s.clone())
-            }
-        }
-
-        impl From<&$name> for $name {
-            fn from(id: &$name) -> Self {
-                id.clone()
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl ::std::fmt::Debug for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
-            }
-        }
-    };
-}
-pub(crate) use id_type;
-
-id_type!(
-    /// The caller's name for an account, such as `isf:P0001` or `council:funding`.
-    AccountId
-);
-id_type!(
-    /// The caller's id for a journal entry. It is the entry's idempotency key.
-    EntryId
-);
-id_type!(
-    /// The caller's id for a hold (a reservation on an account).
-    HoldId
-);
-
-/// The longest id the ledger accepts, in bytes.
-pub const MAX_ID_LEN: usize = 256;
-
-/// Checks an id: non-empty, at most [`MAX_ID_LEN`] bytes, no control characters.
-pub(crate) fn id_problem(id: &str) -> Option<&'static str> {
-    if id.is_empty() {
-        Some("an id may not be empty")
-    } else if id.len() > MAX_ID_LEN {
-        Some("an id may be at most 256 bytes")
-    } else if id.chars().any(char::is_control) {
-        Some("an id may not contain control characters")
-    } else {
-        None
-    }
-}
 
 /// What an account is for. Balances are signed debit-positive whatever the kind: an asset or
 /// fund that holds money has a positive balance, an income account that has paid money out has a

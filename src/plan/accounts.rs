@@ -2,46 +2,42 @@
 
 use super::{DeployError, PaymentPlan};
 use crate::budget::Source;
+use crate::chart::{self, Tag};
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
 
 impl PaymentPlan {
     /// The council's bank account, which pays council shares and receives recoveries.
     pub fn council_bank(&self) -> AccountId {
-        format!("council:{}:bank", self.council).into()
+        chart::council_bank(&self.council)
     }
 
     /// What the person owes the council for invoiced (gross) contributions.
     pub fn council_receivable(&self) -> AccountId {
-        format!(
-            "council:{}:receivable:{}",
-            self.council,
-            self.budget.person()
-        )
-        .into()
+        chart::council_receivable(&self.council, self.budget.person())
     }
 
     /// The council's income from invoiced contributions.
     pub fn contribution_income(&self) -> AccountId {
-        format!("council:{}:contribution-income", self.council).into()
+        chart::contribution_income(&self.council)
     }
 
     /// Contributions the person has paid into net direct-payment funds (credit balance).
     pub fn contributions_paid(&self) -> AccountId {
-        format!("budget:{}:contributions-paid", self.budget.id()).into()
+        chart::contributions_paid(self.budget.id())
     }
 
     /// The account a source's money comes from when the plan pays it in.
     pub fn payer_account(&self, source: &Source) -> AccountId {
         match source {
             Source::Council | Source::Person => self.council_bank(),
-            Source::TopUp(payer) => format!("payer:{payer}").into(),
-            Source::Other(funder) => format!("funder:{funder}").into(),
+            Source::TopUp(payer) => chart::payer_account(payer),
+            Source::Other(funder) => chart::funder_account(funder),
         }
     }
 
     /// The account holding `source`'s money in deployment `name`'s fund.
     pub fn fund_account(&self, name: &str, source: &Source) -> AccountId {
-        format!("fund:{}:{}:{}", self.budget.id(), name, source.key()).into()
+        chart::fund_account(self.budget.id(), name, source)
     }
 
     /// Opens every account the plan uses: council, payers, and each deployment's fund accounts
@@ -56,8 +52,8 @@ impl PaymentPlan {
 
     fn open_accounts_once(&self, ledger: &mut Ledger) -> Result<(), DeployError> {
         let currency = self.budget.currency();
-        let council = format!("council:{}", self.council);
-        let person = format!("person:{}", self.budget.person());
+        let council = chart::council_owner(&self.council);
+        let person = chart::person_owner(self.budget.person());
         let open = |ledger: &mut Ledger, id: AccountId, kind, owner: &str| {
             ledger.open_account(NewAccount::new(id, kind, currency).owner(owner))
         };
@@ -108,9 +104,9 @@ impl PaymentPlan {
                         currency,
                     )
                     .owner(owner.as_str())
-                    .tag(format!("budget:{}", self.budget.id()))
-                    .tag(format!("deployment:{}", d.name))
-                    .tag(format!("source:{}", source.key()))
+                    .tag(Tag::Budget.with(self.budget.id()))
+                    .tag(Tag::Deployment.with(&d.name))
+                    .tag(Tag::Source.with(source.key()))
                     .rule(BalanceRule::NonNegative),
                 )?;
             }

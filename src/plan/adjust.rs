@@ -1,5 +1,6 @@
 //! Revisions and the adjustments that settle them for periods already paid.
 
+use crate::chart::{self, meta};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -25,7 +26,7 @@ impl PaymentPlan {
 
     /// The id of the adjustment entry a revision makes for the period starting on `start`.
     pub fn adjustment_id(&self, revision: &RevisionId, start: NaiveDate) -> EntryId {
-        format!("adj:{}:{revision}:{start}", self.budget.id()).into()
+        chart::adjustment_entry(self.budget.id(), revision, start)
     }
 
     /// What the ledger shows was paid into each (deployment, source) cell for the period starting
@@ -114,9 +115,9 @@ impl PaymentPlan {
                     format!("adjustment for {}: {}", amounts.period, rev.reason),
                     postings,
                 )
-                .meta("budget", self.budget.id().as_str())
-                .meta("revision", revision.as_str())
-                .meta("period", amounts.period.to_string()),
+                .meta(meta::BUDGET, self.budget.id().as_str())
+                .meta(meta::REVISION, revision.as_str())
+                .meta(meta::PERIOD, amounts.period.to_string()),
             );
         }
         Ok(out)

@@ -1,5 +1,6 @@
 //! The person's contributions: paid into net direct-payment funds, or invoiced.
 
+use crate::chart::meta;
 use chrono::NaiveDate;
 
 use super::{DeployError, PaymentPlan, positive};
@@ -24,7 +25,7 @@ impl PaymentPlan {
         positive("a contribution", amount)?;
         Ok(NewEntry::new(id, date)
             .memo(format!("contribution from {}", self.budget.person()))
-            .meta("budget", self.budget.id().as_str())
+            .meta(meta::BUDGET, self.budget.id().as_str())
             .transfer(
                 self.contributions_paid(),
                 self.fund_account(deployment, &Source::Person),
@@ -49,7 +50,7 @@ impl PaymentPlan {
                 "contribution invoice paid by {}",
                 self.budget.person()
             ))
-            .meta("budget", self.budget.id().as_str())
+            .meta(meta::BUDGET, self.budget.id().as_str())
             .transfer(self.council_receivable(), self.council_bank(), amount))
     }
 

@@ -5,21 +5,8 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use crate::budget::PersonId;
-use crate::ledger::types::id_type;
+pub use crate::ids::{CouncilId, ManagerId, ProviderId};
 use crate::money::Money;
-
-id_type!(
-    /// A council.
-    CouncilId
-);
-id_type!(
-    /// A care provider.
-    ProviderId
-);
-id_type!(
-    /// A third-party managed-account service.
-    ManagerId
-);
 
 /// Gross or net direct payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,12 +56,7 @@ impl DeploymentKind {
     }
 
     pub(crate) fn owner(&self, person: &PersonId, council: &CouncilId) -> String {
-        match self {
-            DeploymentKind::DirectPayment { .. } => format!("person:{person}"),
-            DeploymentKind::CouncilManaged => format!("council:{council}"),
-            DeploymentKind::Isf { provider } => format!("provider:{provider}"),
-            DeploymentKind::ThirdPartyManaged { manager } => format!("manager:{manager}"),
-        }
+        crate::chart::owner(self, person, council)
     }
 }
 

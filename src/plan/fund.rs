@@ -1,5 +1,6 @@
 //! Funds: each source's part of a fund, and the order in which spending takes from them.
 
+use crate::chart::{self, meta};
 use chrono::NaiveDate;
 
 use super::{DeployError, PaymentPlan, positive};
@@ -82,7 +83,7 @@ impl PaymentPlan {
         let attribution = self.attribution(ledger, deployment)?;
         if attribution.available < amount {
             return Err(DeployError::InsufficientFunds {
-                fund: format!("{}:{deployment}", self.budget.id()),
+                fund: chart::fund_name(self.budget.id(), deployment),
                 amount,
                 available: attribution.available,
             });
@@ -116,7 +117,7 @@ impl PaymentPlan {
             .into_iter()
             .fold(NewEntry::new(id, date), |e, (a, m)| e.posting(a, m))
             .posting(to, amount)
-            .meta("budget", self.budget.id().as_str()))
+            .meta(meta::BUDGET, self.budget.id().as_str()))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Payments: the entries each period pays, and payment runs over many plans.
 
+use crate::chart::{self, meta};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -12,7 +13,7 @@ use crate::money::{Currency, Money, MoneyError};
 impl PaymentPlan {
     /// The id of the payment entry for the period starting on `start`.
     pub fn payment_id(&self, start: NaiveDate) -> EntryId {
-        format!("pay:{}:{start}", self.budget.id()).into()
+        chart::payment_entry(self.budget.id(), start)
     }
 
     /// True if the plan pays this (deployment, source) cell with each run.
@@ -99,8 +100,8 @@ impl PaymentPlan {
                 format!("payment {} for {}", self.budget.id(), amounts.period),
                 postings,
             )
-            .meta("budget", self.budget.id().as_str())
-            .meta("period", amounts.period.to_string());
+            .meta(meta::BUDGET, self.budget.id().as_str())
+            .meta(meta::PERIOD, amounts.period.to_string());
             out.push(entry);
         }
         Ok(out)
@@ -191,7 +192,7 @@ pub fn run_payments(ledger: &mut Ledger, plans: &[&PaymentPlan], run: &PaymentRu
         let result = plan.due_payments(ledger, run.date).and_then(|entries| {
             let entries: Vec<NewEntry> = entries
                 .into_iter()
-                .map(|e| e.meta("run", run.id.as_str()))
+                .map(|e| e.meta(meta::RUN, run.id.as_str()))
                 .collect();
             // What each entry puts into the funds, worked out before anything is posted.
             let amounts = entries
@@ -219,11 +220,10 @@ pub fn run_payments(ledger: &mut Ledger, plans: &[&PaymentPlan], run: &PaymentRu
 }
 
 fn funds_received(plan: &PaymentPlan, entry: &NewEntry) -> Result<Money, DeployError> {
-    let prefix = format!("fund:{}:", plan.budget.id());
     let into_funds = entry
         .postings
         .iter()
-        .filter(|p| p.account.as_str().starts_with(&prefix))
+        .filter(|p| chart::is_budget_fund_account(&p.account, plan.budget.id()))
         .map(|p| p.amount);
     Ok(Money::sum(plan.budget.currency(), into_funds)?)
 }

@@ -253,7 +253,7 @@ pub fn ledger_lines_of(
         }
         let reference = entry
             .metadata()
-            .get("reference")
+            .get(crate::chart::meta::REFERENCE)
             .cloned()
             .unwrap_or_else(|| entry.id().to_string());
         by_seq.insert(

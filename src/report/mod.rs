@@ -70,6 +70,8 @@ mod journal;
 mod statement;
 mod views;
 
+use crate::budget::BudgetId;
+use crate::chart::{self, Tag};
 use std::collections::BTreeMap;
 
 use crate::deploy::{DeployError, PaymentPlan};
@@ -183,15 +185,9 @@ impl Fund {
                 continue;
             }
             let details = account.details();
-            let tag = |prefix: &str| {
-                details
-                    .tags
-                    .iter()
-                    .find_map(|t| t.strip_prefix(prefix))
-                    .map(str::to_string)
-            };
+            let tag = |tag: Tag| tag.find(&details.tags).map(str::to_string);
             let (Some(budget), Some(deployment), Some(source)) =
-                (tag("budget:"), tag("deployment:"), tag("source:"))
+                (tag(Tag::Budget), tag(Tag::Deployment), tag(Tag::Source))
             else {
                 continue;
             };
@@ -219,7 +215,7 @@ impl Fund {
 
     /// `{budget}:{deployment}`.
     pub fn name(&self) -> String {
-        format!("{}:{}", self.budget, self.deployment)
+        chart::fund_name(&BudgetId::from(&self.budget), &self.deployment)
     }
 
     fn is_fund_account(&self, account: &AccountId) -> bool {

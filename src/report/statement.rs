@@ -1,5 +1,7 @@
 //! The fund statement.
 
+use crate::budget::Source;
+use crate::chart::{self, Tag, meta};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -470,7 +472,7 @@ fn fund_total(
 }
 
 fn classify(ledger: &Ledger, fund: &Fund, entry: &EntryView<'_>, period: Period) -> Class {
-    if let Some(revision) = entry.metadata().get("revision") {
+    if let Some(revision) = entry.metadata().get(meta::REVISION) {
         return Class::Adjustment(format!("revision {revision}"));
     }
     if let Some(original) = entry.reverses() {
@@ -489,20 +491,16 @@ fn classify(ledger: &Ledger, fund: &Fund, entry: &EntryView<'_>, period: Period)
             continue;
         };
         let tags = &view.details().tags;
-        let tag = |prefix: &str| {
-            tags.iter()
-                .find_map(|t| t.strip_prefix(prefix))
-                .map(str::to_string)
-        };
-        if tags.iter().any(|t| t == "role:fee") {
+        let tag = |tag: Tag| tag.find(tags).map(str::to_string);
+        if tags.iter().any(|t| t == chart::ROLE_FEE) {
             return Class::Fee;
         }
-        if tags.iter().any(|t| t == "role:drawdown") {
+        if tags.iter().any(|t| t == chart::ROLE_DRAWDOWN) {
             return Class::Drawdown {
-                service: tag("service:").unwrap_or_default(),
-                description: tag("description:"),
-                supplier: tag("supplier:"),
-                agreement: tag("agreement:"),
+                service: tag(Tag::Service).unwrap_or_default(),
+                description: tag(Tag::Description),
+                supplier: tag(Tag::Supplier),
+                agreement: tag(Tag::Agreement),
             };
         }
     }
@@ -510,14 +508,12 @@ fn classify(ledger: &Ledger, fund: &Fund, entry: &EntryView<'_>, period: Period)
 }
 
 fn describe_source(key: &str) -> String {
-    match key {
-        "council" => "from the council".to_string(),
-        "person" => "your contribution".to_string(),
-        other => match other.split_once(':') {
-            Some(("topup", payer)) => format!("top-up from {payer}"),
-            Some(("other", funder)) => format!("from {funder}"),
-            _ => other.to_string(),
-        },
+    match chart::parse_source_key(key) {
+        Some(Source::Council) => "from the council".to_string(),
+        Some(Source::Person) => "your contribution".to_string(),
+        Some(Source::TopUp(payer)) => format!("top-up from {payer}"),
+        Some(Source::Other(funder)) => format!("from {funder}"),
+        _ => key.to_string(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The provider's client-money view and the council's view of its ISFs.
 
+use crate::chart;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -54,7 +55,7 @@ impl ProviderView {
         currency: Currency,
         as_at: NaiveDate,
     ) -> Result<ProviderView, ReportError> {
-        let holder = format!("provider:{provider}");
+        let holder = chart::provider_owner(provider);
         let mut funds = Vec::new();
         let mut client_money = Money::zero(currency);
         for fund in Fund::held_by(ledger, &holder) {

@@ -1,0 +1,1491 @@
+//! The chart of accounts: every account id, entry id and hold id the domain builds, every tag
+//! and every metadata key, built and read by the typed functions here and nowhere else.
+//!
+//! The strings are part of the crate's contract: logs written by earlier versions, statements
+//! and integrations read them. They do not change without a major version.
+//!
+//! In the patterns below `{budget}` is a [`BudgetId`], `{deployment}` a deployment's name,
+//! `{source}` a source key ([`source_key`]: `council`, `person`, `topup:{payer}`,
+//! `other:{funder}`), `{agreement}`, `{claim}`, `{booking}`, `{note}` and `{supplier}` the ISF
+//! ids, `{service}` a service code, `{line}` a claim line number from 1, and dates are
+//! `YYYY-MM-DD`.
+//!
+//! # Accounts
+//!
+//! | Account id | Kind | Owner | Built by |
+//! |---|---|---|---|
+//! | `council:{council}:bank` | asset | `council:{council}` | [`council_bank`] |
+//! | `council:{council}:receivable:{person}` | asset | `council:{council}` | [`council_receivable`] |
+//! | `council:{council}:contribution-income` | income | `council:{council}` | [`contribution_income`] |
+//! | `budget:{budget}:contributions-paid` | equity | `person:{person}` | [`contributions_paid`] |
+//! | `payer:{payer}` | equity | `{payer}` | [`payer_account`] |
+//! | `funder:{funder}` | income | `{funder}` | [`funder_account`] |
+//! | `fund:{budget}:{deployment}:{source}` | fund, never below zero | the deployment's holder | [`fund_account`] |
+//! | `provider:{provider}:isf:{agreement}:{service}` | income | `provider:{provider}` | [`service_account`] |
+//! | `provider:{provider}:isf:{agreement}:{service}:{supplier}` | income | `provider:{provider}` | [`service_account`] |
+//! | `provider:{provider}:isf:{agreement}:unlisted` | income | `provider:{provider}` | [`unlisted_account`] |
+//! | `provider:{provider}:isf:{agreement}:fee` | income | `provider:{provider}` | [`isf_fee_account`] |
+//! | `isf:{agreement}:banked:{service}` | asset (units), never below zero | `provider:{provider}` | [`banked_account`] |
+//! | `isf:{agreement}:banked-from:{service}` | equity (units) | `provider:{provider}` | [`banked_from_account`] |
+//! | `spend:{budget}:{deployment}:{category}` | expense | `person:{person}` | [`spend_account`] |
+//! | `spend:{budget}:{deployment}:payable` | liability | `person:{person}` | [`payable_account`] |
+//! | `person:{person}:refunds` | equity | `person:{person}` | [`refund_account`] |
+//!
+//! A deployment's holder ([`owner`]) is `person:{person}` (direct payment),
+//! `council:{council}` (council-managed), `provider:{provider}` (ISF) or `manager:{manager}`
+//! (third-party managed).
+//!
+//! # Entries
+//!
+//! | Entry id | Kind ([`EntryKind`]) | Built by |
+//! |---|---|---|
+//! | `pay:{budget}:{start}` | scheduled payment | [`payment_entry`] |
+//! | `adj:{budget}:{revision}:{start}` | adjustment | [`adjustment_entry`] |
+//! | the caller's | contribution receipt, invoice payment, spend, liability accrual and payment | — |
+//! | `line:{agreement}:{claim}:{line}` | claim line (`delivered` or `cancellation`) | [`claim_line_entry`] |
+//! | `line:{agreement}:{claim}:{line}:{source}` | claim line settling a booking or dispute | [`claim_line_source_entry`] |
+//! | `fee:{agreement}:{claim}:{line}` | fee on a claim line | [`line_fee_entry`] |
+//! | `fee:{agreement}:{start}` | fixed fee for a period | [`period_fee_entry`] |
+//! | `bank:{agreement}:{service}:{week}` | units banked | [`bank_entry`] |
+//! | `bank-use:{agreement}:{claim}:{line}` | banked units used | [`bank_use_entry`] |
+//! | `bank-expire:{agreement}:{service}:{week}` | banked units expired | [`bank_expiry_entry`] |
+//! | `credit:{agreement}:{note}:{entry}` | credit note reversal | [`credit_reversal_entry`] |
+//! | `recover:{budget}:{deployment}:{decision}` | recovery | [`recovery_entry`] |
+//! | `reduce:{budget}:{deployment}:{decision}:{start}` | reduction | [`reduction_entry`] |
+//!
+//! An entry's kind is its `kind` metadata (ISF entries) or its `monitor` metadata
+//! (direct-payment entries) where it has one; scheduled payments, adjustments and credit note
+//! reversals carry none and are known by their id; contribution receipts and invoice payments
+//! carry only `budget` (adding a kind would change the bytes of existing logs).
+//! [`entry_kind`] reads it.
+//!
+//! # Holds
+//!
+//! | Hold id | What | Built by |
+//! |---|---|---|
+//! | `book:{agreement}:{booking}:{source}` | a booking of planned support | [`booking_hold`] |
+//! | `dispute:{agreement}:{claim}:{line}:{source}` | a disputed claim line | [`dispute_hold`] |
+//!
+//! # Tags
+//!
+//! | Tag | On | Built by |
+//! |---|---|---|
+//! | `budget:{budget}` | fund, ISF income, spend accounts | [`Tag::Budget`] |
+//! | `deployment:{deployment}` | fund accounts | [`Tag::Deployment`] |
+//! | `source:{source}` | fund accounts | [`Tag::Source`] |
+//! | `role:drawdown`, `role:banked`, `role:fee` | ISF accounts | [`ROLE_DRAWDOWN`], [`ROLE_BANKED`], [`ROLE_FEE`] |
+//! | `agreement:{agreement}` | ISF accounts | [`Tag::Agreement`] |
+//! | `service:{service}`, `service:unlisted` | drawdown accounts | [`Tag::Service`] |
+//! | `description:{text}` | drawdown accounts | [`Tag::Description`] |
+//! | `supplier:{supplier}` | supplier drawdown accounts | [`Tag::Supplier`] |
+//! | `category:{category}` | spend accounts | [`Tag::Category`] |
+//!
+//! # Metadata keys
+//!
+//! | Key | On | Read by |
+//! |---|---|---|
+//! | `budget`, `period`, `revision`, `run` | payments, adjustments, contributions | [`meta`] |
+//! | `agreement`, `claim`, `line`, `kind`, `service`, `delivered_on`, `units`, `price`, `band`, `key`, `supplier`, `claimed_price`, `booking`, `accepted_on` | claim lines and their fees | [`ClaimLineMeta`] |
+//! | `agreement`, `kind`, `week`, `expires_on`, `price`, `used_on`, `line` | banked units | [`BankMeta`] |
+//! | `agreement`, `kind`, `period_start` | fixed fees | [`meta`] |
+//! | `monitor`, `budget`, `deployment`, `category`, `payee`, `reference`, `flag`, `liability` | spend and liabilities | [`SpendMeta`] |
+//! | `monitor`, `budget`, `deployment`, `decision`, `period` | recoveries and reductions | [`RecoveryMeta`] |
+//! | `reference` | anything reconciled | [`meta::REFERENCE`] |
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::budget::Source;
+use crate::dp::SpendCategory;
+use crate::ids::{
+    AccountId, AgreementId, BookingId, BudgetId, ClaimId, CouncilId, CreditNoteId, EntryId, HoldId,
+    ManagerId, PayerId, PersonId, ProviderId, RevisionId, SupplierId,
+};
+use crate::money::Money;
+use crate::period::Period;
+use crate::plan::DeploymentKind;
+
+// ----- sources and owners ------------------------------------------------------------------------
+
+/// A source's key in account ids and tags: `council`, `person`, `topup:{payer}`,
+/// `other:{funder}`.
+pub fn source_key(source: &Source) -> String {
+    match source {
+        Source::Council => "council".to_string(),
+        Source::Person => "person".to_string(),
+        Source::TopUp(payer) => format!("topup:{payer}"),
+        Source::Other(name) => format!("other:{name}"),
+    }
+}
+
+/// Reads a [`source_key`] back.
+pub fn parse_source_key(key: &str) -> Option<Source> {
+    match key {
+        "council" => Some(Source::Council),
+        "person" => Some(Source::Person),
+        other => match other.split_once(':') {
+            Some(("topup", payer)) => Some(Source::TopUp(PayerId::from(payer))),
+            Some(("other", funder)) => Some(Source::Other(funder.to_string())),
+            _ => None,
+        },
+    }
+}
+
+/// The owner recorded on a person's accounts: `person:{person}`.
+pub fn person_owner(person: &PersonId) -> String {
+    format!("person:{person}")
+}
+
+/// The owner recorded on a council's accounts: `council:{council}`.
+pub fn council_owner(council: &CouncilId) -> String {
+    format!("council:{council}")
+}
+
+/// The owner recorded on a provider's accounts: `provider:{provider}`.
+pub fn provider_owner(provider: &ProviderId) -> String {
+    format!("provider:{provider}")
+}
+
+/// The owner recorded on a managed account: `manager:{manager}`.
+pub fn manager_owner(manager: &ManagerId) -> String {
+    format!("manager:{manager}")
+}
+
+/// Who holds a deployment's fund.
+pub fn owner(kind: &DeploymentKind, person: &PersonId, council: &CouncilId) -> String {
+    match kind {
+        DeploymentKind::DirectPayment { .. } => person_owner(person),
+        DeploymentKind::CouncilManaged => council_owner(council),
+        DeploymentKind::Isf { provider } => provider_owner(provider),
+        DeploymentKind::ThirdPartyManaged { manager } => manager_owner(manager),
+    }
+}
+
+/// A fund's name in reports and errors: `{budget}:{deployment}`.
+pub fn fund_name(budget: &BudgetId, deployment: &str) -> String {
+    format!("{budget}:{deployment}")
+}
+
+// ----- accounts ----------------------------------------------------------------------------------
+
+/// `council:{council}:bank`: pays council shares, receives recoveries.
+pub fn council_bank(council: &CouncilId) -> AccountId {
+    format!("council:{council}:bank").into()
+}
+
+/// `council:{council}:receivable:{person}`: invoiced contributions the person owes.
+pub fn council_receivable(council: &CouncilId, person: &PersonId) -> AccountId {
+    format!("council:{council}:receivable:{person}").into()
+}
+
+/// `council:{council}:contribution-income`.
+pub fn contribution_income(council: &CouncilId) -> AccountId {
+    format!("council:{council}:contribution-income").into()
+}
+
+/// `budget:{budget}:contributions-paid`: contributions paid into net direct-payment funds.
+pub fn contributions_paid(budget: &BudgetId) -> AccountId {
+    format!("budget:{budget}:contributions-paid").into()
+}
+
+/// `payer:{payer}`: where a top-up comes from.
+pub fn payer_account(payer: &PayerId) -> AccountId {
+    format!("payer:{payer}").into()
+}
+
+/// `funder:{funder}`: where other public funding comes from.
+pub fn funder_account(funder: &str) -> AccountId {
+    format!("funder:{funder}").into()
+}
+
+/// `fund:{budget}:{deployment}:{source}`: one source's money in a deployment's fund.
+pub fn fund_account(budget: &BudgetId, deployment: &str, source: &Source) -> AccountId {
+    format!("fund:{budget}:{deployment}:{}", source_key(source)).into()
+}
+
+/// True for any fund account (`fund:…`).
+pub fn is_fund_account(account: &AccountId) -> bool {
+    account.as_str().starts_with("fund:")
+}
+
+/// True for a fund account of `budget` (`fund:{budget}:…`).
+pub fn is_budget_fund_account(account: &AccountId, budget: &BudgetId) -> bool {
+    account
+        .as_str()
+        .strip_prefix("fund:")
+        .and_then(|rest| rest.strip_prefix(budget.as_str()))
+        .is_some_and(|rest| rest.starts_with(':'))
+}
+
+/// `provider:{provider}:isf:{agreement}:{service}`, or `…:{service}:{supplier}` for a
+/// supplier's share: where a service's drawdowns go.
+pub fn service_account(
+    provider: &ProviderId,
+    agreement: &AgreementId,
+    service: &str,
+    supplier: Option<&SupplierId>,
+) -> AccountId {
+    match supplier {
+        None => format!("provider:{provider}:isf:{agreement}:{service}").into(),
+        Some(s) => format!("provider:{provider}:isf:{agreement}:{service}:{s}").into(),
+    }
+}
+
+/// `provider:{provider}:isf:{agreement}:unlisted`: disputed lines for a service or supplier
+/// the agreement does not list.
+pub fn unlisted_account(provider: &ProviderId, agreement: &AgreementId) -> AccountId {
+    format!("provider:{provider}:isf:{agreement}:unlisted").into()
+}
+
+/// `provider:{provider}:isf:{agreement}:fee`: management fees.
+pub fn isf_fee_account(provider: &ProviderId, agreement: &AgreementId) -> AccountId {
+    format!("provider:{provider}:isf:{agreement}:fee").into()
+}
+
+/// `isf:{agreement}:banked:{service}`: a service's banked units.
+pub fn banked_account(agreement: &AgreementId, service: &str) -> AccountId {
+    format!("isf:{agreement}:banked:{service}").into()
+}
+
+/// `isf:{agreement}:banked-from:{service}`: the other side of banked units.
+pub fn banked_from_account(agreement: &AgreementId, service: &str) -> AccountId {
+    format!("isf:{agreement}:banked-from:{service}").into()
+}
+
+/// `spend:{budget}:{deployment}:{category}`: a deployment's spend in a category.
+pub fn spend_account(budget: &BudgetId, deployment: &str, category: SpendCategory) -> AccountId {
+    format!("spend:{budget}:{deployment}:{}", category.key()).into()
+}
+
+/// `spend:{budget}:{deployment}:payable`: unpaid wages and invoices.
+pub fn payable_account(budget: &BudgetId, deployment: &str) -> AccountId {
+    format!("spend:{budget}:{deployment}:payable").into()
+}
+
+/// `person:{person}:refunds`: money refunded to the person.
+pub fn refund_account(person: &PersonId) -> AccountId {
+    format!("person:{person}:refunds").into()
+}
+
+// ----- entries -----------------------------------------------------------------------------------
+
+/// `pay:{budget}:{start}`: the scheduled payment for the period starting on `start`.
+pub fn payment_entry(budget: &BudgetId, start: NaiveDate) -> EntryId {
+    format!("pay:{budget}:{start}").into()
+}
+
+/// `adj:{budget}:{revision}:{start}`: a revision's adjustment for the period starting on
+/// `start`.
+pub fn adjustment_entry(budget: &BudgetId, revision: &RevisionId, start: NaiveDate) -> EntryId {
+    format!("adj:{budget}:{revision}:{start}").into()
+}
+
+/// True for a scheduled payment or adjustment of `budget`: money the plan paid in.
+pub fn is_plan_money_entry(entry: &str, budget: &BudgetId) -> bool {
+    ["pay:", "adj:"].iter().any(|p| {
+        entry
+            .strip_prefix(p)
+            .and_then(|rest| rest.strip_prefix(budget.as_str()))
+            .is_some_and(|rest| rest.starts_with(':'))
+    })
+}
+
+/// `line:{agreement}:{claim}:{line}`: a claim line paid from the fund.
+pub fn claim_line_entry(agreement: &AgreementId, claim: &ClaimId, line: usize) -> EntryId {
+    format!("line:{agreement}:{claim}:{line}").into()
+}
+
+/// `line:{agreement}:{claim}:{line}:{source}`: a claim line settling a booking or dispute held
+/// on one source.
+pub fn claim_line_source_entry(
+    agreement: &AgreementId,
+    claim: &ClaimId,
+    line: usize,
+    source: &Source,
+) -> EntryId {
+    format!("line:{agreement}:{claim}:{line}:{}", source_key(source)).into()
+}
+
+/// `fee:{agreement}:{claim}:{line}`: the management fee on a claim line.
+pub fn line_fee_entry(agreement: &AgreementId, claim: &ClaimId, line: usize) -> EntryId {
+    format!("fee:{agreement}:{claim}:{line}").into()
+}
+
+/// `fee:{agreement}:{start}`: a fixed management fee for the period starting on `start`.
+pub fn period_fee_entry(agreement: &AgreementId, start: NaiveDate) -> EntryId {
+    format!("fee:{agreement}:{start}").into()
+}
+
+/// `bank:{agreement}:{service}:{week}`: units banked for the week starting on `week`.
+pub fn bank_entry(agreement: &AgreementId, service: &str, week: NaiveDate) -> EntryId {
+    format!("bank:{agreement}:{service}:{week}").into()
+}
+
+/// `bank-use:{agreement}:{claim}:{line}`: banked units a claim line used.
+pub fn bank_use_entry(agreement: &AgreementId, claim: &ClaimId, line: usize) -> EntryId {
+    format!("bank-use:{agreement}:{claim}:{line}").into()
+}
+
+/// `bank-expire:{agreement}:{service}:{week}`: banked units of a week written off.
+pub fn bank_expiry_entry(agreement: &AgreementId, service: &str, week: NaiveDate) -> EntryId {
+    format!("bank-expire:{agreement}:{service}:{week}").into()
+}
+
+/// `credit:{agreement}:{note}:{entry}`: a credit note's reversal of `entry`.
+pub fn credit_reversal_entry(agreement: &AgreementId, note: &CreditNoteId, entry: &str) -> EntryId {
+    format!("credit:{agreement}:{note}:{entry}").into()
+}
+
+/// `recover:{budget}:{deployment}:{decision}`: a decision's immediate recovery.
+pub fn recovery_entry(budget: &BudgetId, deployment: &str, decision: &str) -> EntryId {
+    format!("recover:{budget}:{deployment}:{decision}").into()
+}
+
+/// `reduce:{budget}:{deployment}:{decision}:{start}`: a decision's reduction of the payment
+/// for the period starting on `start`.
+pub fn reduction_entry(
+    budget: &BudgetId,
+    deployment: &str,
+    decision: &str,
+    start: NaiveDate,
+) -> EntryId {
+    format!("reduce:{budget}:{deployment}:{decision}:{start}").into()
+}
+
+// ----- holds -------------------------------------------------------------------------------------
+
+/// `book:{agreement}:{booking}:{source}`: a booking held on one source.
+pub fn booking_hold(agreement: &AgreementId, booking: &BookingId, source: &Source) -> HoldId {
+    format!("book:{agreement}:{booking}:{}", source_key(source)).into()
+}
+
+/// `dispute:{agreement}:{claim}:{line}:{source}`: a disputed line held on one source.
+pub fn dispute_hold(
+    agreement: &AgreementId,
+    claim: &ClaimId,
+    line: usize,
+    source: &Source,
+) -> HoldId {
+    format!("dispute:{agreement}:{claim}:{line}:{}", source_key(source)).into()
+}
+
+/// True for any [`dispute_hold`] of `agreement`.
+pub fn is_dispute_hold_of(hold: &HoldId, agreement: &AgreementId) -> bool {
+    hold.as_str()
+        .strip_prefix("dispute:")
+        .and_then(|rest| rest.strip_prefix(agreement.as_str()))
+        .is_some_and(|rest| rest.starts_with(':'))
+}
+
+/// A disputed line's hold memo: `disputed claim {claim} line {line}: {key}`.
+pub fn dispute_memo(claim: &ClaimId, line: usize, key: &str) -> String {
+    format!("disputed claim {claim} line {line}: {key}")
+}
+
+/// Reads a [`dispute_memo`]: the `{claim}:{line}` it names, and the line's key.
+pub fn parse_dispute_memo(memo: &str) -> Option<(String, &str)> {
+    let (line, key) = memo
+        .strip_prefix("disputed claim ")
+        .and_then(|r| r.split_once(": "))?;
+    Some((line.replace(" line ", ":"), key))
+}
+
+/// The key of a claim line as a [`dispute_memo`] ends with, if the memo has one.
+pub fn memo_line_key(memo: &str) -> Option<&str> {
+    memo.split_once(": ").map(|(_, k)| k)
+}
+
+/// A claim line's identity for duplicate checks:
+/// `{delivered_on}|{service}|{supplier or -}|{units, normalized}|{kind}`.
+pub fn claim_line_key(
+    delivered_on: NaiveDate,
+    service: &str,
+    supplier: Option<&SupplierId>,
+    units: Decimal,
+    kind: EntryKind,
+) -> String {
+    format!(
+        "{delivered_on}|{service}|{}|{}|{kind}",
+        supplier.map_or("-", |s| s.as_str()),
+        units.normalize(),
+    )
+}
+
+/// `{claim}:{line}`: a claim line as metadata and duplicate checks name it.
+pub fn claim_line_ref(claim: &ClaimId, line: usize) -> String {
+    format!("{claim}:{line}")
+}
+
+/// Reads a [`claim_line_ref`].
+pub fn parse_claim_line_ref(text: &str) -> Option<(ClaimId, usize)> {
+    let (claim, line) = text.rsplit_once(':')?;
+    Some((ClaimId::from(claim), line.parse().ok()?))
+}
+
+// ----- tags --------------------------------------------------------------------------------------
+
+/// Tags on accounts that mark an ISF drawdown (service) account.
+pub const ROLE_DRAWDOWN: &str = "role:drawdown";
+/// Tag on an ISF's banked-units accounts.
+pub const ROLE_BANKED: &str = "role:banked";
+/// Tag on an ISF's management-fee account.
+pub const ROLE_FEE: &str = "role:fee";
+/// Tag on the account for services an agreement does not list.
+pub const SERVICE_UNLISTED: &str = "service:unlisted";
+
+/// A `name:value` account tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Tag {
+    /// `budget:{budget}`.
+    Budget,
+    /// `deployment:{deployment}`.
+    Deployment,
+    /// `source:{source}`.
+    Source,
+    /// `agreement:{agreement}`.
+    Agreement,
+    /// `service:{service}`.
+    Service,
+    /// `description:{text}`.
+    Description,
+    /// `supplier:{supplier}`.
+    Supplier,
+    /// `category:{category}`.
+    Category,
+}
+
+impl Tag {
+    /// The tag's prefix, colon included.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Tag::Budget => "budget:",
+            Tag::Deployment => "deployment:",
+            Tag::Source => "source:",
+            Tag::Agreement => "agreement:",
+            Tag::Service => "service:",
+            Tag::Description => "description:",
+            Tag::Supplier => "supplier:",
+            Tag::Category => "category:",
+        }
+    }
+
+    /// The tag for `value`.
+    pub fn with(self, value: impl fmt::Display) -> String {
+        format!("{}{value}", self.prefix())
+    }
+
+    /// The value of the first such tag in `tags`.
+    pub fn find(self, tags: &[String]) -> Option<&str> {
+        tags.iter().find_map(|t| t.strip_prefix(self.prefix()))
+    }
+}
+
+// ----- entry kinds -------------------------------------------------------------------------------
+
+/// Why an entry exists: the role TigerBeetle's `code` plays.
+///
+/// Where an entry carries its kind, the text form is its `kind` metadata (ISF entries) or its
+/// `monitor` metadata (direct-payment entries), exactly as earlier versions wrote it. Scheduled
+/// payments, adjustments and credit note reversals are known by their id; contribution
+/// receipts and invoice payments carry no kind (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EntryKind {
+    /// A scheduled payment into the funds (`payment`; known by its id).
+    ScheduledPayment,
+    /// A contribution paid into a net direct-payment fund (`contribution`; not recorded).
+    ContributionReceipt,
+    /// An invoiced contribution paid to the council (`invoice-payment`; not recorded).
+    InvoicePayment,
+    /// A revision's adjustment of a period already paid (`adjustment`; known by its id).
+    Adjustment,
+    /// A claim line for support delivered (`delivered`).
+    Delivered,
+    /// A claim line for a short-notice cancellation charged (`cancellation`).
+    Cancellation,
+    /// A management fee (`fee`).
+    Fee,
+    /// Unused units banked (`bank`).
+    Banking,
+    /// Banked units used by a claim line (`bank-use`).
+    BankUse,
+    /// Banked units expired (`bank-expire`).
+    BankedExpiry,
+    /// A credit note's reversal (`credit-note`; known by its id).
+    CreditNoteReversal,
+    /// Direct-payment spend (`spend`).
+    Spend,
+    /// A wage or invoice owed (`accrue`).
+    LiabilityAccrual,
+    /// A payment of what was owed (`pay-liability`).
+    LiabilityPayment,
+    /// Surplus recovered (`recovery`).
+    Recovery,
+    /// A payment reduced to recover surplus (`reduction`).
+    Reduction,
+}
+
+impl EntryKind {
+    /// Every kind.
+    pub const ALL: [EntryKind; 16] = [
+        EntryKind::ScheduledPayment,
+        EntryKind::ContributionReceipt,
+        EntryKind::InvoicePayment,
+        EntryKind::Adjustment,
+        EntryKind::Delivered,
+        EntryKind::Cancellation,
+        EntryKind::Fee,
+        EntryKind::Banking,
+        EntryKind::BankUse,
+        EntryKind::BankedExpiry,
+        EntryKind::CreditNoteReversal,
+        EntryKind::Spend,
+        EntryKind::LiabilityAccrual,
+        EntryKind::LiabilityPayment,
+        EntryKind::Recovery,
+        EntryKind::Reduction,
+    ];
+
+    /// The text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::ScheduledPayment => "payment",
+            EntryKind::ContributionReceipt => "contribution",
+            EntryKind::InvoicePayment => "invoice-payment",
+            EntryKind::Adjustment => "adjustment",
+            EntryKind::Delivered => "delivered",
+            EntryKind::Cancellation => "cancellation",
+            EntryKind::Fee => "fee",
+            EntryKind::Banking => "bank",
+            EntryKind::BankUse => "bank-use",
+            EntryKind::BankedExpiry => "bank-expire",
+            EntryKind::CreditNoteReversal => "credit-note",
+            EntryKind::Spend => "spend",
+            EntryKind::LiabilityAccrual => "accrue",
+            EntryKind::LiabilityPayment => "pay-liability",
+            EntryKind::Recovery => "recovery",
+            EntryKind::Reduction => "reduction",
+        }
+    }
+
+    /// The metadata key the kind is recorded under, if entries of this kind record it:
+    /// [`meta::KIND`] for ISF entries, [`meta::MONITOR`] for direct-payment entries.
+    pub fn meta_key(self) -> Option<&'static str> {
+        match self {
+            EntryKind::Delivered
+            | EntryKind::Cancellation
+            | EntryKind::Fee
+            | EntryKind::Banking
+            | EntryKind::BankUse
+            | EntryKind::BankedExpiry => Some(meta::KIND),
+            EntryKind::Spend
+            | EntryKind::LiabilityAccrual
+            | EntryKind::LiabilityPayment
+            | EntryKind::Recovery
+            | EntryKind::Reduction => Some(meta::MONITOR),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An [`EntryKind`] text that names no kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not an entry kind")]
+pub struct UnknownEntryKind(pub String);
+
+impl FromStr for EntryKind {
+    type Err = UnknownEntryKind;
+
+    fn from_str(s: &str) -> Result<EntryKind, UnknownEntryKind> {
+        EntryKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownEntryKind(s.to_string()))
+    }
+}
+
+/// The kind recorded in an entry's metadata, if it records one of the right family.
+fn recorded_kind(metadata: &BTreeMap<String, String>, key: &'static str) -> Option<EntryKind> {
+    metadata
+        .get(key)
+        .and_then(|k| k.parse::<EntryKind>().ok())
+        .filter(|k| k.meta_key() == Some(key))
+}
+
+/// Why an entry exists, from its metadata, or else its id. `None` for entries whose kind is
+/// not recorded (contribution receipts, invoice payments, the caller's own).
+pub fn entry_kind(id: &str, metadata: &BTreeMap<String, String>) -> Option<EntryKind> {
+    recorded_kind(metadata, meta::KIND)
+        .or_else(|| recorded_kind(metadata, meta::MONITOR))
+        .or_else(|| {
+            if id.starts_with("pay:") {
+                Some(EntryKind::ScheduledPayment)
+            } else if id.starts_with("adj:") {
+                Some(EntryKind::Adjustment)
+            } else if id.starts_with("credit:") {
+                Some(EntryKind::CreditNoteReversal)
+            } else {
+                None
+            }
+        })
+}
+
+/// The direct-payment kind recorded in an entry's `monitor` metadata.
+pub fn monitor_kind(metadata: &BTreeMap<String, String>) -> Option<EntryKind> {
+    recorded_kind(metadata, meta::MONITOR)
+}
+
+/// The ISF kind recorded in an entry's `kind` metadata.
+pub fn isf_kind(metadata: &BTreeMap<String, String>) -> Option<EntryKind> {
+    recorded_kind(metadata, meta::KIND)
+}
+
+// ----- metadata ----------------------------------------------------------------------------------
+
+/// Every metadata key the domain writes.
+pub mod meta {
+    /// The ISF kind ([`EntryKind`](super::EntryKind)).
+    pub const KIND: &str = "kind";
+    /// The direct-payment kind ([`EntryKind`](super::EntryKind)).
+    pub const MONITOR: &str = "monitor";
+    /// The budget.
+    pub const BUDGET: &str = "budget";
+    /// The period paid, adjusted or reduced.
+    pub const PERIOD: &str = "period";
+    /// The revision an adjustment settles.
+    pub const REVISION: &str = "revision";
+    /// The payment run.
+    pub const RUN: &str = "run";
+    /// The deployment.
+    pub const DEPLOYMENT: &str = "deployment";
+    /// The agreement.
+    pub const AGREEMENT: &str = "agreement";
+    /// The claim.
+    pub const CLAIM: &str = "claim";
+    /// `{claim}:{line}`.
+    pub const LINE: &str = "line";
+    /// The service code.
+    pub const SERVICE: &str = "service";
+    /// When the support was delivered.
+    pub const DELIVERED_ON: &str = "delivered_on";
+    /// Units delivered.
+    pub const UNITS: &str = "units";
+    /// The price paid per unit, or banked units' price.
+    pub const PRICE: &str = "price";
+    /// The time band.
+    pub const BAND: &str = "band";
+    /// A claim line's key for duplicate checks.
+    pub const KEY: &str = "key";
+    /// The supplier.
+    pub const SUPPLIER: &str = "supplier";
+    /// The price claimed, where it differs from the price paid.
+    pub const CLAIMED_PRICE: &str = "claimed_price";
+    /// The booking a line delivers.
+    pub const BOOKING: &str = "booking";
+    /// When a disputed line was accepted.
+    pub const ACCEPTED_ON: &str = "accepted_on";
+    /// The week banked units belong to.
+    pub const WEEK: &str = "week";
+    /// When banked units expire.
+    pub const EXPIRES_ON: &str = "expires_on";
+    /// When banked units were used.
+    pub const USED_ON: &str = "used_on";
+    /// A fixed fee's period start.
+    pub const PERIOD_START: &str = "period_start";
+    /// Spend category.
+    pub const CATEGORY: &str = "category";
+    /// Payee.
+    pub const PAYEE: &str = "payee";
+    /// A reference to match bank lines by.
+    pub const REFERENCE: &str = "reference";
+    /// Why spend is flagged.
+    pub const FLAG: &str = "flag";
+    /// The liability paid.
+    pub const LIABILITY: &str = "liability";
+    /// A recovery decision.
+    pub const DECISION: &str = "decision";
+}
+
+fn put(m: &mut BTreeMap<String, String>, key: &str, value: impl ToString) {
+    m.insert(key.to_string(), value.to_string());
+}
+
+fn put_opt(m: &mut BTreeMap<String, String>, key: &str, value: Option<impl ToString>) {
+    if let Some(v) = value {
+        put(m, key, v);
+    }
+}
+
+fn get<T: FromStr>(m: &BTreeMap<String, String>, key: &str) -> Option<T> {
+    m.get(key).and_then(|v| v.parse().ok())
+}
+
+/// The metadata of a claim line's entry (and of its fee, with kind [`EntryKind::Fee`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClaimLineMeta {
+    /// `agreement`.
+    pub agreement: AgreementId,
+    /// `claim`.
+    pub claim: ClaimId,
+    /// The line number from 1; written as `line`: `{claim}:{line}`.
+    pub line: usize,
+    /// `kind`: [`EntryKind::Delivered`], [`EntryKind::Cancellation`] or [`EntryKind::Fee`].
+    pub kind: Option<EntryKind>,
+    /// `service`.
+    pub service: Option<String>,
+    /// `delivered_on`.
+    pub delivered_on: Option<NaiveDate>,
+    /// `units`, written normalized.
+    pub units: Option<Decimal>,
+    /// `price`: the price paid per unit.
+    pub price: Option<Money>,
+    /// `band`: the time band's name.
+    pub band: Option<String>,
+    /// `key`: the line's identity for duplicate checks.
+    pub key: Option<String>,
+    /// `supplier`.
+    pub supplier: Option<SupplierId>,
+    /// `claimed_price`, where it differs from the price paid.
+    pub claimed_price: Option<Money>,
+    /// `booking`.
+    pub booking: Option<BookingId>,
+    /// `accepted_on`, for a disputed line accepted.
+    pub accepted_on: Option<NaiveDate>,
+}
+
+impl ClaimLineMeta {
+    /// A line's metadata with only its agreement, claim and number.
+    pub fn new(agreement: AgreementId, claim: ClaimId, line: usize) -> ClaimLineMeta {
+        ClaimLineMeta {
+            agreement,
+            claim,
+            line,
+            kind: None,
+            service: None,
+            delivered_on: None,
+            units: None,
+            price: None,
+            band: None,
+            key: None,
+            supplier: None,
+            claimed_price: None,
+            booking: None,
+            accepted_on: None,
+        }
+    }
+
+    /// `{claim}:{line}`.
+    pub fn line_ref(&self) -> String {
+        claim_line_ref(&self.claim, self.line)
+    }
+
+    /// Fills delivered_on, service, supplier, units and kind from a line's key
+    /// (`{date}|{service}|{supplier or -}|{units}|{kind}`), and the key itself.
+    pub fn with_key(mut self, key: &str) -> ClaimLineMeta {
+        let parts: Vec<&str> = key.split('|').collect();
+        if let [delivered_on, service, supplier, units, kind] = parts[..] {
+            self.delivered_on = delivered_on.parse().ok();
+            self.service = Some(service.to_string());
+            self.supplier = (supplier != "-").then(|| SupplierId::from(supplier));
+            self.units = units.parse().ok();
+            self.kind = kind.parse().ok();
+        }
+        self.key = Some(key.to_string());
+        self
+    }
+
+    /// As entry metadata.
+    pub fn to_meta(&self) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        put(&mut m, meta::AGREEMENT, &self.agreement);
+        put(&mut m, meta::CLAIM, &self.claim);
+        put(&mut m, meta::LINE, self.line_ref());
+        put_opt(&mut m, meta::KIND, self.kind);
+        put_opt(&mut m, meta::SERVICE, self.service.as_ref());
+        put_opt(&mut m, meta::DELIVERED_ON, self.delivered_on);
+        put_opt(&mut m, meta::UNITS, self.units.map(|u| u.normalize()));
+        put_opt(&mut m, meta::PRICE, self.price);
+        put_opt(&mut m, meta::BAND, self.band.as_ref());
+        put_opt(&mut m, meta::KEY, self.key.as_ref());
+        put_opt(&mut m, meta::SUPPLIER, self.supplier.as_ref());
+        put_opt(&mut m, meta::CLAIMED_PRICE, self.claimed_price);
+        put_opt(&mut m, meta::BOOKING, self.booking.as_ref());
+        put_opt(&mut m, meta::ACCEPTED_ON, self.accepted_on);
+        m
+    }
+
+    /// Reads it back; `None` if the entry is not a claim line's.
+    pub fn from_meta(m: &BTreeMap<String, String>) -> Option<ClaimLineMeta> {
+        let agreement = AgreementId::from(m.get(meta::AGREEMENT)?);
+        let (claim, line) = parse_claim_line_ref(m.get(meta::LINE)?)?;
+        if m.get(meta::CLAIM).is_some_and(|c| *c != claim.as_str()) {
+            return None;
+        }
+        Some(ClaimLineMeta {
+            agreement,
+            claim,
+            line,
+            kind: get(m, meta::KIND),
+            service: m.get(meta::SERVICE).cloned(),
+            delivered_on: get(m, meta::DELIVERED_ON),
+            units: get(m, meta::UNITS),
+            price: get(m, meta::PRICE),
+            band: m.get(meta::BAND).cloned(),
+            key: m.get(meta::KEY).cloned(),
+            supplier: m.get(meta::SUPPLIER).map(SupplierId::from),
+            claimed_price: get(m, meta::CLAIMED_PRICE),
+            booking: m.get(meta::BOOKING).map(BookingId::from),
+            accepted_on: get(m, meta::ACCEPTED_ON),
+        })
+    }
+}
+
+/// The metadata of banked-units entries: banked ([`EntryKind::Banking`]), used
+/// ([`EntryKind::BankUse`]) or expired ([`EntryKind::BankedExpiry`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BankMeta {
+    /// `agreement`.
+    pub agreement: AgreementId,
+    /// `kind`.
+    pub kind: EntryKind,
+    /// `week`: the Monday of the week the units belong to (or were used in).
+    pub week: NaiveDate,
+    /// `expires_on`, when banked.
+    pub expires_on: Option<NaiveDate>,
+    /// `price`, when banked: the weekday price then.
+    pub price: Option<Money>,
+    /// `line`, when used: the claim line.
+    pub line: Option<(ClaimId, usize)>,
+    /// `used_on`, when used: the day the support was delivered.
+    pub used_on: Option<NaiveDate>,
+}
+
+impl BankMeta {
+    /// As entry metadata.
+    pub fn to_meta(&self) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        put(&mut m, meta::AGREEMENT, &self.agreement);
+        put(&mut m, meta::KIND, self.kind);
+        put(&mut m, meta::WEEK, self.week);
+        put_opt(&mut m, meta::EXPIRES_ON, self.expires_on);
+        put_opt(&mut m, meta::PRICE, self.price);
+        put_opt(
+            &mut m,
+            meta::LINE,
+            self.line.as_ref().map(|(c, n)| claim_line_ref(c, *n)),
+        );
+        put_opt(&mut m, meta::USED_ON, self.used_on);
+        m
+    }
+
+    /// Reads it back; `None` if the entry is not a banked-units entry.
+    pub fn from_meta(m: &BTreeMap<String, String>) -> Option<BankMeta> {
+        let kind = isf_kind(m).filter(|k| {
+            matches!(
+                k,
+                EntryKind::Banking | EntryKind::BankUse | EntryKind::BankedExpiry
+            )
+        })?;
+        Some(BankMeta {
+            agreement: AgreementId::from(m.get(meta::AGREEMENT)?),
+            kind,
+            week: get(m, meta::WEEK)?,
+            expires_on: get(m, meta::EXPIRES_ON),
+            price: get(m, meta::PRICE),
+            line: m.get(meta::LINE).and_then(|l| parse_claim_line_ref(l)),
+            used_on: get(m, meta::USED_ON),
+        })
+    }
+}
+
+/// What any entry on a direct-payment fund or payable says about the spend: its category,
+/// payee, reference, flag and the liability it pays. Read leniently: an entry another system
+/// posted may carry some of these keys and no [`SpendMeta`] kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SpendDetails {
+    /// `category`.
+    pub category: Option<SpendCategory>,
+    /// `payee`.
+    pub payee: Option<String>,
+    /// `reference`.
+    pub reference: Option<String>,
+    /// `flag`: why the council does not allow it.
+    pub flag: Option<String>,
+    /// `liability`: the liability a payment pays.
+    pub liability: Option<String>,
+}
+
+impl SpendDetails {
+    /// As entry metadata.
+    pub fn to_meta(&self) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        put_opt(&mut m, meta::CATEGORY, self.category.map(|c| c.key()));
+        put_opt(&mut m, meta::PAYEE, self.payee.as_ref());
+        put_opt(&mut m, meta::REFERENCE, self.reference.as_ref());
+        put_opt(&mut m, meta::FLAG, self.flag.as_ref());
+        put_opt(&mut m, meta::LIABILITY, self.liability.as_ref());
+        m
+    }
+
+    /// Reads whichever of the keys an entry has.
+    pub fn from_meta(m: &BTreeMap<String, String>) -> SpendDetails {
+        SpendDetails {
+            category: get(m, meta::CATEGORY),
+            payee: m.get(meta::PAYEE).cloned(),
+            reference: m.get(meta::REFERENCE).cloned(),
+            flag: m.get(meta::FLAG).cloned(),
+            liability: m.get(meta::LIABILITY).cloned(),
+        }
+    }
+}
+
+/// The metadata of direct-payment spend: spent ([`EntryKind::Spend`]), owed
+/// ([`EntryKind::LiabilityAccrual`]) or paid when owed ([`EntryKind::LiabilityPayment`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SpendMeta {
+    /// `monitor`.
+    pub kind: EntryKind,
+    /// `budget`.
+    pub budget: BudgetId,
+    /// `deployment`.
+    pub deployment: String,
+    /// The rest.
+    pub details: SpendDetails,
+}
+
+impl SpendMeta {
+    /// As entry metadata.
+    pub fn to_meta(&self) -> BTreeMap<String, String> {
+        let mut m = self.details.to_meta();
+        put(&mut m, meta::MONITOR, self.kind);
+        put(&mut m, meta::BUDGET, &self.budget);
+        put(&mut m, meta::DEPLOYMENT, &self.deployment);
+        m
+    }
+
+    /// Reads it back; `None` if the entry is not spend.
+    pub fn from_meta(m: &BTreeMap<String, String>) -> Option<SpendMeta> {
+        let kind = monitor_kind(m).filter(|k| {
+            matches!(
+                k,
+                EntryKind::Spend | EntryKind::LiabilityAccrual | EntryKind::LiabilityPayment
+            )
+        })?;
+        Some(SpendMeta {
+            kind,
+            budget: BudgetId::from(m.get(meta::BUDGET)?),
+            deployment: m.get(meta::DEPLOYMENT)?.clone(),
+            details: SpendDetails::from_meta(m),
+        })
+    }
+}
+
+/// The metadata of surplus returned: recovered ([`EntryKind::Recovery`]) or by a reduced
+/// payment ([`EntryKind::Reduction`], with its period).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecoveryMeta {
+    /// `monitor`.
+    pub kind: EntryKind,
+    /// `budget`.
+    pub budget: BudgetId,
+    /// `deployment`.
+    pub deployment: String,
+    /// `decision`.
+    pub decision: String,
+    /// `period`, for a reduction.
+    pub period: Option<Period>,
+}
+
+impl RecoveryMeta {
+    /// As entry metadata.
+    pub fn to_meta(&self) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        put(&mut m, meta::MONITOR, self.kind);
+        put(&mut m, meta::BUDGET, &self.budget);
+        put(&mut m, meta::DEPLOYMENT, &self.deployment);
+        put(&mut m, meta::DECISION, &self.decision);
+        put_opt(&mut m, meta::PERIOD, self.period);
+        m
+    }
+
+    /// Reads it back; `None` if the entry is not a recovery or reduction.
+    pub fn from_meta(m: &BTreeMap<String, String>) -> Option<RecoveryMeta> {
+        let kind =
+            monitor_kind(m).filter(|k| matches!(k, EntryKind::Recovery | EntryKind::Reduction))?;
+        Some(RecoveryMeta {
+            kind,
+            budget: BudgetId::from(m.get(meta::BUDGET)?),
+            deployment: m.get(meta::DEPLOYMENT)?.clone(),
+            decision: m.get(meta::DECISION)?.clone(),
+            period: get(m, meta::PERIOD),
+        })
+    }
+}
+
+/// Adds typed metadata to an entry being built.
+pub(crate) trait WithMeta {
+    /// The entry with `metadata` added (each key replacing any already there).
+    fn with_meta(self, metadata: BTreeMap<String, String>) -> Self;
+}
+
+impl WithMeta for crate::ledger::NewEntry {
+    fn with_meta(mut self, metadata: BTreeMap<String, String>) -> Self {
+        self.metadata.extend(metadata);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+    use proptest::prelude::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 4, d).unwrap()
+    }
+
+    #[test]
+    fn account_ids() {
+        let (b, c, p) = (
+            BudgetId::from("PB1"),
+            CouncilId::from("cx"),
+            PersonId::from("P1"),
+        );
+        let (pr, a) = (ProviderId::from("acme"), AgreementId::from("SA1"));
+        let top = Source::TopUp(PayerId::from("mum"));
+        let checks: Vec<(AccountId, &str)> = vec![
+            (council_bank(&c), "council:cx:bank"),
+            (council_receivable(&c, &p), "council:cx:receivable:P1"),
+            (contribution_income(&c), "council:cx:contribution-income"),
+            (contributions_paid(&b), "budget:PB1:contributions-paid"),
+            (payer_account(&PayerId::from("mum")), "payer:mum"),
+            (funder_account("nhs"), "funder:nhs"),
+            (
+                fund_account(&b, "dp", &Source::Council),
+                "fund:PB1:dp:council",
+            ),
+            (fund_account(&b, "dp", &top), "fund:PB1:dp:topup:mum"),
+            (
+                service_account(&pr, &a, "PC", None),
+                "provider:acme:isf:SA1:PC",
+            ),
+            (
+                service_account(&pr, &a, "PC", Some(&SupplierId::from("sub"))),
+                "provider:acme:isf:SA1:PC:sub",
+            ),
+            (unlisted_account(&pr, &a), "provider:acme:isf:SA1:unlisted"),
+            (isf_fee_account(&pr, &a), "provider:acme:isf:SA1:fee"),
+            (banked_account(&a, "PC"), "isf:SA1:banked:PC"),
+            (banked_from_account(&a, "PC"), "isf:SA1:banked-from:PC"),
+            (
+                spend_account(&b, "dp", SpendCategory::PaWages),
+                "spend:PB1:dp:pa-wages",
+            ),
+            (payable_account(&b, "dp"), "spend:PB1:dp:payable"),
+            (refund_account(&p), "person:P1:refunds"),
+        ];
+        for (id, want) in checks {
+            assert_eq!(id.as_str(), want);
+        }
+        assert!(is_fund_account(&fund_account(&b, "dp", &Source::Person)));
+        assert!(is_budget_fund_account(
+            &fund_account(&b, "dp", &Source::Person),
+            &b
+        ));
+        assert!(!is_budget_fund_account(
+            &fund_account(&BudgetId::from("PB10"), "dp", &Source::Person),
+            &b
+        ));
+        assert_eq!(fund_name(&b, "dp"), "PB1:dp");
+    }
+
+    #[test]
+    fn entry_and_hold_ids() {
+        let (b, a, c) = (
+            BudgetId::from("PB1"),
+            AgreementId::from("SA1"),
+            ClaimId::from("C1"),
+        );
+        let checks: Vec<(EntryId, &str)> = vec![
+            (payment_entry(&b, day(7)), "pay:PB1:2025-04-07"),
+            (
+                adjustment_entry(&b, &RevisionId::from("r2"), day(7)),
+                "adj:PB1:r2:2025-04-07",
+            ),
+            (claim_line_entry(&a, &c, 2), "line:SA1:C1:2"),
+            (
+                claim_line_source_entry(&a, &c, 2, &Source::Person),
+                "line:SA1:C1:2:person",
+            ),
+            (line_fee_entry(&a, &c, 2), "fee:SA1:C1:2"),
+            (period_fee_entry(&a, day(1)), "fee:SA1:2025-04-01"),
+            (bank_entry(&a, "PC", day(7)), "bank:SA1:PC:2025-04-07"),
+            (bank_use_entry(&a, &c, 2), "bank-use:SA1:C1:2"),
+            (
+                bank_expiry_entry(&a, "PC", day(7)),
+                "bank-expire:SA1:PC:2025-04-07",
+            ),
+            (
+                credit_reversal_entry(&a, &CreditNoteId::from("CN1"), "line:SA1:C1:2"),
+                "credit:SA1:CN1:line:SA1:C1:2",
+            ),
+            (recovery_entry(&b, "dp", "rev1"), "recover:PB1:dp:rev1"),
+            (
+                reduction_entry(&b, "dp", "rev1", day(7)),
+                "reduce:PB1:dp:rev1:2025-04-07",
+            ),
+        ];
+        for (id, want) in checks {
+            assert_eq!(id.as_str(), want);
+        }
+        assert!(is_plan_money_entry("pay:PB1:2025-04-07", &b));
+        assert!(is_plan_money_entry("adj:PB1:r2:2025-04-07", &b));
+        assert!(!is_plan_money_entry("pay:PB10:2025-04-07", &b));
+        let other = Source::Other("nhs".into());
+        let hold = dispute_hold(&a, &c, 3, &other);
+        assert_eq!(hold.as_str(), "dispute:SA1:C1:3:other:nhs");
+        assert!(is_dispute_hold_of(&hold, &a));
+        assert!(!is_dispute_hold_of(&hold, &AgreementId::from("SA")));
+        assert_eq!(
+            booking_hold(&a, &BookingId::from("B1"), &Source::Council).as_str(),
+            "book:SA1:B1:council"
+        );
+        let memo = dispute_memo(&c, 3, "k|e|y");
+        assert_eq!(memo, "disputed claim C1 line 3: k|e|y");
+        assert_eq!(
+            parse_dispute_memo(&memo),
+            Some(("C1:3".to_string(), "k|e|y"))
+        );
+        assert_eq!(memo_line_key(&memo), Some("k|e|y"));
+    }
+
+    #[test]
+    fn sources_owners_and_tags() {
+        for s in [
+            Source::Council,
+            Source::Person,
+            Source::TopUp(PayerId::from("mum")),
+            Source::Other("nhs:east".into()),
+        ] {
+            assert_eq!(parse_source_key(&source_key(&s)), Some(s));
+        }
+        assert_eq!(parse_source_key("nobody"), None);
+        let (p, c) = (PersonId::from("P1"), CouncilId::from("cx"));
+        let isf = DeploymentKind::Isf {
+            provider: ProviderId::from("acme"),
+        };
+        assert_eq!(owner(&isf, &p, &c), "provider:acme");
+        assert_eq!(owner(&DeploymentKind::CouncilManaged, &p, &c), "council:cx");
+        assert_eq!(
+            owner(
+                &DeploymentKind::ThirdPartyManaged {
+                    manager: ManagerId::from("m")
+                },
+                &p,
+                &c
+            ),
+            "manager:m"
+        );
+        let tags = vec![ROLE_DRAWDOWN.to_string(), Tag::Service.with("PC")];
+        assert_eq!(Tag::Service.find(&tags), Some("PC"));
+        assert_eq!(Tag::Supplier.find(&tags), None);
+        assert_eq!(Tag::Budget.with("PB1"), "budget:PB1");
+    }
+
+    #[test]
+    fn entry_kinds_read_back_and_keep_their_text() {
+        for k in EntryKind::ALL {
+            assert_eq!(k.to_string().parse::<EntryKind>(), Ok(k));
+        }
+        assert!("nonsense".parse::<EntryKind>().is_err());
+        let texts: Vec<&str> = EntryKind::ALL.iter().map(|k| k.as_str()).collect();
+        for old in [
+            "delivered",
+            "cancellation",
+            "fee",
+            "bank",
+            "bank-use",
+            "bank-expire",
+            "spend",
+            "accrue",
+            "pay-liability",
+            "recovery",
+            "reduction",
+        ] {
+            assert!(texts.contains(&old), "{old}");
+        }
+        let none = BTreeMap::new();
+        assert_eq!(
+            entry_kind("pay:PB1:2025-04-07", &none),
+            Some(EntryKind::ScheduledPayment)
+        );
+        assert_eq!(
+            entry_kind("adj:PB1:r:2025-04-07", &none),
+            Some(EntryKind::Adjustment)
+        );
+        assert_eq!(
+            entry_kind("credit:SA1:CN1:x", &none),
+            Some(EntryKind::CreditNoteReversal)
+        );
+        assert_eq!(entry_kind("mine", &none), None);
+        let mut spent = BTreeMap::new();
+        spent.insert("monitor".to_string(), "spend".to_string());
+        assert_eq!(entry_kind("w1", &spent), Some(EntryKind::Spend));
+        // A kind under the wrong key is not read.
+        let mut wrong = BTreeMap::new();
+        wrong.insert("kind".to_string(), "spend".to_string());
+        assert_eq!(entry_kind("w1", &wrong), None);
+    }
+
+    fn gbp(minor: i64) -> Money {
+        Money::from_minor(minor, Currency::GBP)
+    }
+
+    #[test]
+    fn claim_line_meta_writes_the_keys_it_always_wrote() {
+        let key = claim_line_key(
+            day(8),
+            "PC",
+            Some(&SupplierId::from("sub")),
+            Decimal::new(150, 2),
+            EntryKind::Delivered,
+        );
+        assert_eq!(key, "2025-04-08|PC|sub|1.5|delivered");
+        let m = ClaimLineMeta {
+            kind: Some(EntryKind::Delivered),
+            service: Some("PC".into()),
+            delivered_on: Some(day(8)),
+            units: Some(Decimal::new(150, 2)),
+            price: Some(gbp(2250)),
+            band: Some("weekday".into()),
+            key: Some(key.clone()),
+            supplier: Some(SupplierId::from("sub")),
+            claimed_price: Some(gbp(2400)),
+            booking: Some(BookingId::from("B1")),
+            ..ClaimLineMeta::new(AgreementId::from("SA1"), ClaimId::from("C1"), 2)
+        };
+        let meta = m.to_meta();
+        let pairs: Vec<(&str, &str)> = meta.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("agreement", "SA1"),
+                ("band", "weekday"),
+                ("booking", "B1"),
+                ("claim", "C1"),
+                ("claimed_price", "24.00 GBP"),
+                ("delivered_on", "2025-04-08"),
+                ("key", key.as_str()),
+                ("kind", "delivered"),
+                ("line", "C1:2"),
+                ("price", "22.50 GBP"),
+                ("service", "PC"),
+                ("supplier", "sub"),
+                ("units", "1.5"),
+            ]
+        );
+        assert_eq!(ClaimLineMeta::from_meta(&meta), Some(m.clone()));
+        // Built from the key alone, as an accepted dispute is.
+        let from_key = ClaimLineMeta::new(m.agreement.clone(), m.claim.clone(), 2).with_key(&key);
+        assert_eq!(from_key.delivered_on, m.delivered_on);
+        assert_eq!(from_key.supplier, m.supplier);
+        assert_eq!(from_key.units, m.units);
+        assert_eq!(from_key.kind, m.kind);
+        assert_eq!(ClaimLineMeta::from_meta(&BTreeMap::new()), None);
+    }
+
+    #[test]
+    fn bank_spend_and_recovery_meta_round_trip() {
+        let bank = BankMeta {
+            agreement: AgreementId::from("SA1"),
+            kind: EntryKind::BankUse,
+            week: day(7),
+            expires_on: None,
+            price: None,
+            line: Some((ClaimId::from("C1"), 2)),
+            used_on: Some(day(9)),
+        };
+        assert_eq!(bank.to_meta()["line"], "C1:2");
+        assert_eq!(BankMeta::from_meta(&bank.to_meta()), Some(bank));
+        let spend = SpendMeta {
+            kind: EntryKind::LiabilityPayment,
+            budget: BudgetId::from("PB1"),
+            deployment: "dp".into(),
+            details: SpendDetails {
+                category: Some(SpendCategory::PaWages),
+                payee: Some("Sam".into()),
+                reference: None,
+                flag: Some("no".into()),
+                liability: Some("w1".into()),
+            },
+        };
+        assert_eq!(spend.to_meta()["monitor"], "pay-liability");
+        assert_eq!(spend.to_meta()["category"], "pa-wages");
+        assert_eq!(SpendMeta::from_meta(&spend.to_meta()), Some(spend));
+        let rec = RecoveryMeta {
+            kind: EntryKind::Reduction,
+            budget: BudgetId::from("PB1"),
+            deployment: "dp".into(),
+            decision: "rev1".into(),
+            period: Some(Period::new(day(7), day(14)).unwrap()),
+        };
+        assert_eq!(rec.to_meta()["period"], "2025-04-07..2025-04-14");
+        assert_eq!(RecoveryMeta::from_meta(&rec.to_meta()), Some(rec));
+        // Each reader refuses the others' entries.
+        let bank_meta = BankMeta::from_meta(&BTreeMap::new());
+        assert_eq!(bank_meta, None);
+    }
+
+    fn code() -> impl Strategy<Value = String> {
+        "[A-Za-z0-9._-]{1,12}"
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        "[ -~]{0,24}"
+    }
+
+    fn date() -> impl Strategy<Value = NaiveDate> {
+        (0i64..3650).prop_map(|d| day(1) + chrono::Duration::days(d))
+    }
+
+    fn money() -> impl Strategy<Value = Money> {
+        (0i64..10_000_000).prop_map(gbp)
+    }
+
+    fn units() -> impl Strategy<Value = Decimal> {
+        (1i64..100_000, 0u32..4).prop_map(|(n, scale)| Decimal::new(n, scale))
+    }
+
+    fn claim_line_meta() -> impl Strategy<Value = ClaimLineMeta> {
+        let kind = prop::option::of(prop::sample::select(vec![
+            EntryKind::Delivered,
+            EntryKind::Cancellation,
+            EntryKind::Fee,
+        ]));
+        (
+            (code(), code(), 1usize..500, kind),
+            (
+                prop::option::of(code()),
+                prop::option::of(date()),
+                prop::option::of(units()),
+                prop::option::of(money()),
+            ),
+            (
+                prop::option::of(text()),
+                prop::option::of(text()),
+                prop::option::of(code()),
+                prop::option::of(money()),
+                prop::option::of(code()),
+                prop::option::of(date()),
+            ),
+        )
+            .prop_map(
+                |(
+                    (agreement, claim, line, kind),
+                    (service, delivered_on, units, price),
+                    (band, key, supplier, claimed_price, booking, accepted_on),
+                )| ClaimLineMeta {
+                    agreement: AgreementId::from(agreement),
+                    claim: ClaimId::from(claim),
+                    line,
+                    kind,
+                    service,
+                    delivered_on,
+                    units,
+                    price,
+                    band,
+                    key,
+                    supplier: supplier.map(SupplierId::from),
+                    claimed_price,
+                    booking: booking.map(BookingId::from),
+                    accepted_on,
+                },
+            )
+    }
+
+    fn spend_meta() -> impl Strategy<Value = SpendMeta> {
+        (
+            prop::sample::select(vec![
+                EntryKind::Spend,
+                EntryKind::LiabilityAccrual,
+                EntryKind::LiabilityPayment,
+            ]),
+            code(),
+            code(),
+            prop::option::of(prop::sample::select(SpendCategory::ALL.to_vec())),
+            prop::option::of(text()),
+            prop::option::of(text()),
+            prop::option::of(text()),
+            prop::option::of(code()),
+        )
+            .prop_map(
+                |(kind, budget, deployment, category, payee, reference, flag, liability)| {
+                    SpendMeta {
+                        kind,
+                        budget: BudgetId::from(budget),
+                        deployment,
+                        details: SpendDetails {
+                            category,
+                            payee,
+                            reference,
+                            flag,
+                            liability,
+                        },
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn claim_line_meta_round_trips(m in claim_line_meta()) {
+            prop_assert_eq!(ClaimLineMeta::from_meta(&m.to_meta()), Some(m));
+        }
+
+        #[test]
+        fn spend_meta_round_trips(m in spend_meta()) {
+            prop_assert_eq!(SpendMeta::from_meta(&m.to_meta()), Some(m));
+        }
+
+        #[test]
+        fn bank_meta_round_trips(
+            agreement in code(),
+            kind in prop::sample::select(vec![EntryKind::Banking, EntryKind::BankUse, EntryKind::BankedExpiry]),
+            week in date(),
+            expires_on in prop::option::of(date()),
+            price in prop::option::of(money()),
+            line in prop::option::of((code(), 1usize..500)),
+            used_on in prop::option::of(date()),
+        ) {
+            let m = BankMeta {
+                agreement: AgreementId::from(agreement),
+                kind,
+                week,
+                expires_on,
+                price,
+                line: line.map(|(c, n)| (ClaimId::from(c), n)),
+                used_on,
+            };
+            prop_assert_eq!(BankMeta::from_meta(&m.to_meta()), Some(m));
+        }
+    }
+}
