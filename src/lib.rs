@@ -156,7 +156,7 @@ pub use budget::{
     Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,
     PersonalBudget, Revision, RevisionId, Source, TopUp,
 };
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use ledger::{
     AccountId, AccountKind, AccountView, Applied, BalanceRule, Discrepancy, EntryId, EntryOrigin,
     EntryView, HistoryLine, HoldId, HoldStatus, HoldView, Ledger, LedgerError, MAX_AMOUNT,

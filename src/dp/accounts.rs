@@ -1,6 +1,6 @@
 //! The accounts spend is recorded in: per category, the payable, and the person's refunds.
 
-use super::{MonitorError, SpendCategory, check_deployment};
+use super::{SpendCategory, check_deployment};
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
 use crate::plan::PaymentPlan;
 
@@ -37,7 +37,7 @@ pub fn open_spend_accounts(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     deployment: &str,
-) -> Result<(), MonitorError> {
+) -> Result<(), crate::Error> {
     check_deployment(plan, deployment)?;
     let currency = plan.budget().currency();
     let person = format!("person:{}", plan.budget().person());

@@ -26,7 +26,7 @@ pub fn accrue_liability(
     deployment: &str,
     spend: &Spend,
     policy: &SpendPolicy,
-) -> Result<Recorded, MonitorError> {
+) -> Result<Recorded, crate::Error> {
     check_deployment(plan, deployment)?;
     spend.validate()?;
     let entry = NewEntry::new(spend.id.clone(), spend.date).transfer(
@@ -64,7 +64,7 @@ pub fn pay_liability(
     id: impl Into<EntryId>,
     amount: Money,
     date: NaiveDate,
-) -> Result<Recorded, MonitorError> {
+) -> Result<Recorded, crate::Error> {
     check_deployment(plan, deployment)?;
     positive("a liability payment", amount)?;
     let id = id.into();
@@ -93,7 +93,8 @@ pub fn pay_liability(
             liability: liability.to_string(),
             amount,
             outstanding: outstanding.outstanding,
-        });
+        }
+        .into());
     }
     let meta = accrual.metadata().clone();
     let mut entry = plan
@@ -148,7 +149,7 @@ pub fn liabilities(
     plan: &PaymentPlan,
     deployment: &str,
     as_at: Option<NaiveDate>,
-) -> Result<Vec<Liability>, MonitorError> {
+) -> Result<Vec<Liability>, crate::Error> {
     check_deployment(plan, deployment)?;
     let currency = plan.budget().currency();
     let mut order: Vec<String> = Vec::new();
@@ -201,7 +202,7 @@ pub fn outstanding_liabilities(
     plan: &PaymentPlan,
     deployment: &str,
     date: NaiveDate,
-) -> Result<Money, MonitorError> {
+) -> Result<Money, crate::Error> {
     check_deployment(plan, deployment)?;
     Ok(ledger
         .balance_as_at(&payable_account(plan, deployment), date)?

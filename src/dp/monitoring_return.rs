@@ -121,7 +121,7 @@ pub fn monitoring_return(
     plan: &PaymentPlan,
     deployment: &str,
     period: Period,
-) -> Result<MonitoringReturn, MonitorError> {
+) -> Result<MonitoringReturn, crate::Error> {
     check_deployment(plan, deployment)?;
     let opening = fund_balance_as_at(ledger, plan, deployment, day_before(period.start()))?;
     let closing = fund_balance_as_at(ledger, plan, deployment, Some(period.last_day()))?;
@@ -163,7 +163,8 @@ pub fn monitoring_return(
             money_in: total_in,
             money_out: total_out,
             closing,
-        });
+        }
+        .into());
     }
     Ok(ret)
 }
@@ -184,7 +185,7 @@ fn flows(
     plan: &PaymentPlan,
     deployment: &str,
     period: Period,
-) -> Result<Flows, MonitorError> {
+) -> Result<Flows, crate::Error> {
     let currency = plan.budget().currency();
     let zero = Money::zero(currency);
     let payment_prefix = format!("pay:{}:", plan.budget().id());
@@ -256,7 +257,7 @@ fn flagged_spend(
     plan: &PaymentPlan,
     deployment: &str,
     period: Period,
-) -> Result<Vec<FlaggedSpend>, MonitorError> {
+) -> Result<Vec<FlaggedSpend>, crate::Error> {
     let zero = Money::zero(plan.budget().currency());
     let mut flags = Vec::new();
     let mut flagged_seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();

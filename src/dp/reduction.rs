@@ -91,7 +91,7 @@ pub(super) fn reduction_schedule(
     deployment: &str,
     decision: &RecoveryDecision,
     amount: Money,
-) -> Result<ReductionSchedule, MonitorError> {
+) -> Result<ReductionSchedule, crate::Error> {
     let mut left = amount;
     let mut planned = Vec::new();
     let mut available = Money::zero(amount.currency());
@@ -115,7 +115,8 @@ pub(super) fn reduction_schedule(
             fund: fund_name(plan, deployment),
             amount,
             available,
-        });
+        }
+        .into());
     }
     Ok(ReductionSchedule {
         decision: decision.id.clone(),
@@ -133,7 +134,7 @@ impl ReductionSchedule {
     ///
     /// [`MonitorError::Deploy`] if the plan's periods cannot be listed, [`MonitorError::Money`]
     /// on overflow.
-    pub fn recovered(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, MonitorError> {
+    pub fn recovered(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, crate::Error> {
         let council = plan.fund_account(&self.deployment, &Source::Council);
         let mut total = Money::zero(self.amount.currency());
         for period in plan.periods()? {
@@ -154,7 +155,7 @@ impl ReductionSchedule {
     /// # Errors
     ///
     /// As [`ReductionSchedule::recovered`].
-    pub fn remaining(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, MonitorError> {
+    pub fn remaining(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, crate::Error> {
         Ok(self.amount.checked_sub(self.recovered(ledger, plan)?)?)
     }
 
@@ -171,7 +172,7 @@ impl ReductionSchedule {
         &self,
         ledger: &Ledger,
         plan: &PaymentPlan,
-    ) -> Result<Vec<NewEntry>, MonitorError> {
+    ) -> Result<Vec<NewEntry>, crate::Error> {
         let zero = Money::zero(self.amount.currency());
         let council = plan.fund_account(&self.deployment, &Source::Council);
         let mut left = self.remaining(ledger, plan)?;
@@ -229,7 +230,7 @@ impl ReductionSchedule {
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
-    ) -> Result<Vec<Receipt>, MonitorError> {
+    ) -> Result<Vec<Receipt>, crate::Error> {
         let entries = self.due_entries(ledger, plan)?;
         Ok(ledger.post_batch(entries)?)
     }

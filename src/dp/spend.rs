@@ -328,7 +328,7 @@ pub fn spend_entry(
     deployment: &str,
     spend: &Spend,
     policy: &SpendPolicy,
-) -> Result<NewEntry, MonitorError> {
+) -> Result<NewEntry, crate::Error> {
     spend.validate()?;
     let entry = plan.spend(
         ledger,
@@ -362,7 +362,7 @@ impl Retry<'_> {
         &self,
         ledger: &Ledger,
         id: &EntryId,
-    ) -> Result<Option<Recorded>, MonitorError> {
+    ) -> Result<Option<Recorded>, crate::Error> {
         let Some(entry) = ledger.entry(id) else {
             return Ok(None);
         };
@@ -400,7 +400,7 @@ pub fn record_spend(
     deployment: &str,
     spend: &Spend,
     policy: &SpendPolicy,
-) -> Result<Recorded, MonitorError> {
+) -> Result<Recorded, crate::Error> {
     spend.validate()?;
     let target = spend_account(plan, deployment, spend.category);
     let same = Retry {

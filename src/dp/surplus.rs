@@ -82,11 +82,11 @@ pub fn weekly_planned(
     plan: &PaymentPlan,
     deployment: &str,
     date: NaiveDate,
-) -> Result<Money, MonitorError> {
+) -> Result<Money, crate::Error> {
     check_deployment(plan, deployment)?;
     let terms = plan.budget().terms_on(date);
     let currency = plan.budget().currency();
-    let overflow = |what: &str| MonitorError::Money(crate::money::overflow(what.to_string()));
+    let overflow = |what: &str| crate::Error::from(crate::money::overflow(what.to_string()));
     let cost = terms.cost.amount();
     let weekly = match terms.basis {
         Basis::Week => Some(cost),
@@ -144,7 +144,7 @@ pub fn surplus(
     deployment: &str,
     date: NaiveDate,
     policy: SurplusPolicy,
-) -> Result<Surplus, MonitorError> {
+) -> Result<Surplus, crate::Error> {
     let weekly = weekly_planned(plan, deployment, date)?;
     let contingency = weekly
         .checked_mul(Decimal::from(policy.contingency_weeks))?

@@ -49,7 +49,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         deployment: &str,
         validity: Period,
-    ) -> Result<ServiceAgreement, DrawdownError> {
+    ) -> Result<ServiceAgreement, crate::Error> {
         let id = id.into();
         check_code("agreement", id.as_str())?;
         let found = plan
@@ -64,7 +64,8 @@ impl ServiceAgreement {
             return Err(DrawdownError::NotAnIsf {
                 deployment: deployment.to_string(),
                 kind: found.kind.to_string(),
-            });
+            }
+            .into());
         };
         Ok(ServiceAgreement {
             id,
@@ -223,7 +224,7 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         self.check(plan)?;
         let owner = format!("provider:{}", self.provider);
         let budget = format!("budget:{}", plan.budget().id());

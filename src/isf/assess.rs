@@ -66,7 +66,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         plan: &PaymentPlan,
         claim: &Claim,
-    ) -> Result<Vec<LinePlan>, DrawdownError> {
+    ) -> Result<Vec<LinePlan>, crate::Error> {
         // Each service's paid lines, read once for the duplicate and weekly-plan checks.
         let mut lines = BTreeMap::new();
         for service in &self.services {
@@ -97,7 +97,7 @@ impl ServiceAgreement {
         claim: &Claim,
         n: usize,
         claimed: &mut Claimed<'_>,
-    ) -> Result<LinePlan, DrawdownError> {
+    ) -> Result<LinePlan, crate::Error> {
         let line = &claim.lines[n - 1];
         self.check_line_values(&claim.id, n, line)?;
         let band = self.band(line.date);
@@ -129,7 +129,8 @@ impl ServiceAgreement {
                                 claim: claim.id.clone(),
                                 line: n,
                                 issue,
-                            });
+                            }
+                            .into());
                         }
                         _ => {
                             claimed.weekly.remove(&service.code, line);
@@ -243,7 +244,7 @@ impl ServiceAgreement {
 
     /// What a line costing `cost` is charged, by the cancellation rule, and whether it is
     /// charged at all.
-    fn charge(&self, line: &ClaimLine, cost: Money) -> Result<(Money, LineAction), DrawdownError> {
+    fn charge(&self, line: &ClaimLine, cost: Money) -> Result<(Money, LineAction), crate::Error> {
         let mut amount = cost;
         let mut action = LineAction::Pay;
         if let Some(notice) = line.cancelled_with_notice_hours {
@@ -272,7 +273,7 @@ impl ServiceAgreement {
         claim: &Claim,
         n: usize,
         amount: Money,
-    ) -> Result<Option<ClaimIssue>, DrawdownError> {
+    ) -> Result<Option<ClaimIssue>, crate::Error> {
         let line = &claim.lines[n - 1];
         let Some(booking) = &line.booking else {
             return Ok(None);
@@ -281,7 +282,8 @@ impl ServiceAgreement {
         if holds.is_empty() {
             return Err(DrawdownError::UnknownBooking {
                 booking: booking.clone(),
-            });
+            }
+            .into());
         }
         let target = self.service_account(&line.service, line.supplier.as_ref());
         let booked_for = holds
@@ -296,7 +298,8 @@ impl ServiceAgreement {
                     "booking {booking} is for another service or supplier ({})",
                     booked_for.map_or_else(String::new, |a| a.to_string())
                 ),
-            });
+            }
+            .into());
         }
         let reserved = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
         if amount > reserved {
@@ -317,7 +320,7 @@ impl ServiceAgreement {
         line: &ClaimLine,
         service: &Service,
         claimed: &mut Claimed<'_>,
-    ) -> Result<Cover, DrawdownError> {
+    ) -> Result<Cover, crate::Error> {
         let over = claimed.weekly.add(&claimed.lines, service, line)?;
         if over <= Decimal::ZERO {
             return Ok(Cover::Banked(Decimal::ZERO));
@@ -404,7 +407,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         let mut needed = Money::zero(self.currency);
         let mut freed = Money::zero(self.currency);
         let mut bookings_used = BTreeSet::new();
@@ -419,14 +422,15 @@ impl ServiceAgreement {
                         claim: claim.id.clone(),
                         line: i + 1,
                         reason: format!("booking {b} is named by an earlier line of the claim"),
-                    });
+                    }
+                    .into());
                 }
                 let holds = self.active_holds(ledger, plan, |s| self.booking_hold(b, s));
                 for (_, id, held) in &holds {
                     if let Some(h) = ledger.hold(id) {
                         let d = h.details();
                         if claim.date < d.date || d.expires_on.is_some_and(|e| claim.date >= e) {
-                            return Err(DrawdownError::UnknownBooking { booking: b.clone() });
+                            return Err(DrawdownError::UnknownBooking { booking: b.clone() }.into());
                         }
                     }
                     freed = freed.checked_add(*held)?;
@@ -448,7 +452,8 @@ impl ServiceAgreement {
                 fund: self.fund_name(plan),
                 needed,
                 available,
-            });
+            }
+            .into());
         }
         Ok(())
     }
@@ -459,7 +464,7 @@ impl ServiceAgreement {
         claimed: &BTreeMap<String, Vec<ClaimedLine<'_>>>,
         ledger: &Ledger,
         plan: &PaymentPlan,
-    ) -> Result<BTreeMap<String, String>, DrawdownError> {
+    ) -> Result<BTreeMap<String, String>, crate::Error> {
         let mut keys = BTreeMap::new();
         for l in claimed.values().flatten() {
             if let Some(k) = l.key {
@@ -496,7 +501,7 @@ impl ServiceAgreement {
         &self,
         ledger: &'l Ledger,
         service: &str,
-    ) -> Result<Vec<ClaimedLine<'l>>, DrawdownError> {
+    ) -> Result<Vec<ClaimedLine<'l>>, crate::Error> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         let suppliers = std::iter::once(None).chain(self.suppliers.iter().map(Some));
@@ -563,7 +568,7 @@ impl WeekTotals {
         claimed: &BTreeMap<String, Vec<ClaimedLine<'_>>>,
         service: &Service,
         line: &ClaimLine,
-    ) -> Result<Decimal, DrawdownError> {
+    ) -> Result<Decimal, crate::Error> {
         let week = monday_of(line.date);
         let key = (service.code.clone(), week);
         if !self.totals.contains_key(&key) {

@@ -49,14 +49,15 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         week: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>, DrawdownError> {
+    ) -> Result<Vec<(String, Decimal)>, crate::Error> {
         let Some(banking) = self.banking else {
             return Err(DrawdownError::BankingOff {
                 agreement: self.id.clone(),
-            });
+            }
+            .into());
         };
         if week.weekday() != Weekday::Mon {
-            return Err(DrawdownError::NotAMonday { date: week });
+            return Err(DrawdownError::NotAMonday { date: week }.into());
         }
         let sunday = week
             .checked_add_days(Days::new(6))
@@ -135,11 +136,12 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         today: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>, DrawdownError> {
+    ) -> Result<Vec<(String, Decimal)>, crate::Error> {
         if self.banking.is_none() {
             return Err(DrawdownError::BankingOff {
                 agreement: self.id.clone(),
-            });
+            }
+            .into());
         }
         let mut out = Vec::new();
         let mut batch = Vec::new();
@@ -187,7 +189,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         service: &str,
         date: NaiveDate,
-    ) -> Result<BankedUnits, DrawdownError> {
+    ) -> Result<BankedUnits, crate::Error> {
         let lots = self.banked_lots(ledger, service, date)?;
         let mut units = Decimal::ZERO;
         let mut value = Money::zero(self.currency);
@@ -211,7 +213,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         service: &str,
         date: NaiveDate,
-    ) -> Result<Vec<BankedLot>, DrawdownError> {
+    ) -> Result<Vec<BankedLot>, crate::Error> {
         if self.banking.is_none() {
             return Ok(Vec::new());
         }
@@ -228,7 +230,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         service: &str,
         date: NaiveDate,
-    ) -> Result<Decimal, DrawdownError> {
+    ) -> Result<Decimal, crate::Error> {
         Ok(ledger
             .balance_as_at(&self.banked_account(service), date)?
             .amount())
@@ -240,7 +242,7 @@ impl ServiceAgreement {
         &self,
         ledger: &Ledger,
         service: &str,
-    ) -> Result<Vec<BankedLot>, DrawdownError> {
+    ) -> Result<Vec<BankedLot>, crate::Error> {
         if self.banking.is_none() || self.find_service(service).is_none() {
             return Ok(Vec::new());
         }

@@ -70,7 +70,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         booking: &Booking,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         check_code("booking", booking.id.as_str())?;
         let as_claim = ClaimId::from(format!("booking {}", booking.id));
         check_units(&as_claim, 1, booking.units)?;
@@ -88,14 +88,16 @@ impl ServiceAgreement {
             if !self.suppliers.contains(s) {
                 return Err(refuse(ClaimIssue::UnknownSupplier {
                     supplier: s.clone(),
-                }));
+                })
+                .into());
             }
         }
         if !self.validity.contains(booking.date) {
             return Err(refuse(ClaimIssue::OutsideAgreement {
                 date: booking.date,
                 validity: self.validity,
-            }));
+            })
+            .into());
         }
         let price = service
             .rates_on(booking.date)
@@ -121,11 +123,12 @@ impl ServiceAgreement {
                 .all(|h| h.memo == memo && h.date == booking.booked_on);
             return if same {
                 Money::sum(self.currency, existing.iter().map(|h| h.amount))
-                    .map_err(DrawdownError::from)
+                    .map_err(crate::Error::from)
             } else {
                 Err(DrawdownError::DuplicateBooking {
                     booking: booking.id.clone(),
-                })
+                }
+                .into())
             };
         }
         self.check_open(ledger, booking.booked_on)?;
@@ -158,12 +161,13 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         booking: &BookingId,
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         let holds = self.active_holds(ledger, plan, |s| self.booking_hold(booking, s));
         if holds.is_empty() {
             return Err(DrawdownError::UnknownBooking {
                 booking: booking.clone(),
-            });
+            }
+            .into());
         }
         for (_, id, _) in holds {
             ledger.release_hold(&id)?;

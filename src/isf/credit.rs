@@ -40,13 +40,14 @@ impl ServiceAgreement {
         claim: &ClaimId,
         line: usize,
         date: NaiveDate,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         let holds = self.active_holds(ledger, plan, |s| self.dispute_hold(claim, line, s));
         let Some(first) = holds.first().and_then(|h| ledger.hold(&h.1)) else {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
                 line,
-            });
+            }
+            .into());
         };
         let details = first.details().clone();
         self.check_open(ledger, date)?;
@@ -54,7 +55,8 @@ impl ServiceAgreement {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
                 line,
-            });
+            }
+            .into());
         }
         let amount = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
         let mut meta = BTreeMap::new();
@@ -121,13 +123,14 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &ClaimId,
         line: usize,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         let holds = self.active_holds(ledger, plan, |s| self.dispute_hold(claim, line, s));
         if holds.is_empty() {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
                 line,
-            });
+            }
+            .into());
         }
         let amount = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
         for (_, hold, _) in holds {
@@ -149,7 +152,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         note: &CreditNote,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         check_code("credit note", note.id.as_str())?;
         self.check_open(ledger, note.date)?;
         let mut to_reverse: Vec<EntryId> = Vec::new();
@@ -162,7 +165,8 @@ impl ServiceAgreement {
                     claim: claim.clone(),
                     line: *line,
                     reason: "was not paid",
-                });
+                }
+                .into());
             }
             entries.extend(ledger.entry(&self.fee_entry(claim, *line)));
             for e in entries {
@@ -175,7 +179,8 @@ impl ServiceAgreement {
                             claim: claim.clone(),
                             line: *line,
                             reason: "was already credited",
-                        });
+                        }
+                        .into());
                     }
                     None => {}
                 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
 
-use super::{DrawdownError, ManagementFee, ServiceAgreement};
+use super::{ManagementFee, ServiceAgreement};
 use crate::deploy::PaymentPlan;
 use crate::ledger::{EntryId, Ledger};
 use crate::period::{Period, Schedule};
@@ -23,7 +23,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         through: NaiveDate,
-    ) -> Result<usize, DrawdownError> {
+    ) -> Result<usize, crate::Error> {
         let Some(ManagementFee::FixedPerPeriod { amount, frequency }) = self.fee else {
             return Ok(0);
         };

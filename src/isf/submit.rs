@@ -59,7 +59,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         claim: &Claim,
-    ) -> Result<ClaimOutcome, DrawdownError> {
+    ) -> Result<ClaimOutcome, crate::Error> {
         check_code("claim", claim.id.as_str())?;
         self.check(plan)?;
         if claim.lines.is_empty() || claim.lines.len() > MAX_CLAIM_LINES {
@@ -70,12 +70,14 @@ impl ServiceAgreement {
                     "a claim has 1 to {MAX_CLAIM_LINES} lines, not {}",
                     claim.lines.len()
                 ),
-            });
+            }
+            .into());
         }
         if self.was_submitted(ledger, plan, claim) {
             return Err(DrawdownError::AlreadySubmitted {
                 claim: claim.id.clone(),
-            });
+            }
+            .into());
         }
         self.check_open(ledger, claim.date)?;
         let plans = self.plan_lines(ledger, plan, claim)?;
@@ -115,7 +117,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<ClaimOutcome, DrawdownError> {
+    ) -> Result<ClaimOutcome, crate::Error> {
         let mut outcome = ClaimOutcome {
             claim: claim.id.clone(),
             currency: self.currency,
@@ -178,7 +180,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         for (i, (line, p)) in claim.lines.iter().zip(plans).enumerate() {
             let n = i + 1;
             let Some(booking) = line
@@ -221,7 +223,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         let payable: Vec<(usize, &LinePlan)> = plans
             .iter()
             .enumerate()

@@ -1,6 +1,6 @@
 //! The accounts a plan uses: the council's, the payers', and each fund's, one per source.
 
-use super::{DeployError, PaymentPlan};
+use super::PaymentPlan;
 use crate::budget::Source;
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
 
@@ -50,7 +50,7 @@ impl PaymentPlan {
     /// # Errors
     ///
     /// [`DeployError::Ledger`] if an account exists with other details.
-    pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), DeployError> {
+    pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), crate::Error> {
         let currency = self.budget.currency();
         let council = format!("council:{}", self.council);
         let person = format!("person:{}", self.budget.person());

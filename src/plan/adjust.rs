@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::{DeployError, PaymentPlan, PeriodAmounts};
+use super::{PaymentPlan, PeriodAmounts};
 use crate::budget::{BudgetError, RevisionId};
 use crate::ledger::{AccountId, EntryId, Ledger, NewEntry, Receipt};
 use crate::money::Money;
@@ -18,7 +18,7 @@ impl PaymentPlan {
     /// [`DeployError::Budget`].
     ///
     /// [`PersonalBudget::revise`]: crate::PersonalBudget::revise
-    pub fn revise(&mut self, revision: crate::budget::Revision) -> Result<(), DeployError> {
+    pub fn revise(&mut self, revision: crate::budget::Revision) -> Result<(), crate::Error> {
         self.budget.revise(revision)?;
         Ok(())
     }
@@ -34,7 +34,7 @@ impl PaymentPlan {
         &self,
         ledger: &Ledger,
         amounts: &PeriodAmounts,
-    ) -> Result<Vec<Vec<Money>>, DeployError> {
+    ) -> Result<Vec<Vec<Money>>, crate::Error> {
         let start = amounts.period.start();
         let mut ids = vec![self.payment_id(start)];
         ids.extend(
@@ -78,7 +78,7 @@ impl PaymentPlan {
         ledger: &Ledger,
         revision: &RevisionId,
         date: NaiveDate,
-    ) -> Result<Vec<NewEntry>, DeployError> {
+    ) -> Result<Vec<NewEntry>, crate::Error> {
         let Some(rev) = self.budget.revisions().iter().find(|r| r.id == *revision) else {
             return Err(BudgetError::UnknownRevision {
                 budget: self.budget.id().clone(),
@@ -133,7 +133,7 @@ impl PaymentPlan {
         ledger: &mut Ledger,
         revision: &RevisionId,
         date: NaiveDate,
-    ) -> Result<Vec<Receipt>, DeployError> {
+    ) -> Result<Vec<Receipt>, crate::Error> {
         let entries = self.adjustments(ledger, revision, date)?;
         Ok(ledger.post_batch(entries)?)
     }

@@ -63,7 +63,7 @@ impl PaymentPlan {
         &self,
         ledger: &Ledger,
         as_of: NaiveDate,
-    ) -> Result<ContributionStatus, DeployError> {
+    ) -> Result<ContributionStatus, crate::Error> {
         let currency = self.budget.currency();
         let mut expected = Money::zero(currency);
         for amounts in self.amounts()? {

@@ -27,7 +27,7 @@ impl PaymentPlan {
     /// # Errors
     ///
     /// [`DeployError::UnknownDeployment`], [`DeployError::Ledger`] if accounts are not open.
-    pub fn fund_balance(&self, ledger: &Ledger, deployment: &str) -> Result<Money, DeployError> {
+    pub fn fund_balance(&self, ledger: &Ledger, deployment: &str) -> Result<Money, crate::Error> {
         Ok(self.attribution(ledger, deployment)?.balance)
     }
 
@@ -41,7 +41,7 @@ impl PaymentPlan {
         &self,
         ledger: &Ledger,
         deployment: &str,
-    ) -> Result<Attribution, DeployError> {
+    ) -> Result<Attribution, crate::Error> {
         self.deployment_index(deployment)?;
         let currency = self.budget.currency();
         let mut balance = Money::zero(currency);
@@ -77,7 +77,7 @@ impl PaymentPlan {
         ledger: &Ledger,
         deployment: &str,
         amount: Money,
-    ) -> Result<Vec<(AccountId, Money)>, DeployError> {
+    ) -> Result<Vec<(AccountId, Money)>, crate::Error> {
         positive("spending", amount)?;
         let attribution = self.attribution(ledger, deployment)?;
         if attribution.available < amount {
@@ -85,7 +85,8 @@ impl PaymentPlan {
                 fund: format!("{}:{deployment}", self.budget.id()),
                 amount,
                 available: attribution.available,
-            });
+            }
+            .into());
         }
         let take = split_spend(&attribution.by_source, amount, &self.spend_order)?;
         Ok(attribution
@@ -110,7 +111,7 @@ impl PaymentPlan {
         to: impl Into<AccountId>,
         amount: Money,
         date: NaiveDate,
-    ) -> Result<NewEntry, DeployError> {
+    ) -> Result<NewEntry, crate::Error> {
         let postings = self.spend_postings(ledger, deployment, amount)?;
         Ok(postings
             .into_iter()
@@ -125,7 +126,7 @@ fn split_spend(
     sources: &[SourceBalance],
     amount: Money,
     order: &SpendOrder,
-) -> Result<Vec<Money>, DeployError> {
+) -> Result<Vec<Money>, crate::Error> {
     let currency = amount.currency();
     let mut take = vec![Money::zero(currency); sources.len()];
     let mut left = amount;
@@ -146,7 +147,7 @@ fn split_spend(
             .iter()
             .zip(&take)
             .map(|(s, t)| Ok(s.available.checked_sub(*t)?.minor_weight()?))
-            .collect::<Result<Vec<u64>, DeployError>>()?;
+            .collect::<Result<Vec<u64>, crate::MoneyError>>()?;
         let shares = left.allocate_by_weights(&weights)?;
         for (t, s) in take.iter_mut().zip(shares) {
             *t = t.checked_add(s)?;

@@ -53,7 +53,7 @@ impl ProviderView {
         provider: &ProviderId,
         currency: Currency,
         as_at: NaiveDate,
-    ) -> Result<ProviderView, ReportError> {
+    ) -> Result<ProviderView, crate::Error> {
         let holder = format!("provider:{provider}");
         let mut funds = Vec::new();
         let mut client_money = Money::zero(currency);
@@ -93,7 +93,7 @@ impl ProviderView {
     /// # Errors
     ///
     /// [`ReportError::Money`].
-    pub fn difference(&self) -> Result<Option<Money>, ReportError> {
+    pub fn difference(&self) -> Result<Option<Money>, crate::Error> {
         match self.bank_balance {
             Some(bank) => Ok(Some(bank.checked_sub(self.client_money)?)),
             None => Ok(None),
@@ -106,7 +106,7 @@ impl ProviderView {
     /// # Errors
     ///
     /// [`ReportError::DoesNotTie`].
-    pub fn check(&self, ledger: &Ledger) -> Result<(), ReportError> {
+    pub fn check(&self, ledger: &Ledger) -> Result<(), crate::Error> {
         let mut sum = Money::zero(self.currency);
         for position in &self.funds {
             sum = sum.checked_add(position.balance)?;
@@ -127,7 +127,8 @@ impl ProviderView {
                     what,
                     reported,
                     ledger: from_ledger,
-                });
+                }
+                .into());
             }
         }
         Ok(())
@@ -139,7 +140,7 @@ impl ProviderView {
     /// # Errors
     ///
     /// [`ReportError::Csv`], [`ReportError::Money`].
-    pub fn to_csv(&self) -> Result<String, ReportError> {
+    pub fn to_csv(&self) -> Result<String, crate::Error> {
         let c = self.currency.code().to_string();
         let mut rows = vec![
             ["fund", "balance", "held", "currency"]
@@ -174,7 +175,7 @@ impl ProviderView {
                 c,
             ]);
         }
-        write_csv(&rows)
+        Ok(write_csv(&rows)?)
     }
 }
 
@@ -266,7 +267,7 @@ impl CouncilView {
         plans: &[&PaymentPlan],
         currency: Currency,
         period: Period,
-    ) -> Result<CouncilView, ReportError> {
+    ) -> Result<CouncilView, crate::Error> {
         let mut lines = Vec::new();
         for plan in plans {
             if plan.budget().currency() != currency {
@@ -307,7 +308,7 @@ impl CouncilView {
     /// # Errors
     ///
     /// [`ReportError::Money`].
-    pub fn totals(&self) -> Result<CouncilLine, ReportError> {
+    pub fn totals(&self) -> Result<CouncilLine, crate::MoneyError> {
         let zero = Money::zero(self.currency);
         let mut t = CouncilLine {
             fund: "total".into(),
@@ -333,7 +334,7 @@ impl CouncilView {
     /// # Errors
     ///
     /// [`ReportError::Csv`], [`ReportError::Money`].
-    pub fn to_csv(&self) -> Result<String, ReportError> {
+    pub fn to_csv(&self) -> Result<String, crate::Error> {
         let c = self.currency.code().to_string();
         let mut rows = vec![
             [
@@ -362,7 +363,7 @@ impl CouncilView {
                 c.clone(),
             ]);
         }
-        write_csv(&rows)
+        Ok(write_csv(&rows)?)
     }
 }
 
