@@ -663,8 +663,8 @@ impl PersonalBudget {
     ///
     /// # Errors
     ///
-    /// [`BudgetError`] if a line is negative, in another currency, not exact in minor units, or
-    /// top-ups and other funding exceed the cost.
+    /// [`BudgetError`] if a line is negative, in another currency, or top-ups and other funding
+    /// exceed the cost; [`MoneyError::TooManyDecimals`] if a line is not exact in minor units.
     pub fn new(
         id: impl Into<BudgetId>,
         person: impl Into<PersonId>,

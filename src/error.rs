@@ -94,6 +94,9 @@ impl fmt::Display for ErrorKind {
 /// the value at fault. Exactly one accessor returns `Some`. The message is the detail's message,
 /// and [`source`](std::error::Error::source) is the detail's source.
 ///
+/// A function returning `Error` lists in its `# Errors` section the details it can fail with;
+/// each reaches the caller inside an `Error`, by exactly one accessor.
+///
 /// It is one pointer wide, so a `Result<T, Error>` stays small, and cheap to clone (the
 /// detail is shared, as in `jiff`).
 #[derive(Clone)]

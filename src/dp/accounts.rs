@@ -31,7 +31,7 @@ pub fn refund_account(plan: &PaymentPlan) -> AccountId {
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment; [`MonitorError::Ledger`] if an account
+/// [`DeployError`](crate::DeployError) for an unknown deployment; [`LedgerError`](crate::LedgerError) if an account
 /// exists with other details.
 pub fn open_spend_accounts(
     ledger: &mut Ledger,

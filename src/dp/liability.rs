@@ -18,8 +18,8 @@ use crate::plan::PaymentPlan;
 ///
 /// # Errors
 ///
-/// [`MonitorError::EmptyPayee`], [`MonitorError::NotPositive`], [`MonitorError::Deploy`] for an
-/// unknown deployment, [`MonitorError::Ledger`] if the ledger refuses it.
+/// [`MonitorError::EmptyPayee`], [`MonitorError::NotPositive`], [`DeployError`](crate::DeployError) for an
+/// unknown deployment, [`LedgerError`](crate::LedgerError) if the ledger refuses it.
 pub fn accrue_liability(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
@@ -52,8 +52,8 @@ pub fn accrue_liability(
 /// # Errors
 ///
 /// [`MonitorError::UnknownLiability`], [`MonitorError::LiabilityOverpaid`],
-/// [`MonitorError::NotPositive`], [`MonitorError::Deploy`] for not enough in the fund,
-/// [`MonitorError::Ledger`] if the ledger refuses it. Nothing is posted then. Paying again
+/// [`MonitorError::NotPositive`], [`DeployError`](crate::DeployError) for not enough in the fund,
+/// [`LedgerError`](crate::LedgerError) if the ledger refuses it. Nothing is posted then. Paying again
 /// with the same id, date, liability and amount changes nothing and returns a receipt marked
 /// `already_posted`.
 pub fn pay_liability(
@@ -142,8 +142,8 @@ pub struct Liability {
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment, [`MonitorError::Ledger`] if the accounts
-/// are not open, [`MonitorError::Money`] on overflow.
+/// [`DeployError`](crate::DeployError) for an unknown deployment, [`LedgerError`](crate::LedgerError) if the accounts
+/// are not open, [`MoneyError`](crate::MoneyError) on overflow.
 pub fn liabilities(
     ledger: &Ledger,
     plan: &PaymentPlan,
@@ -195,7 +195,7 @@ pub fn liabilities(
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment, [`MonitorError::Ledger`] if the account
+/// [`DeployError`](crate::DeployError) for an unknown deployment, [`LedgerError`](crate::LedgerError) if the account
 /// is not open.
 pub fn outstanding_liabilities(
     ledger: &Ledger,

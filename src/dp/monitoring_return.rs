@@ -113,8 +113,8 @@ fn kind_of<'a>(entry: &EntryView<'a>) -> Option<&'a str> {
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment, [`MonitorError::Ledger`] if accounts
-/// are not open, [`MonitorError::Money`] on overflow, [`MonitorError::DoesNotTieOut`] if the
+/// [`DeployError`](crate::DeployError) for an unknown deployment, [`LedgerError`](crate::LedgerError) if accounts
+/// are not open, [`MoneyError`](crate::MoneyError) on overflow, [`MonitorError::DoesNotTieOut`] if the
 /// figures do not tie out (a bug).
 pub fn monitoring_return(
     ledger: &Ledger,

@@ -218,7 +218,7 @@ fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, crate::Err
 ///
 /// [`MonitorError::InvalidPercent`], [`MonitorError::NotPositive`] for a negative amount,
 /// [`MonitorError::InsufficientFunds`], [`MonitorError::NotEnoughFuturePayments`],
-/// [`MonitorError::Deploy`] for an unknown deployment, [`MonitorError::Ledger`] if accounts are
+/// [`DeployError`](crate::DeployError) for an unknown deployment, [`LedgerError`](crate::LedgerError) if accounts are
 /// not open.
 pub fn plan_recovery(
     ledger: &Ledger,
@@ -322,7 +322,7 @@ fn recorded_recovery(
 ///
 /// # Errors
 ///
-/// As [`plan_recovery`], and [`MonitorError::Ledger`] if the ledger refuses the entries.
+/// As [`plan_recovery`], and [`LedgerError`](crate::LedgerError) if the ledger refuses the entries.
 pub fn post_recovery(
     ledger: &mut Ledger,
     plan: &PaymentPlan,

@@ -132,7 +132,7 @@ impl ReductionSchedule {
     ///
     /// # Errors
     ///
-    /// [`MonitorError::Deploy`] if the plan's periods cannot be listed, [`MonitorError::Money`]
+    /// [`DeployError`](crate::DeployError) if the plan's periods cannot be listed, [`MoneyError`](crate::MoneyError)
     /// on overflow.
     pub fn recovered(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, crate::Error> {
         let council = plan.fund_account(&self.deployment, &Source::Council);
@@ -167,7 +167,7 @@ impl ReductionSchedule {
     ///
     /// # Errors
     ///
-    /// As [`ReductionSchedule::recovered`]; [`MonitorError::Ledger`] if accounts are not open.
+    /// As [`ReductionSchedule::recovered`]; [`LedgerError`](crate::LedgerError) if accounts are not open.
     pub fn due_entries(
         &self,
         ledger: &Ledger,
@@ -224,7 +224,7 @@ impl ReductionSchedule {
     ///
     /// # Errors
     ///
-    /// As [`ReductionSchedule::due_entries`]; [`MonitorError::Ledger`] if the ledger refuses
+    /// As [`ReductionSchedule::due_entries`]; [`LedgerError`](crate::LedgerError) if the ledger refuses
     /// them (nothing is posted then).
     pub fn post_due(
         &self,

@@ -320,7 +320,7 @@ pub struct Recorded {
 ///
 /// # Errors
 ///
-/// [`MonitorError::EmptyPayee`], [`MonitorError::NotPositive`]; [`MonitorError::Deploy`] for
+/// [`MonitorError::EmptyPayee`], [`MonitorError::NotPositive`]; [`DeployError`](crate::DeployError) for
 /// an unknown deployment or not enough available in the fund.
 pub fn spend_entry(
     ledger: &Ledger,
@@ -392,7 +392,7 @@ impl Retry<'_> {
 ///
 /// # Errors
 ///
-/// As [`spend_entry`], and [`MonitorError::Ledger`] if the ledger refuses it
+/// As [`spend_entry`], and [`LedgerError`](crate::LedgerError) if the ledger refuses it
 /// ([`LedgerError::DuplicateEntry`] for the same id with other details).
 pub fn record_spend(
     ledger: &mut Ledger,

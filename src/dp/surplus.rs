@@ -77,7 +77,7 @@ pub struct Surplus {
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment; [`MonitorError::Money`] on overflow.
+/// [`DeployError`](crate::DeployError) for an unknown deployment; [`MoneyError`](crate::MoneyError) on overflow.
 pub fn weekly_planned(
     plan: &PaymentPlan,
     deployment: &str,
@@ -136,8 +136,8 @@ pub fn weekly_planned(
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment, [`MonitorError::Ledger`] if accounts
-/// are not open, [`MonitorError::Money`] on overflow.
+/// [`DeployError`](crate::DeployError) for an unknown deployment, [`LedgerError`](crate::LedgerError) if accounts
+/// are not open, [`MoneyError`](crate::MoneyError) on overflow.
 pub fn surplus(
     ledger: &Ledger,
     plan: &PaymentPlan,

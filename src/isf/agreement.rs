@@ -43,7 +43,7 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::NotAnIsf`], [`DrawdownError::InvalidCode`],
-    /// [`DeployError::UnknownDeployment`] (as [`DrawdownError::Deploy`]).
+    /// [`DeployError::UnknownDeployment`].
     pub fn new(
         id: impl Into<AgreementId>,
         plan: &PaymentPlan,
@@ -219,7 +219,7 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::InvalidAgreement`], [`DrawdownError::InvalidCode`],
-    /// [`DrawdownError::Ledger`].
+    /// [`LedgerError`](crate::LedgerError).
     pub fn open_accounts(
         &self,
         ledger: &mut Ledger,

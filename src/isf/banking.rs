@@ -44,7 +44,7 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::BankingOff`], [`DrawdownError::NotAMonday`],
-    /// [`DrawdownError::Ledger`].
+    /// [`LedgerError`](crate::LedgerError).
     pub fn bank_unused(
         &self,
         ledger: &mut Ledger,
@@ -131,7 +131,7 @@ impl ServiceAgreement {
     ///
     /// # Errors
     ///
-    /// [`DrawdownError::BankingOff`], [`DrawdownError::Ledger`].
+    /// [`DrawdownError::BankingOff`], [`LedgerError`](crate::LedgerError).
     pub fn expire_banked(
         &self,
         ledger: &mut Ledger,
@@ -183,7 +183,7 @@ impl ServiceAgreement {
     ///
     /// # Errors
     ///
-    /// [`DrawdownError::Ledger`] if the accounts are not open, [`DrawdownError::Money`].
+    /// [`LedgerError`](crate::LedgerError) if the accounts are not open, [`MoneyError`](crate::MoneyError).
     pub fn banked(
         &self,
         ledger: &Ledger,

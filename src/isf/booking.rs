@@ -64,7 +64,7 @@ impl ServiceAgreement {
     ///
     /// [`DrawdownError::InvalidLine`] (units), [`DrawdownError::DuplicateBooking`],
     /// [`DrawdownError::InsufficientFunds`], [`DrawdownError::ClaimRefused`] if the service or
-    /// supplier is unknown or the date is outside the agreement, [`DrawdownError::Ledger`].
+    /// supplier is unknown or the date is outside the agreement, [`LedgerError`](crate::LedgerError).
     pub fn book(
         &self,
         ledger: &mut Ledger,

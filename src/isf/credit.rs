@@ -32,7 +32,7 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::NotDisputed`], [`DrawdownError::InsufficientFunds`] (for the fee),
-    /// [`DrawdownError::PeriodClosed`], [`DrawdownError::Ledger`].
+    /// [`DrawdownError::PeriodClosed`], [`LedgerError`](crate::LedgerError).
     pub fn accept_disputed(
         &self,
         ledger: &mut Ledger,
@@ -146,7 +146,7 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::NotCreditable`] if a line was never paid or another note credited it,
-    /// [`DrawdownError::PeriodClosed`], [`DrawdownError::InvalidCode`], [`DrawdownError::Ledger`].
+    /// [`DrawdownError::PeriodClosed`], [`DrawdownError::InvalidCode`], [`LedgerError`](crate::LedgerError).
     pub fn credit_note(
         &self,
         ledger: &mut Ledger,

@@ -16,7 +16,7 @@ impl ServiceAgreement {
     ///
     /// # Errors
     ///
-    /// [`DrawdownError::InsufficientFunds`], [`DrawdownError::Ledger`]. Nothing is charged
+    /// [`DrawdownError::InsufficientFunds`](crate::isf::DrawdownError::InsufficientFunds), [`LedgerError`](crate::LedgerError). Nothing is charged
     /// when the fund cannot pay them all.
     pub fn charge_fees(
         &self,

@@ -53,7 +53,7 @@ impl ServiceAgreement {
     /// [`DrawdownError::ClaimRefused`], [`DrawdownError::InvalidLine`],
     /// [`DrawdownError::AlreadySubmitted`], [`DrawdownError::InsufficientFunds`],
     /// [`DrawdownError::UnknownBooking`], [`DrawdownError::PeriodClosed`],
-    /// [`DrawdownError::InvalidCode`], [`DrawdownError::Ledger`].
+    /// [`DrawdownError::InvalidCode`], [`LedgerError`](crate::LedgerError).
     pub fn submit(
         &self,
         ledger: &mut Ledger,

@@ -67,7 +67,7 @@ impl ServiceAgreement {
     ///
     /// # Errors
     ///
-    /// [`DrawdownError::Ledger`] if the accounts are not open, [`DrawdownError::Money`].
+    /// [`LedgerError`](crate::LedgerError) if the accounts are not open, [`MoneyError`](crate::MoneyError).
     pub fn units_summary(
         &self,
         ledger: &Ledger,

@@ -49,7 +49,7 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::Ledger`] if an account exists with other details.
+    /// [`LedgerError`](crate::LedgerError) if an account exists with other details.
     pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), crate::Error> {
         let currency = self.budget.currency();
         let council = format!("council:{}", self.council);

@@ -15,7 +15,7 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::Budget`].
+    /// [`BudgetError`](crate::BudgetError).
     ///
     /// [`PersonalBudget::revise`]: crate::PersonalBudget::revise
     pub fn revise(&mut self, revision: crate::budget::Revision) -> Result<(), crate::Error> {
@@ -72,7 +72,8 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::Budget`] for an unknown revision; overflow.
+    /// [`BudgetError::UnknownRevision`](crate::BudgetError::UnknownRevision) for an unknown
+    /// revision; [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow.
     pub fn adjustments(
         &self,
         ledger: &Ledger,
@@ -126,7 +127,7 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::Ledger`] if the ledger refuses them (for example, recovering an
+    /// [`LedgerError`](crate::LedgerError) if the ledger refuses them (for example, recovering an
     /// overpayment from a fund that has since spent it); nothing is posted then.
     pub fn post_adjustments(
         &self,

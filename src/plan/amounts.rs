@@ -46,7 +46,7 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::Period`].
+    /// [`PeriodError`](crate::PeriodError).
     pub fn periods(&self) -> Result<Vec<Period>, crate::Error> {
         Ok(self.schedule.periods(self.budget.validity())?)
     }
@@ -56,7 +56,8 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError`] on overflow or if fixed amounts exceed the budget.
+    /// [`DeployError::FixedExceedsBudget`] if fixed amounts exceed the budget,
+    /// [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow.
     pub fn amounts(&self) -> Result<Vec<PeriodAmounts>, crate::Error> {
         let currency = self.budget.currency();
         let sources = self.budget.all_sources();

@@ -58,7 +58,8 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError`] on overflow; [`DeployError::Ledger`] if the plan's accounts are not open.
+    /// [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow;
+    /// [`LedgerError`](crate::LedgerError) if the plan's accounts are not open.
     pub fn contribution_status(
         &self,
         ledger: &Ledger,

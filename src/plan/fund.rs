@@ -26,7 +26,7 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::UnknownDeployment`], [`DeployError::Ledger`] if accounts are not open.
+    /// [`DeployError::UnknownDeployment`], [`LedgerError`](crate::LedgerError) if accounts are not open.
     pub fn fund_balance(&self, ledger: &Ledger, deployment: &str) -> Result<Money, crate::Error> {
         Ok(self.attribution(ledger, deployment)?.balance)
     }
@@ -36,7 +36,7 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::UnknownDeployment`], [`DeployError::Ledger`] if accounts are not open.
+    /// [`DeployError::UnknownDeployment`], [`LedgerError`](crate::LedgerError) if accounts are not open.
     pub fn attribution(
         &self,
         ledger: &Ledger,

@@ -74,7 +74,8 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError`] on overflow or a schedule out of range.
+    /// [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow,
+    /// [`PeriodError`](crate::PeriodError) for a schedule out of range.
     pub fn due_payments(
         &self,
         ledger: &Ledger,

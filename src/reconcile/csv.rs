@@ -308,7 +308,8 @@ impl StatementFormat {
     /// # Errors
     ///
     /// [`ReconcileError::CurrencyMismatch`] for a line in another currency,
-    /// [`ReconcileError::Write`] if the writer fails or a custom date pattern cannot write,
+    /// [`ReconcileError::Write`] if the writer fails, [`ReconcileError::DatePattern`] if a custom
+    /// date pattern cannot write,
     /// and [`ReconcileError::InvalidFormat`] if the format names one column twice.
     ///
     /// [`import`]: StatementFormat::import

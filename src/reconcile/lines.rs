@@ -195,8 +195,8 @@ impl PartialOrd for LedgerLine {
 ///
 /// # Errors
 ///
-/// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount) (as [`ReconcileError::Ledger`]), and
-/// [`ReconcileError::Money`] if an entry's postings to the account overflow.
+/// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount), and
+/// [`MoneyError`](crate::MoneyError) if an entry's postings to the account overflow.
 ///
 /// ```
 /// use chrono::NaiveDate;

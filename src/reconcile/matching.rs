@@ -104,7 +104,7 @@ fn for_each_group<K: Ord>(
 /// # Errors
 ///
 /// [`ReconcileError::CurrencyMismatch`] naming a line not in the options' currency, and
-/// [`ReconcileError::Money`] if a total overflows.
+/// [`MoneyError`](crate::MoneyError) if a total overflows.
 ///
 /// ```
 /// use chrono::NaiveDate;

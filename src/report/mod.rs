@@ -150,7 +150,7 @@ impl Fund {
     ///
     /// # Errors
     ///
-    /// [`DeployError::UnknownDeployment`] (as [`ReportError::Deploy`]).
+    /// [`DeployError::UnknownDeployment`].
     pub fn of(plan: &PaymentPlan, deployment: &str) -> Result<Fund, crate::Error> {
         let d = plan
             .deployments()
@@ -237,7 +237,7 @@ impl Fund {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Ledger`] if an account is not open, [`ReportError::Money`].
+    /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError).
     pub fn balance_as_at(
         &self,
         ledger: &Ledger,
@@ -254,7 +254,7 @@ impl Fund {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Ledger`] if an account is not open, [`ReportError::Money`].
+    /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError).
     pub fn now(&self, ledger: &Ledger) -> Result<(Money, Money, Money), crate::Error> {
         let mut balance = Money::zero(self.currency);
         let mut held = Money::zero(self.currency);

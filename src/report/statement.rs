@@ -131,8 +131,8 @@ impl FundStatement {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Ledger`] if an account is not open, [`ReportError::Money`],
-    /// [`ReportError::Period`] if the day before the period cannot be represented.
+    /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError),
+    /// [`PeriodError`](crate::PeriodError) if the day before the period cannot be represented.
     pub fn build(
         ledger: &Ledger,
         fund: &Fund,

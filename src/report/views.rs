@@ -47,7 +47,7 @@ impl ProviderView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Ledger`], [`ReportError::Money`].
+    /// [`LedgerError`](crate::LedgerError), [`MoneyError`](crate::MoneyError).
     pub fn build(
         ledger: &Ledger,
         provider: &ProviderId,
@@ -92,7 +92,7 @@ impl ProviderView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Money`].
+    /// [`MoneyError`](crate::MoneyError).
     pub fn difference(&self) -> Result<Option<Money>, crate::Error> {
         match self.bank_balance {
             Some(bank) => Ok(Some(bank.checked_sub(self.client_money)?)),
@@ -139,7 +139,7 @@ impl ProviderView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Csv`], [`ReportError::Money`].
+    /// [`ReportError::Csv`], [`MoneyError`](crate::MoneyError).
     pub fn to_csv(&self) -> Result<String, crate::Error> {
         let c = self.currency.code().to_string();
         let mut rows = vec![
@@ -261,7 +261,7 @@ impl CouncilView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Ledger`] if a fund's accounts are not open, [`ReportError::Money`].
+    /// [`LedgerError`](crate::LedgerError) if a fund's accounts are not open, [`MoneyError`](crate::MoneyError).
     pub fn build(
         ledger: &Ledger,
         plans: &[&PaymentPlan],
@@ -307,7 +307,7 @@ impl CouncilView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Money`].
+    /// [`MoneyError`](crate::MoneyError).
     pub fn totals(&self) -> Result<CouncilLine, crate::MoneyError> {
         let zero = Money::zero(self.currency);
         let mut t = CouncilLine {
@@ -333,7 +333,7 @@ impl CouncilView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Csv`], [`ReportError::Money`].
+    /// [`ReportError::Csv`], [`MoneyError`](crate::MoneyError).
     pub fn to_csv(&self) -> Result<String, crate::Error> {
         let c = self.currency.code().to_string();
         let mut rows = vec![
