@@ -1761,6 +1761,10 @@ mod crate_error {
         assert_eq!(err.to_string(), "2025-05-06 is not a Monday");
         let copy = err.clone();
         assert_eq!(copy.to_string(), err.to_string());
-        assert_eq!(format!("{err:?}"), format!("{:?}", err.drawdown().unwrap()));
+        // Debug names the area, then the detail.
+        assert_eq!(
+            format!("{err:?}"),
+            format!("Drawdown({:?})", err.drawdown().unwrap())
+        );
     }
 }

@@ -212,7 +212,7 @@ impl PaymentPlan {
                     left.iter().all(|m| !m.is_negative()) || left.iter().all(|m| !m.is_positive());
                 let weights = left
                     .iter()
-                    .map(|m| Ok(m.negate().checked_max(*m)?.minor_weight()?))
+                    .map(|m| m.negate().checked_max(*m)?.minor_weight())
                     .collect::<Result<Vec<u64>, crate::MoneyError>>()?;
                 if targets[j].is_zero() || weights.iter().all(|w| *w == 0) || !signs_agree {
                     vec![Money::zero(currency); by_source.len()]

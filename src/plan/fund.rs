@@ -146,7 +146,7 @@ fn split_spend(
         let weights = sources
             .iter()
             .zip(&take)
-            .map(|(s, t)| Ok(s.available.checked_sub(*t)?.minor_weight()?))
+            .map(|(s, t)| s.available.checked_sub(*t)?.minor_weight())
             .collect::<Result<Vec<u64>, crate::MoneyError>>()?;
         let shares = left.allocate_by_weights(&weights)?;
         for (t, s) in take.iter_mut().zip(shares) {
