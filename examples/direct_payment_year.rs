@@ -231,7 +231,7 @@ fn spend_period(
     Ok(())
 }
 
-fn periods_before(plan: &PaymentPlan, day: NaiveDate) -> Result<Vec<Period>, DeployError> {
+fn periods_before(plan: &PaymentPlan, day: NaiveDate) -> Result<Vec<Period>, isf_ledger::Error> {
     Ok(plan
         .periods()?
         .into_iter()

@@ -101,15 +101,22 @@ pub enum BudgetError {
         /// The revision id at fault.
         revision: RevisionId,
     },
-    /// Money arithmetic failed.
-    #[error(transparent)]
-    Money(#[from] MoneyError),
-    /// A date calculation failed.
-    #[error(transparent)]
-    Period(#[from] PeriodError),
-    /// An exact amount grew beyond what the crate can hold.
-    #[error("arithmetic overflow: {0}")]
-    Overflow(String),
+}
+
+impl BudgetError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> crate::ErrorKind {
+        use crate::ErrorKind as K;
+        match self {
+            BudgetError::CurrencyMismatch { .. } => K::CurrencyMismatch,
+            BudgetError::Negative { .. }
+            | BudgetError::FundingExceedsCost { .. }
+            | BudgetError::OutsideValidity { .. }
+            | BudgetError::NoTerms { .. } => K::InvalidInput,
+            BudgetError::DuplicateRevision { .. } => K::AlreadyExists,
+            BudgetError::UnknownRevision { .. } => K::NotFound,
+        }
+    }
 }
 
 /// What a budget rate is stated per.
@@ -222,10 +229,12 @@ impl BudgetRate {
     }
 
     /// The exact amount, in minor units, over the days of `period`.
-    pub(crate) fn exact_over(&self, period: Period) -> Result<Fraction, BudgetError> {
+    pub(crate) fn exact_over(&self, period: Period) -> Result<Fraction, crate::Error> {
         let minor = self.amount.to_minor()?;
-        let overflow = || BudgetError::Overflow(format!("{self} over {period}"));
-        let over = |days: i64, den: i64| -> Result<Fraction, BudgetError> {
+        let overflow = || MoneyError::Overflow {
+            operation: format!("{self} over {period}"),
+        };
+        let over = |days: i64, den: i64| -> Result<Fraction, crate::Error> {
             Ok(Fraction::new(
                 minor.checked_mul(i128::from(days)).ok_or_else(overflow)?,
                 i128::from(den),
@@ -491,7 +500,7 @@ impl BudgetTerms {
         Ok(out)
     }
 
-    fn validate(&self, budget: &BudgetId, currency: Currency) -> Result<(), BudgetError> {
+    fn validate(&self, budget: &BudgetId, currency: Currency) -> Result<(), crate::Error> {
         let mut lines: Vec<(String, Money)> = vec![
             ("cost".to_string(), self.cost),
             ("contribution".to_string(), self.contribution),
@@ -513,7 +522,8 @@ impl BudgetTerms {
                     line,
                     amount,
                     currency,
-                });
+                }
+                .into());
             }
             amount.exact()?;
             if amount.is_negative() {
@@ -521,7 +531,8 @@ impl BudgetTerms {
                     budget: budget.clone(),
                     line,
                     amount,
-                });
+                }
+                .into());
             }
         }
         let funding = self.funding_total()?;
@@ -530,7 +541,8 @@ impl BudgetTerms {
                 budget: budget.clone(),
                 funding,
                 cost: self.cost,
-            });
+            }
+            .into());
         }
         Ok(())
     }
@@ -602,17 +614,17 @@ struct BudgetData {
 
 #[cfg(feature = "serde")]
 impl TryFrom<BudgetData> for PersonalBudget {
-    type Error = BudgetError;
+    type Error = crate::Error;
 
-    fn try_from(data: BudgetData) -> Result<PersonalBudget, BudgetError> {
+    fn try_from(data: BudgetData) -> Result<PersonalBudget, crate::Error> {
         let mut revisions = data.revisions.into_iter();
         let Some(initial) = revisions.next() else {
-            return Err(BudgetError::NoTerms { budget: data.id });
+            return Err(BudgetError::NoTerms { budget: data.id }.into());
         };
         if initial.effective != data.validity.start()
             || initial.terms.cost.currency() != data.currency
         {
-            return Err(BudgetError::NoTerms { budget: data.id });
+            return Err(BudgetError::NoTerms { budget: data.id }.into());
         }
         let mut budget = PersonalBudget::new(data.id, data.person, data.validity, initial.terms)?;
         budget.revisions[0].id = initial.id;
@@ -629,14 +641,14 @@ impl PersonalBudget {
     ///
     /// # Errors
     ///
-    /// [`BudgetError`] if a line is negative, in another currency, not exact in minor units, or
-    /// top-ups and other funding exceed the cost.
+    /// [`BudgetError`] if a line is negative, in another currency, or top-ups and other funding
+    /// exceed the cost; [`MoneyError::TooManyDecimals`] if a line is not exact in minor units.
     pub fn new(
         id: impl Into<BudgetId>,
         person: impl Into<PersonId>,
         validity: Period,
         terms: BudgetTerms,
-    ) -> Result<PersonalBudget, BudgetError> {
+    ) -> Result<PersonalBudget, crate::Error> {
         let id = id.into();
         let currency = terms.cost.currency();
         terms.validate(&id, currency)?;
@@ -662,7 +674,7 @@ impl PersonalBudget {
     ///
     /// [`BudgetError::OutsideValidity`], [`BudgetError::DuplicateRevision`], or a problem with
     /// the terms.
-    pub fn revise(&mut self, revision: Revision) -> Result<(), BudgetError> {
+    pub fn revise(&mut self, revision: Revision) -> Result<(), crate::Error> {
         revision.terms.validate(&self.id, self.currency)?;
         if !self.validity.contains(revision.effective) {
             return Err(BudgetError::OutsideValidity {
@@ -670,13 +682,15 @@ impl PersonalBudget {
                 revision: revision.id,
                 effective: revision.effective,
                 validity: self.validity,
-            });
+            }
+            .into());
         }
         if self.revisions.iter().any(|r| r.id == revision.id) {
             return Err(BudgetError::DuplicateRevision {
                 budget: self.id.clone(),
                 revision: revision.id,
-            });
+            }
+            .into());
         }
         let at = self
             .revisions
@@ -736,7 +750,7 @@ impl PersonalBudget {
     pub(crate) fn exact_by_source(
         &self,
         period: Period,
-    ) -> Result<Vec<(Source, Fraction)>, BudgetError> {
+    ) -> Result<Vec<(Source, Fraction)>, crate::Error> {
         let mut out: Vec<(Source, Fraction)> = self
             .all_sources()
             .into_iter()
@@ -763,7 +777,9 @@ impl PersonalBudget {
                     slot.1 = slot
                         .1
                         .checked_add(part)
-                        .ok_or_else(|| BudgetError::Overflow(format!("{source} over {days}")))?;
+                        .ok_or_else(|| MoneyError::Overflow {
+                            operation: format!("{source} over {days}"),
+                        })?;
                 }
             }
         }
@@ -810,7 +826,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            matches!(err, BudgetError::FundingExceedsCost { .. }),
+            matches!(err.budget(), Some(BudgetError::FundingExceedsCost { .. })),
             "{err}"
         );
         let err = PersonalBudget::new(
@@ -828,7 +844,10 @@ mod tests {
             BudgetTerms::new(Basis::Week, gbp("10.00")).contribution("1.00 EUR".parse().unwrap()),
         )
         .unwrap_err();
-        assert!(matches!(err, BudgetError::CurrencyMismatch { .. }));
+        assert!(matches!(
+            err.budget(),
+            Some(BudgetError::CurrencyMismatch { .. })
+        ));
     }
 
     #[test]
@@ -843,13 +862,17 @@ mod tests {
             terms: terms.clone(),
         };
         assert!(matches!(
-            b.revise(rev("r1", d(2026, 4, 1))),
-            Err(BudgetError::OutsideValidity { .. })
+            b.revise(rev("r1", d(2026, 4, 1)))
+                .as_ref()
+                .map_err(crate::Error::budget),
+            Err(Some(BudgetError::OutsideValidity { .. }))
         ));
         b.revise(rev("r1", d(2025, 5, 1))).unwrap();
         assert!(matches!(
-            b.revise(rev("r1", d(2025, 6, 1))),
-            Err(BudgetError::DuplicateRevision { .. })
+            b.revise(rev("r1", d(2025, 6, 1)))
+                .as_ref()
+                .map_err(crate::Error::budget),
+            Err(Some(BudgetError::DuplicateRevision { .. }))
         ));
     }
 

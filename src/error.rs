@@ -1,49 +1,311 @@
-//! The crate's one error type, gathering the error of each area.
+//! The crate's one public error, [`Error`], and the flat [`ErrorKind`] a caller acts on.
+//!
+//! Each area keeps its own detail enum, naming the value at fault ([`MoneyError`],
+//! [`LedgerError`], [`DrawdownError`], …). No detail holds another area's detail: a function
+//! that can fail for several areas' reasons returns [`Error`], and `?` converts each detail into
+//! it, so a [`LedgerError`] reaches a caller by one route only, [`Error::ledger`].
+//!
+//! Messages never repeat their cause: a detail that has a cause (a [`std::io::Error`], or the
+//! ledger's refusal inside a batch) returns it from [`source`](std::error::Error::source) and
+//! leaves it out of its own message, so a report that walks the chain prints each cause once.
 
-use crate::ledger::LedgerError;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::budget::BudgetError;
+use crate::dp::MonitorError;
+use crate::isf::DrawdownError;
+#[cfg(feature = "serde")]
+use crate::ledger::LogError;
+use crate::ledger::{LedgerError, VerifyError};
 use crate::money::MoneyError;
 use crate::period::PeriodError;
+use crate::plan::DeployError;
+use crate::reconcile::ReconcileError;
+use crate::report::{JournalError, ReportError};
 
-/// Any error from this crate. Each area has its own error type, with the value at fault; this
-/// gathers them so that a caller can use `?` across areas.
-#[derive(Debug, thiserror::Error)]
+/// What kind of failure an [`Error`] is: the part a caller acts on. The detail beneath it
+/// ([`Error::ledger`], [`Error::drawdown`], …) names the value at fault.
+///
+/// New kinds may be added, so a `match` needs a `_` arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Error {
-    /// Money arithmetic, parsing or allocation.
-    #[error(transparent)]
-    Money(#[from] MoneyError),
-    /// Periods, schedules and financial years.
-    #[error(transparent)]
-    Period(#[from] PeriodError),
-    /// The ledger refused an operation.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    /// A personal budget problem.
-    #[error(transparent)]
-    Budget(#[from] crate::budget::BudgetError),
-    /// A deployment, schedule or run problem.
-    #[error(transparent)]
-    Deploy(#[from] crate::deploy::DeployError),
-    /// An ISF agreement, claim or drawdown problem.
-    #[error(transparent)]
-    Drawdown(#[from] crate::drawdown::DrawdownError),
-    /// A spend, monitoring, surplus or recovery problem.
-    #[error(transparent)]
-    Monitor(#[from] crate::monitor::MonitorError),
-    /// A statement import or reconciliation problem.
-    #[error(transparent)]
-    Reconcile(#[from] crate::reconcile::ReconcileError),
-    /// A report could not be built, or does not tie to the ledger.
-    #[error(transparent)]
-    Report(#[from] crate::report::ReportError),
-    /// A plain-text journal (hledger, ledger, Beancount) could not be written.
-    #[error(transparent)]
-    Journal(#[from] crate::report::JournalError),
-    /// Verification found a discrepancy.
-    #[error(transparent)]
-    Verify(#[from] crate::ledger::VerifyError),
-    /// A log or import file could not be read.
+pub enum ErrorKind {
+    /// A value given is malformed or out of its allowed range: a bad id, too many decimal
+    /// places, an amount or date that cannot be read, an amount that must be above zero, a
+    /// policy or agreement that does not make sense, an unbalanced entry.
+    InvalidInput,
+    /// Nothing has this id: an unknown account, entry, hold, booking, revision, deployment,
+    /// liability, disputed line or fund.
+    NotFound,
+    /// Something with this id already exists with other content (an account, entry, hold,
+    /// booking, revision), or a claim with this id was already submitted.
+    AlreadyExists,
+    /// The thing exists but its state forbids the operation: already reversed, settled,
+    /// released or expired, an account closed or not empty, a line not disputed or not
+    /// creditable, banking switched off.
+    Conflict,
+    /// An account or fund cannot pay: a balance limit would be breached, a fund has less
+    /// available than needed, a hold holds less than asked for.
+    InsufficientFunds,
+    /// The date falls in a period whose books are closed.
+    PeriodClosed,
+    /// Amounts, accounts or lines in different currencies were combined.
+    CurrencyMismatch,
+    /// A result does not fit: arithmetic overflow, a date beyond what can be represented, the
+    /// ledger's capacity.
+    Overflow,
+    /// A policy refused the operation: a claim refused because of an issue on one of its lines.
+    Refused,
+    /// A format cannot carry the value, or this crate cannot read it: a log format version it
+    /// does not know, a journal date or commodity the tool cannot read.
+    Unsupported,
+    /// The books or a file do not agree with themselves: verification found a discrepancy, a
+    /// log line is malformed or was refused on replay, a report does not tie to the ledger.
+    Corrupt,
+    /// Reading or writing failed; the [`std::io::Error`] is the error's
+    /// [`source`](std::error::Error::source).
+    Io,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::InvalidInput => "invalid input",
+            ErrorKind::NotFound => "not found",
+            ErrorKind::AlreadyExists => "already exists",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::InsufficientFunds => "insufficient funds",
+            ErrorKind::PeriodClosed => "period closed",
+            ErrorKind::CurrencyMismatch => "currency mismatch",
+            ErrorKind::Overflow => "overflow",
+            ErrorKind::Refused => "refused",
+            ErrorKind::Unsupported => "unsupported",
+            ErrorKind::Corrupt => "corrupt",
+            ErrorKind::Io => "i/o error",
+        })
+    }
+}
+
+/// Any error from this crate: one [`ErrorKind`] to act on, and one area's detail beneath it.
+///
+/// [`Error::kind`] and the `is_*` predicates say what happened; the accessors
+/// ([`Error::ledger`], [`Error::money`], [`Error::drawdown`], …) give the detail, which names
+/// the value at fault. Exactly one accessor returns `Some`. The message is the detail's message,
+/// and [`source`](std::error::Error::source) is the detail's source.
+///
+/// A function returning `Error` lists in its `# Errors` section the details it can fail with;
+/// each reaches the caller inside an `Error`, by exactly one accessor.
+///
+/// It is one pointer wide, so a `Result<T, Error>` stays small, and cheap to clone (the
+/// detail is shared, as in `jiff`).
+#[derive(Clone)]
+pub struct Error(Arc<Detail>);
+
+/// One area's detail.
+#[derive(Debug)]
+enum Detail {
+    Money(MoneyError),
+    Period(PeriodError),
+    Ledger(LedgerError),
+    Verify(VerifyError),
     #[cfg(feature = "serde")]
-    #[error(transparent)]
-    Log(#[from] crate::ledger::LogError),
+    Log(LogError),
+    Budget(BudgetError),
+    Deploy(DeployError),
+    Drawdown(DrawdownError),
+    Monitor(MonitorError),
+    Reconcile(ReconcileError),
+    Report(ReportError),
+    Journal(JournalError),
+}
+
+impl Detail {
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        match self {
+            Detail::Money(e) => e,
+            Detail::Period(e) => e,
+            Detail::Ledger(e) => e,
+            Detail::Verify(e) => e,
+            #[cfg(feature = "serde")]
+            Detail::Log(e) => e,
+            Detail::Budget(e) => e,
+            Detail::Deploy(e) => e,
+            Detail::Drawdown(e) => e,
+            Detail::Monitor(e) => e,
+            Detail::Reconcile(e) => e,
+            Detail::Report(e) => e,
+            Detail::Journal(e) => e,
+        }
+    }
+}
+
+macro_rules! accessors {
+    ($($(#[$attr:meta])* $area:ident: $name:ident -> $ty:ty;)*) => {
+        impl Error {
+            $(
+                $(#[$attr])*
+                pub fn $name(&self) -> Option<&$ty> {
+                    match &*self.0 {
+                        Detail::$area(e) => Some(e),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            )*
+        }
+
+        $(
+            $(#[$attr])*
+            impl From<$ty> for Error {
+                fn from(e: $ty) -> Error {
+                    Error(Arc::new(Detail::$area(e)))
+                }
+            }
+        )*
+    };
+}
+
+accessors! {
+    /// The detail, if this is a money error (arithmetic, parsing, allocation).
+    Money: money -> MoneyError;
+    /// The detail, if this is a period, schedule or financial-year error.
+    Period: period -> PeriodError;
+    /// The detail, if the ledger refused an operation.
+    Ledger: ledger -> LedgerError;
+    /// The detail, if [`Ledger::verify`](crate::Ledger::verify) found a discrepancy.
+    Verify: verify -> VerifyError;
+    /// The detail, if a log or import could not be read.
+    #[cfg(feature = "serde")]
+    Log: log -> LogError;
+    /// The detail, if this is a personal budget error.
+    Budget: budget -> BudgetError;
+    /// The detail, if this is a deployment, schedule, run or fund error.
+    Deploy: deploy -> DeployError;
+    /// The detail, if this is an ISF agreement, claim or drawdown error.
+    Drawdown: drawdown -> DrawdownError;
+    /// The detail, if this is a spend, monitoring, surplus or recovery error.
+    Monitor: monitor -> MonitorError;
+    /// The detail, if this is a statement import or reconciliation error.
+    Reconcile: reconcile -> ReconcileError;
+    /// The detail, if a report could not be built or does not tie to the ledger.
+    Report: report -> ReportError;
+    /// The detail, if a plain-text journal could not be written.
+    Journal: journal -> JournalError;
+}
+
+impl Error {
+    /// What kind of failure this is.
+    ///
+    /// ```
+    /// use isf_ledger::{AccountKind, Currency, ErrorKind, Ledger, LedgerError, NewAccount};
+    ///
+    /// let mut ledger = Ledger::new();
+    /// ledger.open_account(NewAccount::new("bank", AccountKind::Asset, Currency::GBP))?;
+    ///
+    /// // A ledger method returns its own detail; `?` or `into` makes it an `isf_ledger::Error`.
+    /// let err: isf_ledger::Error = ledger.balance(&"ghost".into()).unwrap_err().into();
+    /// assert_eq!(err.kind(), ErrorKind::NotFound);
+    /// assert!(err.is_not_found());
+    /// assert!(matches!(err.ledger(), Some(LedgerError::UnknownAccount { .. })));
+    /// assert_eq!(err.to_string(), "unknown account ghost");
+    /// # Ok::<(), isf_ledger::Error>(())
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match &*self.0 {
+            Detail::Money(e) => e.kind(),
+            Detail::Period(e) => e.kind(),
+            Detail::Ledger(e) => e.kind(),
+            Detail::Verify(e) => e.kind(),
+            #[cfg(feature = "serde")]
+            Detail::Log(e) => e.kind(),
+            Detail::Budget(e) => e.kind(),
+            Detail::Deploy(e) => e.kind(),
+            Detail::Drawdown(e) => e.kind(),
+            Detail::Monitor(e) => e.kind(),
+            Detail::Reconcile(e) => e.kind(),
+            Detail::Report(e) => e.kind(),
+            Detail::Journal(e) => e.kind(),
+        }
+    }
+
+    /// Whether a value given is malformed or out of range ([`ErrorKind::InvalidInput`]).
+    pub fn is_invalid_input(&self) -> bool {
+        self.kind() == ErrorKind::InvalidInput
+    }
+
+    /// Whether nothing has the id given ([`ErrorKind::NotFound`]).
+    pub fn is_not_found(&self) -> bool {
+        self.kind() == ErrorKind::NotFound
+    }
+
+    /// Whether the id is taken by other content ([`ErrorKind::AlreadyExists`]).
+    pub fn is_already_exists(&self) -> bool {
+        self.kind() == ErrorKind::AlreadyExists
+    }
+
+    /// Whether the thing's state forbids the operation ([`ErrorKind::Conflict`]).
+    pub fn is_conflict(&self) -> bool {
+        self.kind() == ErrorKind::Conflict
+    }
+
+    /// Whether an account or fund cannot pay ([`ErrorKind::InsufficientFunds`]).
+    pub fn is_insufficient_funds(&self) -> bool {
+        self.kind() == ErrorKind::InsufficientFunds
+    }
+
+    /// Whether the date is in a closed period ([`ErrorKind::PeriodClosed`]).
+    pub fn is_period_closed(&self) -> bool {
+        self.kind() == ErrorKind::PeriodClosed
+    }
+
+    /// Whether currencies were mixed ([`ErrorKind::CurrencyMismatch`]).
+    pub fn is_currency_mismatch(&self) -> bool {
+        self.kind() == ErrorKind::CurrencyMismatch
+    }
+
+    /// Whether a result does not fit ([`ErrorKind::Overflow`]).
+    pub fn is_overflow(&self) -> bool {
+        self.kind() == ErrorKind::Overflow
+    }
+
+    /// Whether a policy refused the operation ([`ErrorKind::Refused`]).
+    pub fn is_refused(&self) -> bool {
+        self.kind() == ErrorKind::Refused
+    }
+
+    /// Whether the books or a file do not agree with themselves ([`ErrorKind::Corrupt`]).
+    pub fn is_corrupt(&self) -> bool {
+        self.kind() == ErrorKind::Corrupt
+    }
+
+    /// Whether reading or writing failed ([`ErrorKind::Io`]).
+    pub fn is_io(&self) -> bool {
+        self.kind() == ErrorKind::Io
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0.as_error(), f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.as_error().source()
+    }
+}
+
+impl VerifyError {
+    /// What kind of failure this is: always [`ErrorKind::Corrupt`].
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::Corrupt
+    }
 }

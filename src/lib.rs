@@ -66,8 +66,21 @@
 //! * [`report`]: fund statements, a provider's client-money view and a council's view of its
 //!   ISFs, each as data, plain text and CSV, each checked against the ledger; and the whole
 //!   ledger as a plain-text journal for hledger, ledger or Beancount, for an auditor.
-//! * [`Error`] gathers the error of each area ([`MoneyError`], [`PeriodError`], [`LedgerError`],
-//!   [`LogError`]). Every error names the value at fault; a refused operation changes nothing.
+//! * [`Error`]: the crate's one public error. See *Errors* below.
+//!
+//! # Errors
+//!
+//! Every fallible function returns either [`Error`] or the detail of its own area. The ledger
+//! and money return their own details ([`LedgerError`], [`MoneyError`], …), so the core never
+//! depends on the domain; a domain function that can fail for several areas' reasons (a claim
+//! refused by policy, or by the ledger) returns [`Error`], and `?` converts any detail into it.
+//! [`Error::kind`] gives a flat [`ErrorKind`] to act on (`NotFound`, `InsufficientFunds`,
+//! `PeriodClosed`, `Refused`, …), and one accessor per area ([`Error::ledger`],
+//! [`Error::drawdown`], …) gives the detail, which names the value at fault. No detail holds
+//! another area's detail, so each reaches a caller by one route. A message never repeats its
+//! cause: a cause (an [`std::io::Error`], the refusal inside a batch) is the error's
+//! [`source`](std::error::Error::source) and is left out of the message. A refused operation
+//! changes nothing.
 //!
 //! # Invariants
 //!
@@ -164,7 +177,7 @@ pub use budget::{
     Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,
     PersonalBudget, Revision, RevisionId, Source, TopUp,
 };
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use ledger::{
     AccountId, AccountKind, AccountView, Applied, BalanceRule, Discrepancy, EntryId, EntryOrigin,
     EntryView, HistoryLine, HoldId, HoldStatus, HoldView, Ledger, LedgerError, MAX_AMOUNT,

@@ -106,6 +106,22 @@ pub enum MoneyError {
     },
 }
 
+impl MoneyError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> crate::ErrorKind {
+        use crate::ErrorKind as K;
+        match self {
+            MoneyError::CurrencyMismatch { .. } => K::CurrencyMismatch,
+            MoneyError::Overflow { .. } => K::Overflow,
+            MoneyError::TooManyDecimals { .. }
+            | MoneyError::InvalidCurrency { .. }
+            | MoneyError::Parse { .. }
+            | MoneyError::NotAnAmount { .. }
+            | MoneyError::InvalidAllocation { .. } => K::InvalidInput,
+        }
+    }
+}
+
 /// A currency: an ISO 4217 code and the number of decimal places of its minor unit.
 ///
 /// The common ones are constants ([`Currency::GBP`], [`Currency::EUR`], [`Currency::USD`],

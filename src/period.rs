@@ -76,9 +76,20 @@ pub enum PeriodError {
         /// Why it was refused.
         reason: &'static str,
     },
-    /// Money arithmetic or allocation failed.
-    #[error(transparent)]
-    Money(#[from] MoneyError),
+}
+
+impl PeriodError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> crate::ErrorKind {
+        use crate::ErrorKind as K;
+        match self {
+            PeriodError::DateOutOfRange { .. } => K::Overflow,
+            PeriodError::EmptyPeriod { .. }
+            | PeriodError::TooManyPeriods { .. }
+            | PeriodError::InvalidFinancialYear { .. }
+            | PeriodError::Parse { .. } => K::InvalidInput,
+        }
+    }
 }
 
 pub(crate) fn out_of_range(what: String) -> PeriodError {
@@ -537,7 +548,7 @@ fn index_range(first: u64) -> impl Iterator<Item = u32> {
 ///
 /// # Errors
 ///
-/// [`PeriodError::Money`] wrapping [`MoneyError::Overflow`] if the product does not fit.
+/// [`MoneyError::Overflow`] if the product does not fit.
 ///
 /// ```
 /// use isf_ledger::{pro_rata, FinancialYear, Money, Period, Rounding};
@@ -557,9 +568,9 @@ pub fn pro_rata(
     part: Period,
     whole: Period,
     rounding: Rounding,
-) -> Result<Money, PeriodError> {
+) -> Result<Money, MoneyError> {
     let overlap = part.intersect(&whole).map_or(0, |p| p.days());
-    Ok(amount.checked_mul_ratio(overlap, whole.days(), rounding)?)
+    amount.checked_mul_ratio(overlap, whole.days(), rounding)
 }
 
 /// Splits an exact amount across `parts` in proportion to their days. The results sum exactly
@@ -568,7 +579,7 @@ pub fn pro_rata(
 ///
 /// # Errors
 ///
-/// [`PeriodError::Money`] wrapping [`MoneyError::InvalidAllocation`] if `parts` is empty,
+/// [`MoneyError::InvalidAllocation`] if `parts` is empty,
 /// [`MoneyError::TooManyDecimals`] if `amount` is not exact in minor units, or
 /// [`MoneyError::Overflow`].
 ///
@@ -585,10 +596,10 @@ pub fn pro_rata(
 /// assert!(allocate_by_days(quarter, &[]).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn allocate_by_days(amount: Money, parts: &[Period]) -> Result<Vec<Money>, PeriodError> {
+pub fn allocate_by_days(amount: Money, parts: &[Period]) -> Result<Vec<Money>, MoneyError> {
     // Every period has at least one day, so the conversion cannot lose anything.
     let weights: Vec<u64> = parts.iter().map(|p| p.days().unsigned_abs()).collect();
-    Ok(amount.allocate_by_weights(&weights)?)
+    amount.allocate_by_weights(&weights)
 }
 
 /// The number of days in `period` that fall on `weekday`, by arithmetic rather than by
@@ -1112,10 +1123,7 @@ mod tests {
             Rounding::HalfUp,
         )
         .unwrap_err();
-        assert!(
-            matches!(err, PeriodError::Money(MoneyError::Overflow { .. })),
-            "{err}"
-        );
+        assert!(matches!(err, MoneyError::Overflow { .. }), "{err}");
     }
 
     #[test]
@@ -1139,21 +1147,12 @@ mod tests {
     }
 
     #[test]
-    fn allocate_by_days_errors_wrap_money_errors() {
+    fn allocate_by_days_errors_are_money_errors() {
         let err = allocate_by_days(gbp("1.00 GBP"), &[]).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                PeriodError::Money(MoneyError::InvalidAllocation { .. })
-            ),
-            "{err}"
-        );
+        assert!(matches!(err, MoneyError::InvalidAllocation { .. }), "{err}");
         let err =
             allocate_by_days(gbp("1.001 GBP"), &[period("2024-04-01..2024-04-02")]).unwrap_err();
-        assert!(
-            matches!(err, PeriodError::Money(MoneyError::TooManyDecimals { .. })),
-            "{err}"
-        );
+        assert!(matches!(err, MoneyError::TooManyDecimals { .. }), "{err}");
         // The money error's own message comes through unchanged.
         assert_eq!(
             err.to_string(),

@@ -77,7 +77,22 @@ fn a_claim_interrupted_half_way_leaves_the_ledger_and_its_log_as_before() {
     let log_before = log_of(&ledger);
 
     let err = ag.submit(&mut ledger, &p, &claim()).unwrap_err();
-    assert!(err.to_string().contains("SIT"), "{err}");
+    let mut chain = err.to_string();
+    let mut cause = std::error::Error::source(&err);
+    while let Some(c) = cause {
+        chain.push_str(": ");
+        chain.push_str(&c.to_string());
+        cause = c.source();
+    }
+    assert!(chain.contains("SIT"), "{chain}");
+    assert!(
+        matches!(
+            err.ledger(),
+            Some(LedgerError::Batch { source, .. })
+                if matches!(**source, LedgerError::AccountClosed { .. })
+        ),
+        "{err:?}"
+    );
 
     assert_eq!(ledger, before);
     assert_eq!(log_of(&ledger), log_before);

@@ -85,6 +85,25 @@ fn errors_are_std_errors_that_cross_threads() {
     assert_error::<LogError>();
     assert_error::<VerifyError>();
     assert_error::<PeriodError>();
+    assert_error::<isf_ledger::Error>();
+    assert_error::<isf_ledger::BudgetError>();
+    assert_error::<isf_ledger::DeployError>();
+    assert_error::<isf_ledger::isf::DrawdownError>();
+    assert_error::<isf_ledger::dp::MonitorError>();
+    assert_error::<isf_ledger::reconcile::ReconcileError>();
+    assert_error::<isf_ledger::report::ReportError>();
+    assert_error::<isf_ledger::report::JournalError>();
+}
+
+#[test]
+fn the_crate_error_and_its_kind_cross_threads() {
+    send_and_sync!(isf_ledger::Error, isf_ledger::ErrorKind);
+    // The kind is a plain value: copied, compared and hashed.
+    fn assert_value<T: Copy + Eq + std::hash::Hash + std::fmt::Debug + std::fmt::Display>() {}
+    assert_value::<isf_ledger::ErrorKind>();
+    // The error is cloned cheaply (a shared detail).
+    fn assert_clone<T: Clone>() {}
+    assert_clone::<isf_ledger::Error>();
 }
 
 #[test]

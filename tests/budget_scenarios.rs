@@ -290,13 +290,16 @@ fn a_refused_plan_changes_nothing_and_the_rest_are_paid() {
     );
     assert_eq!(report.refused.len(), 1);
     assert_eq!(report.refused[0].budget, "unopened");
+    // The batch's refusal is its source: the account was never opened.
+    let error = &report.refused[0].error;
+    assert!(error.is_not_found(), "{error}");
+    let cause = std::error::Error::source(error).map(ToString::to_string);
     assert!(
-        report.refused[0]
-            .error
-            .to_string()
+        cause
+            .as_deref()
+            .unwrap_or_default()
             .contains("unknown account"),
-        "{}",
-        report.refused[0].error
+        "{error}: {cause:?}"
     );
     assert_eq!(report.posted.len(), 2);
     let mut only_good = Ledger::new();

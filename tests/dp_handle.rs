@@ -76,7 +76,10 @@ fn a_recovery_for_another_deployment_is_refused_and_changes_nothing() {
     let before = ledger.clone();
     let decision = RecoveryDecision::new("rev", "dp2", d(2025, 5, 1), RecoveryAmount::Full);
     let err = dp.post_recovery(&mut ledger, &decision).unwrap_err();
-    assert!(matches!(err, MonitorError::OtherDeployment { .. }), "{err}");
+    assert!(
+        matches!(err.monitor(), Some(MonitorError::OtherDeployment { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("dp2"), "{err}");
     assert_eq!(ledger, before);
     assert!(DirectPayment::new(&plan, "dp3").is_err());

@@ -57,16 +57,35 @@ fn ledger() -> Ledger {
     l
 }
 
-/// The message starts with something other than a capital letter, has no trailing period, and
-/// names every value in `names`.
+/// Each message of the error's [`source`](std::error::Error::source) chain starts with
+/// something other than a capital letter, has no trailing period and does not repeat its cause's
+/// message; and the chain, read as a whole, names every value in `names`.
 #[track_caller]
-fn check_message(err: &dyn std::error::Error, names: &[&str]) {
-    let msg = err.to_string();
-    let first = msg.chars().next().expect("an error message is not empty");
-    assert!(!first.is_uppercase(), "message starts in uppercase: {msg}");
-    assert!(!msg.ends_with('.'), "message ends with a period: {msg}");
+fn check_message(err: &(dyn std::error::Error + 'static), names: &[&str]) {
+    let mut chain = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let msg = e.to_string();
+        let first = msg.chars().next().expect("an error message is not empty");
+        assert!(!first.is_uppercase(), "message starts in uppercase: {msg}");
+        assert!(!msg.ends_with('.'), "message ends with a period: {msg}");
+        chain.push(msg);
+        next = e.source();
+    }
+    for pair in chain.windows(2) {
+        assert!(
+            !pair[0].contains(&pair[1]),
+            "message {:?} repeats its cause {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+    let report = chain.join(": ");
     for name in names {
-        assert!(msg.contains(name), "message {msg:?} does not name {name:?}");
+        assert!(
+            report.contains(name),
+            "message {report:?} does not name {name:?}"
+        );
     }
 }
 
@@ -816,7 +835,20 @@ fn log_io() {
     };
     assert_eq!(*line, 2);
     assert_eq!(source.to_string(), "disk on fire");
+    // The reader's error is the source, kept as an io::Error, and not repeated in the message.
     check_message(&err, &["line 2", "disk on fire"]);
+    assert_eq!(err.to_string(), "line 2: cannot read");
+    let source = std::error::Error::source(&err).expect("the reader's error");
+    assert_eq!(
+        source
+            .downcast_ref::<io::Error>()
+            .expect("an io::Error")
+            .kind(),
+        io::ErrorKind::Other
+    );
+    let err = isf_ledger::Error::from(err);
+    assert!(err.is_io());
+    assert!(std::error::Error::source(&err).unwrap().is::<io::Error>());
 }
 
 #[test]
@@ -854,4 +886,893 @@ fn settling_before_the_hold_was_placed_is_refused() {
     });
     assert!(matches!(err, LedgerError::InvalidHold { .. }));
     check_message(&err, &["h"]);
+}
+
+// ----- the crate error: kinds, accessors, source chains ---------------------------------------
+
+mod crate_error {
+    use std::error::Error as _;
+    use std::io;
+
+    use chrono::NaiveDate;
+    use isf_ledger::dp::MonitorError;
+    use isf_ledger::isf::{ClaimIssue, DrawdownError};
+    use isf_ledger::reconcile::ReconcileError;
+    use isf_ledger::report::{JournalError, JournalFormat, ReportError};
+    use isf_ledger::{
+        BudgetError, Currency, DeployError, Error, ErrorKind, LedgerError, LogError, MoneyError,
+        Period, PeriodError, VerifyError,
+    };
+    use rust_decimal::Decimal;
+
+    use super::support::gbp;
+
+    fn day() -> NaiveDate {
+        super::day(1)
+    }
+
+    fn period() -> Period {
+        "2025-04-01..2025-05-01".parse().unwrap()
+    }
+
+    fn disk() -> io::Error {
+        io::Error::new(io::ErrorKind::StorageFull, "disk full")
+    }
+
+    /// One value of every variant of every area's detail, with the kind it must have. A new
+    /// variant that is not added here is still caught: each area's `kind` is an exhaustive
+    /// `match` inside the crate, and the counts below say how many variants each area has.
+    fn table() -> Vec<(Error, ErrorKind)> {
+        use ErrorKind as K;
+        let m = gbp("1.00");
+        let s = || "x".to_string();
+        let unknown = LedgerError::UnknownAccount {
+            account: "ghost".into(),
+        };
+        let money: Vec<(MoneyError, K)> = vec![
+            (
+                MoneyError::CurrencyMismatch {
+                    left: Currency::GBP,
+                    right: Currency::EUR,
+                },
+                K::CurrencyMismatch,
+            ),
+            (MoneyError::Overflow { operation: s() }, K::Overflow),
+            (
+                MoneyError::TooManyDecimals {
+                    amount: Decimal::new(1001, 3),
+                    currency: Currency::GBP,
+                    minor_units: 2,
+                },
+                K::InvalidInput,
+            ),
+            (
+                MoneyError::InvalidCurrency {
+                    code: s(),
+                    reason: "r",
+                },
+                K::InvalidInput,
+            ),
+            (
+                MoneyError::Parse {
+                    input: s(),
+                    reason: "r",
+                },
+                K::InvalidInput,
+            ),
+            (
+                MoneyError::NotAnAmount {
+                    text: s(),
+                    currency: Currency::GBP,
+                    reason: "r",
+                },
+                K::InvalidInput,
+            ),
+            (
+                MoneyError::InvalidAllocation {
+                    amount: m,
+                    reason: "r",
+                },
+                K::InvalidInput,
+            ),
+        ];
+        let periods: Vec<(PeriodError, K)> = vec![
+            (
+                PeriodError::EmptyPeriod {
+                    start: day(),
+                    end: day(),
+                },
+                K::InvalidInput,
+            ),
+            (PeriodError::DateOutOfRange { what: s() }, K::Overflow),
+            (
+                PeriodError::TooManyPeriods {
+                    limit: 1,
+                    range: period(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                PeriodError::InvalidFinancialYear {
+                    input: s(),
+                    reason: "r",
+                },
+                K::InvalidInput,
+            ),
+            (
+                PeriodError::Parse {
+                    input: s(),
+                    reason: "r",
+                },
+                K::InvalidInput,
+            ),
+        ];
+        let ledger: Vec<(LedgerError, K)> = vec![
+            (unknown.clone(), K::NotFound),
+            (
+                LedgerError::AccountClosed {
+                    account: "a".into(),
+                },
+                K::Conflict,
+            ),
+            (
+                LedgerError::AccountExists {
+                    account: "a".into(),
+                },
+                K::AlreadyExists,
+            ),
+            (
+                LedgerError::AccountNotEmpty {
+                    account: "a".into(),
+                    balance: m,
+                    held: m,
+                },
+                K::Conflict,
+            ),
+            (
+                LedgerError::InvalidRule {
+                    account: "a".into(),
+                    limit: m,
+                },
+                K::InvalidInput,
+            ),
+            (
+                LedgerError::InvalidId {
+                    what: "entry",
+                    id: s(),
+                    reason: "r",
+                },
+                K::InvalidInput,
+            ),
+            (
+                LedgerError::CurrencyMismatch {
+                    account: "a".into(),
+                    expected: Currency::EUR,
+                    amount: m,
+                },
+                K::CurrencyMismatch,
+            ),
+            (
+                LedgerError::Unbalanced {
+                    entry: "e".into(),
+                    currency: Currency::GBP,
+                    total: Decimal::ONE,
+                },
+                K::InvalidInput,
+            ),
+            (
+                LedgerError::PostingCount {
+                    entry: "e".into(),
+                    count: 1,
+                },
+                K::InvalidInput,
+            ),
+            (
+                LedgerError::TooManyDecimals {
+                    amount: m,
+                    currency: Currency::GBP,
+                    minor_units: 2,
+                },
+                K::InvalidInput,
+            ),
+            (LedgerError::AmountOutOfRange { amount: m }, K::InvalidInput),
+            (
+                LedgerError::NotPositive {
+                    what: "w",
+                    amount: m,
+                },
+                K::InvalidInput,
+            ),
+            (
+                LedgerError::LimitBreached {
+                    account: "a".into(),
+                    available: m,
+                    change: m,
+                    limit: m,
+                },
+                K::InsufficientFunds,
+            ),
+            (
+                LedgerError::DuplicateEntry { entry: "e".into() },
+                K::AlreadyExists,
+            ),
+            (
+                LedgerError::DuplicateInBatch { entry: "e".into() },
+                K::AlreadyExists,
+            ),
+            (
+                LedgerError::PeriodClosed {
+                    date: day(),
+                    closed_through: day(),
+                },
+                K::PeriodClosed,
+            ),
+            (
+                LedgerError::AlreadyClosed {
+                    through: day(),
+                    closed_through: day(),
+                },
+                K::PeriodClosed,
+            ),
+            (LedgerError::UnknownEntry { entry: "e".into() }, K::NotFound),
+            (
+                LedgerError::AlreadyReversed {
+                    entry: "e".into(),
+                    reversal: "r".into(),
+                },
+                K::Conflict,
+            ),
+            (
+                LedgerError::ReversalOfReversal { entry: "e".into() },
+                K::Conflict,
+            ),
+            (LedgerError::UnknownHold { hold: "h".into() }, K::NotFound),
+            (
+                LedgerError::DuplicateHold { hold: "h".into() },
+                K::AlreadyExists,
+            ),
+            (LedgerError::HoldSettled { hold: "h".into() }, K::Conflict),
+            (LedgerError::HoldReleased { hold: "h".into() }, K::Conflict),
+            (
+                LedgerError::HoldExpired {
+                    hold: "h".into(),
+                    expired_on: day(),
+                },
+                K::Conflict,
+            ),
+            (
+                LedgerError::SettleExceedsHold {
+                    hold: "h".into(),
+                    held: m,
+                    requested: m,
+                },
+                K::InsufficientFunds,
+            ),
+            (
+                LedgerError::InvalidHold {
+                    hold: "h".into(),
+                    reason: "r",
+                },
+                K::InvalidInput,
+            ),
+            (LedgerError::Overflow { operation: s() }, K::Overflow),
+            (LedgerError::CapacityExceeded { what: "w" }, K::Overflow),
+            // A batch or linked group has the kind of the refusal inside it.
+            (
+                LedgerError::Batch {
+                    index: 0,
+                    source: Box::new(unknown.clone()),
+                },
+                K::NotFound,
+            ),
+            (
+                LedgerError::Linked {
+                    index: 0,
+                    source: Box::new(LedgerError::HoldSettled { hold: "h".into() }),
+                },
+                K::Conflict,
+            ),
+            (LedgerError::NestedLinked, K::InvalidInput),
+        ];
+        let budget: Vec<(BudgetError, K)> = vec![
+            (
+                BudgetError::CurrencyMismatch {
+                    budget: "b".into(),
+                    line: s(),
+                    amount: m,
+                    currency: Currency::EUR,
+                },
+                K::CurrencyMismatch,
+            ),
+            (
+                BudgetError::Negative {
+                    budget: "b".into(),
+                    line: s(),
+                    amount: m,
+                },
+                K::InvalidInput,
+            ),
+            (
+                BudgetError::FundingExceedsCost {
+                    budget: "b".into(),
+                    funding: m,
+                    cost: m,
+                },
+                K::InvalidInput,
+            ),
+            (
+                BudgetError::OutsideValidity {
+                    budget: "b".into(),
+                    revision: "r".into(),
+                    effective: day(),
+                    validity: period(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                BudgetError::DuplicateRevision {
+                    budget: "b".into(),
+                    revision: "r".into(),
+                },
+                K::AlreadyExists,
+            ),
+            (BudgetError::NoTerms { budget: "b".into() }, K::InvalidInput),
+            (
+                BudgetError::UnknownRevision {
+                    budget: "b".into(),
+                    revision: "r".into(),
+                },
+                K::NotFound,
+            ),
+        ];
+        let deploy: Vec<(DeployError, K)> = vec![
+            (
+                DeployError::InvalidShares {
+                    budget: s(),
+                    reason: s(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                DeployError::AnchorAfterStart {
+                    budget: s(),
+                    anchor: day(),
+                    start: day(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                DeployError::NoPeriodPaid {
+                    range: period(),
+                    total: m,
+                },
+                K::InvalidInput,
+            ),
+            (
+                DeployError::UnknownDeployment {
+                    budget: s(),
+                    name: s(),
+                },
+                K::NotFound,
+            ),
+            (
+                DeployError::FixedExceedsBudget {
+                    budget: s(),
+                    period: period(),
+                    fixed: m,
+                    total: m,
+                },
+                K::InvalidInput,
+            ),
+            (
+                DeployError::InsufficientFunds {
+                    fund: s(),
+                    amount: m,
+                    available: m,
+                },
+                K::InsufficientFunds,
+            ),
+            (
+                DeployError::NotPositive {
+                    what: "w",
+                    amount: m,
+                },
+                K::InvalidInput,
+            ),
+        ];
+        let drawdown: Vec<(DrawdownError, K)> = vec![
+            (
+                DrawdownError::NotAnIsf {
+                    deployment: s(),
+                    kind: s(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                DrawdownError::InvalidAgreement {
+                    agreement: "a".into(),
+                    reason: s(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                DrawdownError::InvalidCode {
+                    what: "w",
+                    value: s(),
+                    reason: "r",
+                },
+                K::InvalidInput,
+            ),
+            (
+                DrawdownError::InvalidLine {
+                    claim: "c".into(),
+                    line: 1,
+                    reason: s(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                DrawdownError::ClaimRefused {
+                    claim: "c".into(),
+                    line: 1,
+                    issue: ClaimIssue::Duplicate { of: s() },
+                },
+                K::Refused,
+            ),
+            (
+                DrawdownError::AlreadySubmitted { claim: "c".into() },
+                K::AlreadyExists,
+            ),
+            (
+                DrawdownError::InsufficientFunds {
+                    fund: s(),
+                    needed: m,
+                    available: m,
+                },
+                K::InsufficientFunds,
+            ),
+            (
+                DrawdownError::UnknownBooking {
+                    booking: "b".into(),
+                },
+                K::NotFound,
+            ),
+            (
+                DrawdownError::DuplicateBooking {
+                    booking: "b".into(),
+                },
+                K::AlreadyExists,
+            ),
+            (
+                DrawdownError::NotDisputed {
+                    claim: "c".into(),
+                    line: 1,
+                },
+                K::Conflict,
+            ),
+            (
+                DrawdownError::NotCreditable {
+                    note: "n".into(),
+                    claim: "c".into(),
+                    line: 1,
+                    reason: "r",
+                },
+                K::Conflict,
+            ),
+            (
+                DrawdownError::PeriodClosed {
+                    date: day(),
+                    closed_through: day(),
+                },
+                K::PeriodClosed,
+            ),
+            (
+                DrawdownError::BankingOff {
+                    agreement: "a".into(),
+                },
+                K::Conflict,
+            ),
+            (DrawdownError::NotAMonday { date: day() }, K::InvalidInput),
+        ];
+        let monitor: Vec<(MonitorError, K)> = vec![
+            (
+                MonitorError::NotPositive {
+                    what: "w",
+                    amount: m,
+                },
+                K::InvalidInput,
+            ),
+            (MonitorError::EmptyPayee { id: s() }, K::InvalidInput),
+            (MonitorError::UnknownCategory { key: s() }, K::InvalidInput),
+            (
+                MonitorError::UnknownLiability {
+                    fund: s(),
+                    liability: s(),
+                },
+                K::NotFound,
+            ),
+            (
+                MonitorError::LiabilityOverpaid {
+                    liability: s(),
+                    amount: m,
+                    outstanding: m,
+                },
+                K::InvalidInput,
+            ),
+            (
+                MonitorError::InvalidPercent {
+                    percent: Decimal::ONE_HUNDRED,
+                },
+                K::InvalidInput,
+            ),
+            (
+                MonitorError::InvalidContingency { weeks: 53 },
+                K::InvalidInput,
+            ),
+            (
+                MonitorError::OtherDeployment {
+                    decision: s(),
+                    expected: s(),
+                    found: s(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                MonitorError::InsufficientFunds {
+                    fund: s(),
+                    amount: m,
+                    available: m,
+                },
+                K::InsufficientFunds,
+            ),
+            (
+                MonitorError::NotEnoughFuturePayments {
+                    fund: s(),
+                    amount: m,
+                    available: m,
+                },
+                K::InsufficientFunds,
+            ),
+            (MonitorError::DateOutOfRange { what: s() }, K::Overflow),
+            (
+                MonitorError::DoesNotTieOut {
+                    fund: s(),
+                    period: period(),
+                    opening: m,
+                    money_in: m,
+                    money_out: m,
+                    closing: m,
+                },
+                K::Corrupt,
+            ),
+        ];
+        let reconcile: Vec<(ReconcileError, K)> = vec![
+            (ReconcileError::EmptyStatement, K::InvalidInput),
+            (ReconcileError::Read { source: disk() }, K::Io),
+            (
+                ReconcileError::Header {
+                    line: 1,
+                    reason: s(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                ReconcileError::MissingColumn {
+                    line: 1,
+                    column: s(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                ReconcileError::DuplicateColumn {
+                    line: 1,
+                    column: s(),
+                },
+                K::InvalidInput,
+            ),
+            (
+                ReconcileError::InvalidFormat { column: s() },
+                K::InvalidInput,
+            ),
+            (
+                ReconcileError::CurrencyMismatch {
+                    what: s(),
+                    expected: Currency::GBP,
+                    found: Currency::EUR,
+                },
+                K::CurrencyMismatch,
+            ),
+            (ReconcileError::Write { source: disk() }, K::Io),
+            (
+                ReconcileError::DatePattern { pattern: s() },
+                K::InvalidInput,
+            ),
+        ];
+        let report: Vec<(ReportError, K)> = vec![
+            (
+                ReportError::UnknownFund {
+                    budget: s(),
+                    deployment: s(),
+                },
+                K::NotFound,
+            ),
+            (
+                ReportError::DoesNotTie {
+                    report: s(),
+                    what: "w",
+                    reported: m,
+                    ledger: m,
+                },
+                K::Corrupt,
+            ),
+            (ReportError::Csv { source: disk() }, K::Io),
+        ];
+        let journal: Vec<(JournalError, K)> = vec![
+            (
+                JournalError::Io {
+                    format: JournalFormat::Hledger,
+                    source: disk(),
+                },
+                K::Io,
+            ),
+            (
+                JournalError::DateOutOfRange {
+                    format: JournalFormat::Hledger,
+                    entry: s(),
+                    date: day(),
+                },
+                K::Unsupported,
+            ),
+            (
+                JournalError::CommodityClash {
+                    format: JournalFormat::Beancount,
+                    code: "HRS".into(),
+                    first: Currency::new("HRS", 0).unwrap(),
+                    second: Currency::new("HRS", 2).unwrap(),
+                },
+                K::Unsupported,
+            ),
+        ];
+        let log: Vec<(LogError, K)> = vec![
+            (
+                LogError::Io {
+                    line: 1,
+                    source: disk(),
+                },
+                K::Io,
+            ),
+            (
+                LogError::Json {
+                    line: 1,
+                    column: 1,
+                    message: s(),
+                },
+                K::Corrupt,
+            ),
+            (LogError::Version { line: 1, found: 2 }, K::Unsupported),
+            (
+                LogError::Rejected {
+                    line: 1,
+                    source: unknown,
+                },
+                K::Corrupt,
+            ),
+        ];
+        let verify = VerifyError {
+            discrepancies: Vec::new(),
+        };
+
+        // The area's own `kind` and the crate error's agree.
+        fn all<E: Into<Error>>(
+            rows: Vec<(E, ErrorKind)>,
+            kind: fn(&E) -> ErrorKind,
+        ) -> Vec<(Error, ErrorKind)> {
+            rows.into_iter()
+                .map(|(e, k)| {
+                    assert_eq!(kind(&e), k);
+                    (e.into(), k)
+                })
+                .collect()
+        }
+        let counts = [
+            (money.len(), 7),
+            (periods.len(), 5),
+            (ledger.len(), 32),
+            (budget.len(), 7),
+            (deploy.len(), 7),
+            (drawdown.len(), 14),
+            (monitor.len(), 12),
+            (reconcile.len(), 9),
+            (report.len(), 3),
+            (journal.len(), 3),
+            (log.len(), 4),
+        ];
+        for (have, want) in counts {
+            assert_eq!(have, want, "a variant is missing from the table");
+        }
+        let mut out = Vec::new();
+        out.extend(all(money, MoneyError::kind));
+        out.extend(all(periods, PeriodError::kind));
+        out.extend(all(ledger, LedgerError::kind));
+        out.extend(all(budget, BudgetError::kind));
+        out.extend(all(deploy, DeployError::kind));
+        out.extend(all(drawdown, DrawdownError::kind));
+        out.extend(all(monitor, MonitorError::kind));
+        out.extend(all(reconcile, ReconcileError::kind));
+        out.extend(all(report, ReportError::kind));
+        out.extend(all(journal, JournalError::kind));
+        out.extend(all(log, LogError::kind));
+        out.extend(all(vec![(verify, K::Corrupt)], VerifyError::kind));
+        out
+    }
+
+    /// How many of the accessors give a detail.
+    fn details(e: &Error) -> usize {
+        [
+            e.money().is_some(),
+            e.period().is_some(),
+            e.ledger().is_some(),
+            e.verify().is_some(),
+            e.log().is_some(),
+            e.budget().is_some(),
+            e.deploy().is_some(),
+            e.drawdown().is_some(),
+            e.monitor().is_some(),
+            e.reconcile().is_some(),
+            e.report().is_some(),
+            e.journal().is_some(),
+        ]
+        .into_iter()
+        .filter(|x| *x)
+        .count()
+    }
+
+    #[test]
+    fn every_area_error_maps_to_a_kind() {
+        for (err, kind) in table() {
+            assert_eq!(err.kind(), kind, "{err:?}");
+            assert_eq!(details(&err), 1, "{err:?} has one detail, by one route");
+            let predicates = [
+                (err.is_invalid_input(), ErrorKind::InvalidInput),
+                (err.is_not_found(), ErrorKind::NotFound),
+                (err.is_already_exists(), ErrorKind::AlreadyExists),
+                (err.is_conflict(), ErrorKind::Conflict),
+                (err.is_insufficient_funds(), ErrorKind::InsufficientFunds),
+                (err.is_period_closed(), ErrorKind::PeriodClosed),
+                (err.is_currency_mismatch(), ErrorKind::CurrencyMismatch),
+                (err.is_overflow(), ErrorKind::Overflow),
+                (err.is_refused(), ErrorKind::Refused),
+                (err.is_corrupt(), ErrorKind::Corrupt),
+                (err.is_io(), ErrorKind::Io),
+            ];
+            for (yes, k) in predicates {
+                assert_eq!(yes, kind == k, "{err:?}: predicate for {k}");
+            }
+            assert!(!kind.to_string().is_empty());
+        }
+    }
+
+    /// Walks the source chain: no message contains its cause's message, every I/O cause is
+    /// still an `io::Error`, and the crate error's message is its detail's.
+    #[test]
+    fn source_chains_never_print_a_cause_twice() {
+        let ghost = LedgerError::UnknownAccount {
+            account: "ghost".into(),
+        };
+        let nested: Vec<Error> = vec![
+            LedgerError::Batch {
+                index: 3,
+                source: Box::new(LedgerError::Linked {
+                    index: 1,
+                    source: Box::new(ghost.clone()),
+                }),
+            }
+            .into(),
+            LogError::Rejected {
+                line: 7,
+                source: LedgerError::Batch {
+                    index: 0,
+                    source: Box::new(ghost),
+                },
+            }
+            .into(),
+            LogError::Io {
+                line: 2,
+                source: disk(),
+            }
+            .into(),
+            JournalError::Io {
+                format: JournalFormat::Ledger,
+                source: disk(),
+            }
+            .into(),
+            ReconcileError::Read { source: disk() }.into(),
+            ReportError::Csv { source: disk() }.into(),
+        ];
+        for err in nested.iter().chain(table().iter().map(|(e, _)| e)) {
+            let mut chain: Vec<String> = vec![err.to_string()];
+            let mut next = err.source();
+            while let Some(e) = next {
+                chain.push(e.to_string());
+                if err.is_io() && e.source().is_none() {
+                    assert!(e.is::<io::Error>(), "{err:?}: the cause is an io::Error");
+                }
+                next = e.source();
+            }
+            for pair in chain.windows(2) {
+                assert!(
+                    !pair[0].contains(&pair[1]),
+                    "{:?} repeats its cause {:?}",
+                    pair[0],
+                    pair[1]
+                );
+            }
+        }
+        // Nested refusals: each level is one link of the chain, the innermost names the value.
+        let chain = |e: &Error| {
+            let mut out = vec![e.to_string()];
+            let mut next = e.source();
+            while let Some(s) = next {
+                out.push(s.to_string());
+                next = s.source();
+            }
+            out
+        };
+        assert_eq!(
+            chain(&nested[0]),
+            [
+                "batch refused at entry 3",
+                "operation 1 of a linked group was refused",
+                "unknown account ghost"
+            ]
+        );
+        assert_eq!(
+            chain(&nested[1]),
+            [
+                "line 7: the ledger refused the operation",
+                "batch refused at entry 0",
+                "unknown account ghost"
+            ]
+        );
+        assert_eq!(chain(&nested[2]), ["line 2: cannot read", "disk full"]);
+        assert_eq!(nested[1].kind(), ErrorKind::Corrupt);
+        assert!(matches!(
+            nested[1].log(),
+            Some(LogError::Rejected { line: 7, .. })
+        ));
+        assert_eq!(
+            nested[1].ledger(),
+            None,
+            "a log refusal is reached by log() only"
+        );
+    }
+
+    #[test]
+    fn the_crate_error_is_one_pointer_wide() {
+        assert_eq!(size_of::<Error>(), size_of::<usize>());
+        assert_eq!(size_of::<Result<(), Error>>(), size_of::<usize>());
+    }
+
+    #[test]
+    fn question_mark_converts_each_area_and_clones_share_the_detail() {
+        fn refuse() -> Result<(), Error> {
+            Err(DrawdownError::NotAMonday {
+                date: NaiveDate::from_ymd_opt(2025, 5, 6).unwrap(),
+            })?;
+            Ok(())
+        }
+        let err = refuse().unwrap_err();
+        assert!(matches!(
+            err.drawdown(),
+            Some(DrawdownError::NotAMonday { .. })
+        ));
+        assert_eq!(err.to_string(), "2025-05-06 is not a Monday");
+        let copy = err.clone();
+        assert_eq!(copy.to_string(), err.to_string());
+        // Debug names the area, then the detail.
+        assert_eq!(
+            format!("{err:?}"),
+            format!("Drawdown({:?})", err.drawdown().unwrap())
+        );
+    }
 }

@@ -255,7 +255,7 @@ impl World {
 
     fn step(&mut self, op: &Op) -> Result<(), String> {
         let before = self.ledger.clone();
-        let result: Result<(), DrawdownError> = match op {
+        let result: Result<(), isf_ledger::Error> = match op {
             Op::Run(k) => {
                 let report = run_payments(
                     &mut self.ledger,

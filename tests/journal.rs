@@ -744,16 +744,15 @@ fn a_failing_writer_is_an_io_error() -> TestResult {
     }
     let ledger = scenario()?;
     let err = write_journal(&ledger, JournalFormat::Ledger, &mut Full).expect_err("fails");
-    assert!(matches!(
-        err,
-        JournalError::Io {
-            kind: std::io::ErrorKind::StorageFull,
-            ..
-        }
-    ));
+    let JournalError::Io { source, .. } = &err else {
+        panic!("expected an I/O error, got {err:?}");
+    };
+    assert_eq!(source.kind(), std::io::ErrorKind::StorageFull);
+    // The writer's error is the source, not part of the message.
+    assert_eq!(err.to_string(), "cannot write the ledger journal");
     assert_eq!(
-        err.to_string(),
-        "cannot write the ledger journal: disk full"
+        std::error::Error::source(&err).map(ToString::to_string),
+        Some("disk full".to_string())
     );
     Ok(())
 }

@@ -94,7 +94,7 @@ fn paid_in_and_out_both_or_neither_are_refused() {
 fn header_problems_fail_the_import() {
     let format = StatementFormat::new(Currency::GBP);
     let err = |csv: &[u8]| format.import(csv).unwrap_err();
-    assert_eq!(err(b""), ReconcileError::EmptyStatement);
+    assert!(matches!(err(b""), ReconcileError::EmptyStatement));
     assert_eq!(
         err(b"date,description\n2025-04-01,x\n").to_string(),
         "the header on line 1 has no \"amount\" column"
@@ -108,12 +108,10 @@ fn header_problems_fail_the_import() {
         "cannot read the header on line 1: it is not valid UTF-8"
     );
     let clash = StatementFormat::new(Currency::GBP).reference_column("Description");
-    assert_eq!(
+    assert!(matches!(
         clash.import(&b"date,description,amount\n"[..]).unwrap_err(),
-        ReconcileError::InvalidFormat {
-            column: "description".into()
-        }
-    );
+        ReconcileError::InvalidFormat { column } if column == "description"
+    ));
     // A byte-order mark, spaces and capitals in the header are fine; blank lines before it
     // move it down.
     let ok = format

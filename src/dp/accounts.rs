@@ -1,6 +1,6 @@
 //! The accounts spend is recorded in: per category, the payable, and the person's refunds.
 
-use super::{MonitorError, SpendCategory, check_deployment};
+use super::{SpendCategory, check_deployment};
 use crate::chart::{self, Tag};
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
 use crate::plan::PaymentPlan;
@@ -27,13 +27,13 @@ pub fn refund_account(plan: &PaymentPlan) -> AccountId {
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment; [`MonitorError::Ledger`] if an account
+/// [`DeployError`](crate::DeployError) for an unknown deployment; [`LedgerError`](crate::LedgerError) if an account
 /// exists with other details.
 pub fn open_spend_accounts(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     deployment: &str,
-) -> Result<(), MonitorError> {
+) -> Result<(), crate::Error> {
     ledger.atomically(|ledger| open_spend_accounts_once(ledger, plan, deployment))
 }
 
@@ -41,7 +41,7 @@ fn open_spend_accounts_once(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     deployment: &str,
-) -> Result<(), MonitorError> {
+) -> Result<(), crate::Error> {
     check_deployment(plan, deployment)?;
     let currency = plan.budget().currency();
     let person = chart::person_owner(plan.budget().person());

@@ -2,24 +2,14 @@
 
 use rust_decimal::Decimal;
 
-use crate::ledger::LedgerError;
-use crate::money::{Money, MoneyError};
+use crate::ErrorKind;
+use crate::money::Money;
 use crate::period::Period;
-use crate::plan::DeployError;
 
 /// Errors from spend, monitoring, surplus and recovery.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MonitorError {
-    /// The ledger refused an operation.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    /// The plan refused an operation (unknown deployment, not enough in the fund, …).
-    #[error(transparent)]
-    Deploy(#[from] DeployError),
-    /// Money arithmetic failed.
-    #[error(transparent)]
-    Money(#[from] MoneyError),
     /// An amount that must be above zero is not.
     #[error("{what} must be above zero, got {amount}")]
     NotPositive {
@@ -124,4 +114,24 @@ pub enum MonitorError {
         /// The deployment the decision names.
         found: String,
     },
+}
+
+impl MonitorError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            MonitorError::NotPositive { .. }
+            | MonitorError::EmptyPayee { .. }
+            | MonitorError::UnknownCategory { .. }
+            | MonitorError::LiabilityOverpaid { .. }
+            | MonitorError::InvalidPercent { .. }
+            | MonitorError::InvalidContingency { .. }
+            | MonitorError::OtherDeployment { .. } => ErrorKind::InvalidInput,
+            MonitorError::UnknownLiability { .. } => ErrorKind::NotFound,
+            MonitorError::InsufficientFunds { .. }
+            | MonitorError::NotEnoughFuturePayments { .. } => ErrorKind::InsufficientFunds,
+            MonitorError::DateOutOfRange { .. } => ErrorKind::Overflow,
+            MonitorError::DoesNotTieOut { .. } => ErrorKind::Corrupt,
+        }
+    }
 }

@@ -55,8 +55,9 @@ impl<'p> DirectPayment<'p> {
     ///
     /// # Errors
     ///
-    /// [`MonitorError`] if the plan has no deployment of that name.
-    pub fn new(plan: &'p PaymentPlan, deployment: &'p str) -> Result<Self, MonitorError> {
+    /// [`DeployError::UnknownDeployment`](crate::DeployError::UnknownDeployment) if the plan has
+    /// no deployment of that name.
+    pub fn new(plan: &'p PaymentPlan, deployment: &'p str) -> Result<Self, crate::Error> {
         check_deployment(plan, deployment)?;
         Ok(DirectPayment { plan, deployment })
     }
@@ -76,7 +77,7 @@ impl<'p> DirectPayment<'p> {
     /// # Errors
     ///
     /// As [`super::open_spend_accounts`].
-    pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), MonitorError> {
+    pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), crate::Error> {
         super::open_spend_accounts(ledger, self.plan, self.deployment)
     }
 
@@ -84,8 +85,9 @@ impl<'p> DirectPayment<'p> {
     ///
     /// # Errors
     ///
-    /// [`MonitorError`] if the fund's accounts are not open.
-    pub fn balance(&self, ledger: &Ledger) -> Result<Money, MonitorError> {
+    /// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount) if the fund's accounts
+    /// are not open.
+    pub fn balance(&self, ledger: &Ledger) -> Result<Money, crate::Error> {
         Ok(self.plan.fund_balance(ledger, self.deployment)?)
     }
 
@@ -93,8 +95,9 @@ impl<'p> DirectPayment<'p> {
     ///
     /// # Errors
     ///
-    /// [`MonitorError`] if the fund's accounts are not open.
-    pub fn attribution(&self, ledger: &Ledger) -> Result<Attribution, MonitorError> {
+    /// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount) if the fund's accounts
+    /// are not open.
+    pub fn attribution(&self, ledger: &Ledger) -> Result<Attribution, crate::Error> {
         Ok(self.plan.attribution(ledger, self.deployment)?)
     }
 
@@ -108,7 +111,7 @@ impl<'p> DirectPayment<'p> {
         ledger: &mut Ledger,
         spend: &Spend,
         policy: &SpendPolicy,
-    ) -> Result<Recorded, MonitorError> {
+    ) -> Result<Recorded, crate::Error> {
         super::record_spend(ledger, self.plan, self.deployment, spend, policy)
     }
 
@@ -122,7 +125,7 @@ impl<'p> DirectPayment<'p> {
         ledger: &mut Ledger,
         spend: &Spend,
         policy: &SpendPolicy,
-    ) -> Result<Recorded, MonitorError> {
+    ) -> Result<Recorded, crate::Error> {
         super::accrue_liability(ledger, self.plan, self.deployment, spend, policy)
     }
 
@@ -138,7 +141,7 @@ impl<'p> DirectPayment<'p> {
         id: impl Into<EntryId>,
         amount: Money,
         date: NaiveDate,
-    ) -> Result<Recorded, MonitorError> {
+    ) -> Result<Recorded, crate::Error> {
         super::pay_liability(
             ledger,
             self.plan,
@@ -159,7 +162,7 @@ impl<'p> DirectPayment<'p> {
         &self,
         ledger: &Ledger,
         as_at: Option<NaiveDate>,
-    ) -> Result<Vec<Liability>, MonitorError> {
+    ) -> Result<Vec<Liability>, crate::Error> {
         super::liabilities(ledger, self.plan, self.deployment, as_at)
     }
 
@@ -172,7 +175,7 @@ impl<'p> DirectPayment<'p> {
         &self,
         ledger: &Ledger,
         date: NaiveDate,
-    ) -> Result<Money, MonitorError> {
+    ) -> Result<Money, crate::Error> {
         super::outstanding_liabilities(ledger, self.plan, self.deployment, date)
     }
 
@@ -185,7 +188,7 @@ impl<'p> DirectPayment<'p> {
         &self,
         ledger: &Ledger,
         period: Period,
-    ) -> Result<MonitoringReturn, MonitorError> {
+    ) -> Result<MonitoringReturn, crate::Error> {
         super::monitoring_return(ledger, self.plan, self.deployment, period)
     }
 
@@ -199,7 +202,7 @@ impl<'p> DirectPayment<'p> {
         ledger: &Ledger,
         date: NaiveDate,
         policy: SurplusPolicy,
-    ) -> Result<Surplus, MonitorError> {
+    ) -> Result<Surplus, crate::Error> {
         super::surplus(ledger, self.plan, self.deployment, date, policy)
     }
 
@@ -213,7 +216,7 @@ impl<'p> DirectPayment<'p> {
         &self,
         ledger: &Ledger,
         decision: &RecoveryDecision,
-    ) -> Result<Recovery, MonitorError> {
+    ) -> Result<Recovery, crate::Error> {
         self.check_decision(decision)?;
         super::plan_recovery(ledger, self.plan, decision)
     }
@@ -228,7 +231,7 @@ impl<'p> DirectPayment<'p> {
         &self,
         ledger: &mut Ledger,
         decision: &RecoveryDecision,
-    ) -> Result<Recovery, MonitorError> {
+    ) -> Result<Recovery, crate::Error> {
         self.check_decision(decision)?;
         super::post_recovery(ledger, self.plan, decision)
     }
@@ -248,7 +251,7 @@ impl<'p> DirectPayment<'p> {
         self.plan.fund_account(self.deployment, source)
     }
 
-    fn check_decision(&self, decision: &RecoveryDecision) -> Result<(), MonitorError> {
+    fn check_decision(&self, decision: &RecoveryDecision) -> Result<(), crate::Error> {
         if decision.deployment == self.deployment {
             Ok(())
         } else {
@@ -256,7 +259,8 @@ impl<'p> DirectPayment<'p> {
                 decision: decision.id.clone(),
                 expected: self.deployment.to_string(),
                 found: decision.deployment.clone(),
-            })
+            }
+            .into())
         }
     }
 }

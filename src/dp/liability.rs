@@ -19,15 +19,15 @@ use crate::plan::PaymentPlan;
 ///
 /// # Errors
 ///
-/// [`MonitorError::EmptyPayee`], [`MonitorError::NotPositive`], [`MonitorError::Deploy`] for an
-/// unknown deployment, [`MonitorError::Ledger`] if the ledger refuses it.
+/// [`MonitorError::EmptyPayee`], [`MonitorError::NotPositive`], [`DeployError`](crate::DeployError) for an
+/// unknown deployment, [`LedgerError`](crate::LedgerError) if the ledger refuses it.
 pub fn accrue_liability(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     deployment: &str,
     spend: &Spend,
     policy: &SpendPolicy,
-) -> Result<Recorded, MonitorError> {
+) -> Result<Recorded, crate::Error> {
     ledger.atomically(|ledger| accrue_liability_once(ledger, plan, deployment, spend, policy))
 }
 
@@ -37,7 +37,7 @@ fn accrue_liability_once(
     deployment: &str,
     spend: &Spend,
     policy: &SpendPolicy,
-) -> Result<Recorded, MonitorError> {
+) -> Result<Recorded, crate::Error> {
     check_deployment(plan, deployment)?;
     spend.validate()?;
     let entry = NewEntry::new(spend.id.clone(), spend.date).transfer(
@@ -63,8 +63,8 @@ fn accrue_liability_once(
 /// # Errors
 ///
 /// [`MonitorError::UnknownLiability`], [`MonitorError::LiabilityOverpaid`],
-/// [`MonitorError::NotPositive`], [`MonitorError::Deploy`] for not enough in the fund,
-/// [`MonitorError::Ledger`] if the ledger refuses it. Nothing is posted then. Paying again
+/// [`MonitorError::NotPositive`], [`DeployError`](crate::DeployError) for not enough in the fund,
+/// [`LedgerError`](crate::LedgerError) if the ledger refuses it. Nothing is posted then. Paying again
 /// with the same id, date, liability and amount changes nothing and returns a receipt marked
 /// `already_posted`.
 pub fn pay_liability(
@@ -75,7 +75,7 @@ pub fn pay_liability(
     id: impl Into<EntryId>,
     amount: Money,
     date: NaiveDate,
-) -> Result<Recorded, MonitorError> {
+) -> Result<Recorded, crate::Error> {
     ledger.atomically(|ledger| {
         pay_liability_once(ledger, plan, deployment, liability, id, amount, date)
     })
@@ -89,7 +89,7 @@ fn pay_liability_once(
     id: impl Into<EntryId>,
     amount: Money,
     date: NaiveDate,
-) -> Result<Recorded, MonitorError> {
+) -> Result<Recorded, crate::Error> {
     check_deployment(plan, deployment)?;
     positive("a liability payment", amount)?;
     let id = id.into();
@@ -118,7 +118,8 @@ fn pay_liability_once(
             liability: liability.to_string(),
             amount,
             outstanding: outstanding.outstanding,
-        });
+        }
+        .into());
     }
     let owed = SpendDetails::from_meta(accrual.metadata());
     let entry = plan
@@ -169,14 +170,14 @@ pub struct Liability {
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment, [`MonitorError::Ledger`] if the accounts
-/// are not open, [`MonitorError::Money`] on overflow.
+/// [`DeployError`](crate::DeployError) for an unknown deployment, [`LedgerError`](crate::LedgerError) if the accounts
+/// are not open, [`MoneyError`](crate::MoneyError) on overflow.
 pub fn liabilities(
     ledger: &Ledger,
     plan: &PaymentPlan,
     deployment: &str,
     as_at: Option<NaiveDate>,
-) -> Result<Vec<Liability>, MonitorError> {
+) -> Result<Vec<Liability>, crate::Error> {
     check_deployment(plan, deployment)?;
     let currency = plan.budget().currency();
     let mut order: Vec<String> = Vec::new();
@@ -222,14 +223,14 @@ pub fn liabilities(
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment, [`MonitorError::Ledger`] if the account
+/// [`DeployError`](crate::DeployError) for an unknown deployment, [`LedgerError`](crate::LedgerError) if the account
 /// is not open.
 pub fn outstanding_liabilities(
     ledger: &Ledger,
     plan: &PaymentPlan,
     deployment: &str,
     date: NaiveDate,
-) -> Result<Money, MonitorError> {
+) -> Result<Money, crate::Error> {
     check_deployment(plan, deployment)?;
     Ok(ledger
         .balance_as_at(&payable_account(plan, deployment), date)?

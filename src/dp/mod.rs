@@ -189,15 +189,14 @@ fn fund_name(plan: &PaymentPlan, deployment: &str) -> String {
     crate::chart::fund_name(plan.budget().id(), deployment)
 }
 
-fn check_deployment(plan: &PaymentPlan, deployment: &str) -> Result<(), MonitorError> {
+fn check_deployment(plan: &PaymentPlan, deployment: &str) -> Result<(), DeployError> {
     if plan.deployments().iter().any(|d| d.name == deployment) {
         Ok(())
     } else {
         Err(DeployError::UnknownDeployment {
             budget: plan.budget().id().to_string(),
             name: deployment.to_string(),
-        }
-        .into())
+        })
     }
 }
 
@@ -225,7 +224,7 @@ fn fund_balance_as_at(
     plan: &PaymentPlan,
     deployment: &str,
     date: Option<NaiveDate>,
-) -> Result<Money, MonitorError> {
+) -> Result<Money, crate::Error> {
     let mut total = Money::zero(plan.budget().currency());
     if let Some(date) = date {
         for (_, account) in fund_accounts(plan, deployment) {

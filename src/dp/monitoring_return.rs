@@ -113,15 +113,15 @@ fn kind_of(entry: &EntryView<'_>) -> Option<EntryKind> {
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment, [`MonitorError::Ledger`] if accounts
-/// are not open, [`MonitorError::Money`] on overflow, [`MonitorError::DoesNotTieOut`] if the
+/// [`DeployError`](crate::DeployError) for an unknown deployment, [`LedgerError`](crate::LedgerError) if accounts
+/// are not open, [`MoneyError`](crate::MoneyError) on overflow, [`MonitorError::DoesNotTieOut`] if the
 /// figures do not tie out (a bug).
 pub fn monitoring_return(
     ledger: &Ledger,
     plan: &PaymentPlan,
     deployment: &str,
     period: Period,
-) -> Result<MonitoringReturn, MonitorError> {
+) -> Result<MonitoringReturn, crate::Error> {
     check_deployment(plan, deployment)?;
     let opening = fund_balance_as_at(ledger, plan, deployment, day_before(period.start()))?;
     let closing = fund_balance_as_at(ledger, plan, deployment, Some(period.last_day()))?;
@@ -163,7 +163,8 @@ pub fn monitoring_return(
             money_in: total_in,
             money_out: total_out,
             closing,
-        });
+        }
+        .into());
     }
     Ok(ret)
 }
@@ -184,7 +185,7 @@ fn flows(
     plan: &PaymentPlan,
     deployment: &str,
     period: Period,
-) -> Result<Flows, MonitorError> {
+) -> Result<Flows, crate::Error> {
     let currency = plan.budget().currency();
     let zero = Money::zero(currency);
     let plan_money =
@@ -250,7 +251,7 @@ fn flagged_spend(
     plan: &PaymentPlan,
     deployment: &str,
     period: Period,
-) -> Result<Vec<FlaggedSpend>, MonitorError> {
+) -> Result<Vec<FlaggedSpend>, crate::Error> {
     let zero = Money::zero(plan.budget().currency());
     let mut flags = Vec::new();
     let mut flagged_seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();

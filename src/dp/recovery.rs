@@ -147,14 +147,15 @@ pub fn split_recovery(
     plan: &PaymentPlan,
     deployment: &str,
     amount: Money,
-) -> Result<Vec<RecoveryPart>, MonitorError> {
+) -> Result<Vec<RecoveryPart>, crate::Error> {
     let attribution = plan.attribution(ledger, deployment)?;
     if attribution.available < amount {
         return Err(MonitorError::InsufficientFunds {
             fund: fund_name(plan, deployment),
             amount,
             available: attribution.available,
-        });
+        }
+        .into());
     }
     if amount.is_zero() {
         return Ok(Vec::new());
@@ -175,7 +176,7 @@ pub fn split_recovery(
         .collect())
 }
 
-fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, MonitorError> {
+fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, crate::Error> {
     Ok(match amount {
         RecoveryAmount::Full => surplus,
         RecoveryAmount::Amount(m) => {
@@ -183,20 +184,22 @@ fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, MonitorErr
                 return Err(MonitorError::NotPositive {
                     what: "a recovery",
                     amount: m,
-                });
+                }
+                .into());
             }
             m.exact()?;
             if m.currency() != surplus.currency() {
-                return Err(MonitorError::Money(MoneyError::CurrencyMismatch {
+                return Err(MoneyError::CurrencyMismatch {
                     left: surplus.currency(),
                     right: m.currency(),
-                }));
+                }
+                .into());
             }
             m.checked_min(surplus)?
         }
         RecoveryAmount::Percent(p) => {
             if p.is_sign_negative() || p > Decimal::ONE_HUNDRED {
-                return Err(MonitorError::InvalidPercent { percent: p });
+                return Err(MonitorError::InvalidPercent { percent: p }.into());
             }
             surplus
                 .checked_mul(p)?
@@ -215,13 +218,13 @@ fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, MonitorErr
 ///
 /// [`MonitorError::InvalidPercent`], [`MonitorError::NotPositive`] for a negative amount,
 /// [`MonitorError::InsufficientFunds`], [`MonitorError::NotEnoughFuturePayments`],
-/// [`MonitorError::Deploy`] for an unknown deployment, [`MonitorError::Ledger`] if accounts are
+/// [`DeployError`](crate::DeployError) for an unknown deployment, [`LedgerError`](crate::LedgerError) if accounts are
 /// not open.
 pub fn plan_recovery(
     ledger: &Ledger,
     plan: &PaymentPlan,
     decision: &RecoveryDecision,
-) -> Result<Recovery, MonitorError> {
+) -> Result<Recovery, crate::Error> {
     let dep = decision.deployment.as_str();
     let found = surplus(ledger, plan, dep, decision.date, decision.policy)?;
     let id = recovery_id(plan, dep, &decision.id);
@@ -287,7 +290,7 @@ fn recorded_recovery(
     decision: &RecoveryDecision,
     found: Surplus,
     posted: EntryView<'_>,
-) -> Result<Recovery, MonitorError> {
+) -> Result<Recovery, crate::Error> {
     let currency = plan.budget().currency();
     let mut parts = Vec::new();
     let mut amount = Money::zero(currency);
@@ -325,12 +328,12 @@ fn recorded_recovery(
 ///
 /// # Errors
 ///
-/// As [`plan_recovery`], and [`MonitorError::Ledger`] if the ledger refuses the entries.
+/// As [`plan_recovery`], and [`LedgerError`](crate::LedgerError) if the ledger refuses the entries.
 pub fn post_recovery(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     decision: &RecoveryDecision,
-) -> Result<Recovery, MonitorError> {
+) -> Result<Recovery, crate::Error> {
     ledger.atomically(|ledger| post_recovery_once(ledger, plan, decision))
 }
 
@@ -338,7 +341,7 @@ fn post_recovery_once(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     decision: &RecoveryDecision,
-) -> Result<Recovery, MonitorError> {
+) -> Result<Recovery, crate::Error> {
     let recovery = plan_recovery(ledger, plan, decision)?;
     ledger.post_batch(recovery.entries.clone())?;
     Ok(recovery)

@@ -88,7 +88,7 @@ pub(super) fn reduction_schedule(
     deployment: &str,
     decision: &RecoveryDecision,
     amount: Money,
-) -> Result<ReductionSchedule, MonitorError> {
+) -> Result<ReductionSchedule, crate::Error> {
     let mut left = amount;
     let mut planned = Vec::new();
     let mut available = Money::zero(amount.currency());
@@ -112,7 +112,8 @@ pub(super) fn reduction_schedule(
             fund: fund_name(plan, deployment),
             amount,
             available,
-        });
+        }
+        .into());
     }
     Ok(ReductionSchedule {
         decision: decision.id.clone(),
@@ -128,9 +129,9 @@ impl ReductionSchedule {
     ///
     /// # Errors
     ///
-    /// [`MonitorError::Deploy`] if the plan's periods cannot be listed, [`MonitorError::Money`]
+    /// [`DeployError`](crate::DeployError) if the plan's periods cannot be listed, [`MoneyError`](crate::MoneyError)
     /// on overflow.
-    pub fn recovered(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, MonitorError> {
+    pub fn recovered(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, crate::Error> {
         let council = plan.fund_account(&self.deployment, &Source::Council);
         let mut total = Money::zero(self.amount.currency());
         for period in plan.periods()? {
@@ -151,7 +152,7 @@ impl ReductionSchedule {
     /// # Errors
     ///
     /// As [`ReductionSchedule::recovered`].
-    pub fn remaining(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, MonitorError> {
+    pub fn remaining(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, crate::Error> {
         Ok(self.amount.checked_sub(self.recovered(ledger, plan)?)?)
     }
 
@@ -163,12 +164,12 @@ impl ReductionSchedule {
     ///
     /// # Errors
     ///
-    /// As [`ReductionSchedule::recovered`]; [`MonitorError::Ledger`] if accounts are not open.
+    /// As [`ReductionSchedule::recovered`]; [`LedgerError`](crate::LedgerError) if accounts are not open.
     pub fn due_entries(
         &self,
         ledger: &Ledger,
         plan: &PaymentPlan,
-    ) -> Result<Vec<NewEntry>, MonitorError> {
+    ) -> Result<Vec<NewEntry>, crate::Error> {
         let zero = Money::zero(self.amount.currency());
         let council = plan.fund_account(&self.deployment, &Source::Council);
         let mut left = self.remaining(ledger, plan)?;
@@ -225,13 +226,13 @@ impl ReductionSchedule {
     ///
     /// # Errors
     ///
-    /// As [`ReductionSchedule::due_entries`]; [`MonitorError::Ledger`] if the ledger refuses
+    /// As [`ReductionSchedule::due_entries`]; [`LedgerError`](crate::LedgerError) if the ledger refuses
     /// them (nothing is posted then).
     pub fn post_due(
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
-    ) -> Result<Vec<Receipt>, MonitorError> {
+    ) -> Result<Vec<Receipt>, crate::Error> {
         ledger.atomically(|ledger| self.post_due_once(ledger, plan))
     }
 
@@ -239,7 +240,7 @@ impl ReductionSchedule {
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
-    ) -> Result<Vec<Receipt>, MonitorError> {
+    ) -> Result<Vec<Receipt>, crate::Error> {
         let entries = self.due_entries(ledger, plan)?;
         Ok(ledger.post_batch(entries)?)
     }

@@ -324,7 +324,7 @@ pub struct Recorded {
 ///
 /// # Errors
 ///
-/// [`MonitorError::EmptyPayee`], [`MonitorError::NotPositive`]; [`MonitorError::Deploy`] for
+/// [`MonitorError::EmptyPayee`], [`MonitorError::NotPositive`]; [`DeployError`](crate::DeployError) for
 /// an unknown deployment or not enough available in the fund.
 pub fn spend_entry(
     ledger: &Ledger,
@@ -332,7 +332,7 @@ pub fn spend_entry(
     deployment: &str,
     spend: &Spend,
     policy: &SpendPolicy,
-) -> Result<NewEntry, MonitorError> {
+) -> Result<NewEntry, crate::Error> {
     spend.validate()?;
     let entry = plan.spend(
         ledger,
@@ -372,7 +372,7 @@ impl Retry<'_> {
         &self,
         ledger: &Ledger,
         id: &EntryId,
-    ) -> Result<Option<Recorded>, MonitorError> {
+    ) -> Result<Option<Recorded>, crate::Error> {
         let Some(entry) = ledger.entry(id) else {
             return Ok(None);
         };
@@ -406,7 +406,7 @@ impl Retry<'_> {
 ///
 /// # Errors
 ///
-/// As [`spend_entry`], and [`MonitorError::Ledger`] if the ledger refuses it
+/// As [`spend_entry`], and [`LedgerError`](crate::LedgerError) if the ledger refuses it
 /// ([`LedgerError::DuplicateEntry`] for the same id with other details).
 pub fn record_spend(
     ledger: &mut Ledger,
@@ -414,7 +414,7 @@ pub fn record_spend(
     deployment: &str,
     spend: &Spend,
     policy: &SpendPolicy,
-) -> Result<Recorded, MonitorError> {
+) -> Result<Recorded, crate::Error> {
     ledger.atomically(|ledger| record_spend_once(ledger, plan, deployment, spend, policy))
 }
 
@@ -424,7 +424,7 @@ fn record_spend_once(
     deployment: &str,
     spend: &Spend,
     policy: &SpendPolicy,
-) -> Result<Recorded, MonitorError> {
+) -> Result<Recorded, crate::Error> {
     spend.validate()?;
     let target = spend_account(plan, deployment, spend.category);
     let same = Retry {

@@ -77,16 +77,16 @@ pub struct Surplus {
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment; [`MonitorError::Money`] on overflow.
+/// [`DeployError`](crate::DeployError) for an unknown deployment; [`MoneyError`](crate::MoneyError) on overflow.
 pub fn weekly_planned(
     plan: &PaymentPlan,
     deployment: &str,
     date: NaiveDate,
-) -> Result<Money, MonitorError> {
+) -> Result<Money, crate::Error> {
     check_deployment(plan, deployment)?;
     let terms = plan.budget().terms_on(date);
     let currency = plan.budget().currency();
-    let overflow = |what: &str| MonitorError::Money(crate::money::overflow(what.to_string()));
+    let overflow = |what: &str| crate::Error::from(crate::money::overflow(what.to_string()));
     let cost = terms.cost.amount();
     let weekly = match terms.basis {
         Basis::Week => Some(cost),
@@ -136,15 +136,15 @@ pub fn weekly_planned(
 ///
 /// # Errors
 ///
-/// [`MonitorError::Deploy`] for an unknown deployment, [`MonitorError::Ledger`] if accounts
-/// are not open, [`MonitorError::Money`] on overflow.
+/// [`DeployError`](crate::DeployError) for an unknown deployment, [`LedgerError`](crate::LedgerError) if accounts
+/// are not open, [`MoneyError`](crate::MoneyError) on overflow.
 pub fn surplus(
     ledger: &Ledger,
     plan: &PaymentPlan,
     deployment: &str,
     date: NaiveDate,
     policy: SurplusPolicy,
-) -> Result<Surplus, MonitorError> {
+) -> Result<Surplus, crate::Error> {
     let weekly = weekly_planned(plan, deployment, date)?;
     let contingency = weekly
         .checked_mul(Decimal::from(policy.contingency_weeks))?

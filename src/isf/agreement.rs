@@ -44,13 +44,13 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::NotAnIsf`], [`DrawdownError::InvalidCode`],
-    /// [`DeployError::UnknownDeployment`] (as [`DrawdownError::Deploy`]).
+    /// [`DeployError::UnknownDeployment`].
     pub fn new(
         id: impl Into<AgreementId>,
         plan: &PaymentPlan,
         deployment: &str,
         validity: Period,
-    ) -> Result<ServiceAgreement, DrawdownError> {
+    ) -> Result<ServiceAgreement, crate::Error> {
         let id = id.into();
         check_code("agreement", id.as_str())?;
         let found = plan
@@ -65,7 +65,8 @@ impl ServiceAgreement {
             return Err(DrawdownError::NotAnIsf {
                 deployment: deployment.to_string(),
                 kind: found.kind.to_string(),
-            });
+            }
+            .into());
         };
         Ok(ServiceAgreement {
             id,
@@ -216,12 +217,12 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::InvalidAgreement`], [`DrawdownError::InvalidCode`],
-    /// [`DrawdownError::Ledger`].
+    /// [`LedgerError`](crate::LedgerError).
     pub fn open_accounts(
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         ledger.atomically(|ledger| self.open_accounts_once(ledger, plan))
     }
 
@@ -229,7 +230,7 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         self.check(plan)?;
         let owner = chart::provider_owner(&self.provider);
         let budget = Tag::Budget.with(plan.budget().id());

@@ -68,7 +68,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         plan: &PaymentPlan,
         claim: &Claim,
-    ) -> Result<Vec<LinePlan>, DrawdownError> {
+    ) -> Result<Vec<LinePlan>, crate::Error> {
         // Each service's paid lines, read once for the duplicate and weekly-plan checks.
         let mut lines = BTreeMap::new();
         for service in &self.services {
@@ -99,7 +99,7 @@ impl ServiceAgreement {
         claim: &Claim,
         n: usize,
         claimed: &mut Claimed,
-    ) -> Result<LinePlan, DrawdownError> {
+    ) -> Result<LinePlan, crate::Error> {
         let line = &claim.lines[n - 1];
         self.check_line_values(&claim.id, n, line)?;
         let band = self.band(line.date);
@@ -133,7 +133,8 @@ impl ServiceAgreement {
                                 claim: claim.id.clone(),
                                 line: n,
                                 issue,
-                            });
+                            }
+                            .into());
                         }
                         _ => {
                             claimed.weekly.remove(&service.code, line);
@@ -247,7 +248,7 @@ impl ServiceAgreement {
 
     /// What a line costing `cost` is charged, by the cancellation rule, and whether it is
     /// charged at all.
-    fn charge(&self, line: &ClaimLine, cost: Money) -> Result<(Money, LineAction), DrawdownError> {
+    fn charge(&self, line: &ClaimLine, cost: Money) -> Result<(Money, LineAction), crate::Error> {
         let mut amount = cost;
         let mut action = LineAction::Pay;
         if let Some(notice) = line.cancelled_with_notice_hours {
@@ -276,7 +277,7 @@ impl ServiceAgreement {
         claim: &Claim,
         n: usize,
         amount: Money,
-    ) -> Result<Option<ClaimIssue>, DrawdownError> {
+    ) -> Result<Option<ClaimIssue>, crate::Error> {
         let line = &claim.lines[n - 1];
         let Some(booking) = &line.booking else {
             return Ok(None);
@@ -285,7 +286,8 @@ impl ServiceAgreement {
         if holds.is_empty() {
             return Err(DrawdownError::UnknownBooking {
                 booking: booking.clone(),
-            });
+            }
+            .into());
         }
         let target = self.service_account(&line.service, line.supplier.as_ref());
         let booked_for = holds
@@ -300,7 +302,8 @@ impl ServiceAgreement {
                     "booking {booking} is for another service or supplier ({})",
                     booked_for.map_or_else(String::new, |a| a.to_string())
                 ),
-            });
+            }
+            .into());
         }
         let reserved = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
         if amount > reserved {
@@ -321,7 +324,7 @@ impl ServiceAgreement {
         line: &ClaimLine,
         service: &Service,
         claimed: &mut Claimed,
-    ) -> Result<Cover, DrawdownError> {
+    ) -> Result<Cover, crate::Error> {
         let over = claimed.weekly.add(&claimed.lines, service, line)?;
         if over <= Decimal::ZERO {
             return Ok(Cover::Banked(Decimal::ZERO));
@@ -408,7 +411,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         let mut needed = Money::zero(self.currency);
         let mut freed = Money::zero(self.currency);
         let mut bookings_used = BTreeSet::new();
@@ -423,7 +426,8 @@ impl ServiceAgreement {
                         claim: claim.id.clone(),
                         line: i + 1,
                         reason: format!("booking {b} is named by an earlier line of the claim"),
-                    });
+                    }
+                    .into());
                 }
                 let holds =
                     self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, b, s));
@@ -431,7 +435,7 @@ impl ServiceAgreement {
                     if let Some(h) = ledger.hold(id) {
                         let d = h.details();
                         if claim.date < d.date || d.expires_on.is_some_and(|e| claim.date >= e) {
-                            return Err(DrawdownError::UnknownBooking { booking: b.clone() });
+                            return Err(DrawdownError::UnknownBooking { booking: b.clone() }.into());
                         }
                     }
                     freed = freed.checked_add(*held)?;
@@ -453,7 +457,8 @@ impl ServiceAgreement {
                 fund: self.fund_name(plan),
                 needed,
                 available,
-            });
+            }
+            .into());
         }
         Ok(())
     }
@@ -464,7 +469,7 @@ impl ServiceAgreement {
         claimed: &BTreeMap<String, Vec<ClaimedLine>>,
         ledger: &Ledger,
         plan: &PaymentPlan,
-    ) -> Result<BTreeMap<String, String>, DrawdownError> {
+    ) -> Result<BTreeMap<String, String>, crate::Error> {
         let mut keys = BTreeMap::new();
         for l in claimed.values().flatten() {
             if let Some(k) = &l.key {
@@ -495,7 +500,7 @@ impl ServiceAgreement {
         &self,
         ledger: &Ledger,
         service: &str,
-    ) -> Result<Vec<ClaimedLine>, DrawdownError> {
+    ) -> Result<Vec<ClaimedLine>, crate::Error> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         let suppliers = std::iter::once(None).chain(self.suppliers.iter().map(Some));
@@ -560,7 +565,7 @@ impl WeekTotals {
         claimed: &BTreeMap<String, Vec<ClaimedLine>>,
         service: &Service,
         line: &ClaimLine,
-    ) -> Result<Decimal, DrawdownError> {
+    ) -> Result<Decimal, crate::Error> {
         let week = monday_of(line.date);
         let key = (service.code.clone(), week);
         if !self.totals.contains_key(&key) {

@@ -45,12 +45,12 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::BankingOff`], [`DrawdownError::NotAMonday`],
-    /// [`DrawdownError::Ledger`].
+    /// [`LedgerError`](crate::LedgerError).
     pub fn bank_unused(
         &self,
         ledger: &mut Ledger,
         week: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>, DrawdownError> {
+    ) -> Result<Vec<(String, Decimal)>, crate::Error> {
         ledger.atomically(|ledger| self.bank_unused_once(ledger, week))
     }
 
@@ -58,14 +58,15 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         week: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>, DrawdownError> {
+    ) -> Result<Vec<(String, Decimal)>, crate::Error> {
         let Some(banking) = self.banking else {
             return Err(DrawdownError::BankingOff {
                 agreement: self.id.clone(),
-            });
+            }
+            .into());
         };
         if week.weekday() != Weekday::Mon {
-            return Err(DrawdownError::NotAMonday { date: week });
+            return Err(DrawdownError::NotAMonday { date: week }.into());
         }
         let sunday = week
             .checked_add_days(Days::new(6))
@@ -146,12 +147,12 @@ impl ServiceAgreement {
     ///
     /// # Errors
     ///
-    /// [`DrawdownError::BankingOff`], [`DrawdownError::Ledger`].
+    /// [`DrawdownError::BankingOff`], [`LedgerError`](crate::LedgerError).
     pub fn expire_banked(
         &self,
         ledger: &mut Ledger,
         today: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>, DrawdownError> {
+    ) -> Result<Vec<(String, Decimal)>, crate::Error> {
         ledger.atomically(|ledger| self.expire_banked_once(ledger, today))
     }
 
@@ -159,11 +160,12 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         today: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>, DrawdownError> {
+    ) -> Result<Vec<(String, Decimal)>, crate::Error> {
         if self.banking.is_none() {
             return Err(DrawdownError::BankingOff {
                 agreement: self.id.clone(),
-            });
+            }
+            .into());
         }
         let mut out = Vec::new();
         let mut batch = Vec::new();
@@ -214,13 +216,13 @@ impl ServiceAgreement {
     ///
     /// # Errors
     ///
-    /// [`DrawdownError::Ledger`] if the accounts are not open, [`DrawdownError::Money`].
+    /// [`LedgerError`](crate::LedgerError) if the accounts are not open, [`MoneyError`](crate::MoneyError).
     pub fn banked(
         &self,
         ledger: &Ledger,
         service: &str,
         date: NaiveDate,
-    ) -> Result<BankedUnits, DrawdownError> {
+    ) -> Result<BankedUnits, crate::Error> {
         let lots = self.banked_lots(ledger, service, date)?;
         let mut units = Decimal::ZERO;
         let mut value = Money::zero(self.currency);
@@ -244,7 +246,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         service: &str,
         date: NaiveDate,
-    ) -> Result<Vec<BankedLot>, DrawdownError> {
+    ) -> Result<Vec<BankedLot>, crate::Error> {
         if self.banking.is_none() {
             return Ok(Vec::new());
         }
@@ -261,7 +263,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         service: &str,
         date: NaiveDate,
-    ) -> Result<Decimal, DrawdownError> {
+    ) -> Result<Decimal, crate::Error> {
         Ok(ledger
             .balance_as_at(&self.banked_account(service), date)?
             .amount())
@@ -273,7 +275,7 @@ impl ServiceAgreement {
         &self,
         ledger: &Ledger,
         service: &str,
-    ) -> Result<Vec<BankedLot>, DrawdownError> {
+    ) -> Result<Vec<BankedLot>, crate::Error> {
         if self.banking.is_none() || self.find_service(service).is_none() {
             return Ok(Vec::new());
         }

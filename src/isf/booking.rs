@@ -65,13 +65,13 @@ impl ServiceAgreement {
     ///
     /// [`DrawdownError::InvalidLine`] (units), [`DrawdownError::DuplicateBooking`],
     /// [`DrawdownError::InsufficientFunds`], [`DrawdownError::ClaimRefused`] if the service or
-    /// supplier is unknown or the date is outside the agreement, [`DrawdownError::Ledger`].
+    /// supplier is unknown or the date is outside the agreement, [`LedgerError`](crate::LedgerError).
     pub fn book(
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         booking: &Booking,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         ledger.atomically(|ledger| self.book_once(ledger, plan, booking))
     }
 
@@ -80,7 +80,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         booking: &Booking,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         check_code("booking", booking.id.as_str())?;
         let as_claim = ClaimId::from(format!("booking {}", booking.id));
         check_units(&as_claim, 1, booking.units)?;
@@ -98,14 +98,16 @@ impl ServiceAgreement {
             if !self.suppliers.contains(s) {
                 return Err(refuse(ClaimIssue::UnknownSupplier {
                     supplier: s.clone(),
-                }));
+                })
+                .into());
             }
         }
         if !self.validity.contains(booking.date) {
             return Err(refuse(ClaimIssue::OutsideAgreement {
                 date: booking.date,
                 validity: self.validity,
-            }));
+            })
+            .into());
         }
         let price = service
             .rates_on(booking.date)
@@ -131,11 +133,12 @@ impl ServiceAgreement {
                 .all(|h| h.memo == memo && h.date == booking.booked_on);
             return if same {
                 Money::sum(self.currency, existing.iter().map(|h| h.amount))
-                    .map_err(DrawdownError::from)
+                    .map_err(crate::Error::from)
             } else {
                 Err(DrawdownError::DuplicateBooking {
                     booking: booking.id.clone(),
-                })
+                }
+                .into())
             };
         }
         self.check_open(ledger, booking.booked_on)?;
@@ -168,7 +171,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         booking: &BookingId,
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         ledger.atomically(|ledger| self.release_booking_once(ledger, plan, booking))
     }
 
@@ -177,12 +180,13 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         booking: &BookingId,
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         let holds = self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, booking, s));
         if holds.is_empty() {
             return Err(DrawdownError::UnknownBooking {
                 booking: booking.clone(),
-            });
+            }
+            .into());
         }
         for (_, id, _) in holds {
             ledger.release_hold(&id)?;

@@ -33,7 +33,7 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::NotDisputed`], [`DrawdownError::InsufficientFunds`] (for the fee),
-    /// [`DrawdownError::PeriodClosed`], [`DrawdownError::Ledger`].
+    /// [`DrawdownError::PeriodClosed`], [`LedgerError`](crate::LedgerError).
     pub fn accept_disputed(
         &self,
         ledger: &mut Ledger,
@@ -41,7 +41,7 @@ impl ServiceAgreement {
         claim: &ClaimId,
         line: usize,
         date: NaiveDate,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         ledger.atomically(|ledger| self.accept_disputed_once(ledger, plan, claim, line, date))
     }
 
@@ -52,7 +52,7 @@ impl ServiceAgreement {
         claim: &ClaimId,
         line: usize,
         date: NaiveDate,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         let holds = self.active_holds(ledger, plan, |s| {
             chart::dispute_hold(&self.id, claim, line, s)
         });
@@ -60,7 +60,8 @@ impl ServiceAgreement {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
                 line,
-            });
+            }
+            .into());
         };
         let details = first.details().clone();
         self.check_open(ledger, date)?;
@@ -68,7 +69,8 @@ impl ServiceAgreement {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
                 line,
-            });
+            }
+            .into());
         }
         let amount = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
         let mut line_meta = ClaimLineMeta {
@@ -128,7 +130,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &ClaimId,
         line: usize,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         ledger.atomically(|ledger| self.credit_disputed_once(ledger, plan, claim, line))
     }
 
@@ -138,7 +140,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &ClaimId,
         line: usize,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         let holds = self.active_holds(ledger, plan, |s| {
             chart::dispute_hold(&self.id, claim, line, s)
         });
@@ -146,7 +148,8 @@ impl ServiceAgreement {
             return Err(DrawdownError::NotDisputed {
                 claim: claim.clone(),
                 line,
-            });
+            }
+            .into());
         }
         let amount = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
         for (_, hold, _) in holds {
@@ -162,13 +165,13 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::NotCreditable`] if a line was never paid or another note credited it,
-    /// [`DrawdownError::PeriodClosed`], [`DrawdownError::InvalidCode`], [`DrawdownError::Ledger`].
+    /// [`DrawdownError::PeriodClosed`], [`DrawdownError::InvalidCode`], [`LedgerError`](crate::LedgerError).
     pub fn credit_note(
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         note: &CreditNote,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         ledger.atomically(|ledger| self.credit_note_once(ledger, plan, note))
     }
 
@@ -177,7 +180,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         note: &CreditNote,
-    ) -> Result<Money, DrawdownError> {
+    ) -> Result<Money, crate::Error> {
         check_code("credit note", note.id.as_str())?;
         self.check_open(ledger, note.date)?;
         let mut to_reverse: Vec<EntryId> = Vec::new();
@@ -190,7 +193,8 @@ impl ServiceAgreement {
                     claim: claim.clone(),
                     line: *line,
                     reason: "was not paid",
-                });
+                }
+                .into());
             }
             entries.extend(ledger.entry(&chart::line_fee_entry(&self.id, claim, *line)));
             for e in entries {
@@ -203,7 +207,8 @@ impl ServiceAgreement {
                             claim: claim.clone(),
                             line: *line,
                             reason: "was already credited",
-                        });
+                        }
+                        .into());
                     }
                     None => {}
                 }

@@ -3,27 +3,13 @@
 use chrono::NaiveDate;
 
 use super::{AgreementId, BookingId, ClaimId, ClaimIssue, CreditNoteId};
-use crate::deploy::DeployError;
-use crate::ledger::LedgerError;
-use crate::money::{Money, MoneyError};
-use crate::period::PeriodError;
+use crate::ErrorKind;
+use crate::money::Money;
 
 /// Errors from agreements, claims and drawdowns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DrawdownError {
-    /// The ledger refused an operation.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    /// The plan refused an operation.
-    #[error(transparent)]
-    Deploy(#[from] DeployError),
-    /// Money arithmetic failed.
-    #[error(transparent)]
-    Money(#[from] MoneyError),
-    /// A period or schedule problem.
-    #[error(transparent)]
-    Period(#[from] PeriodError),
     /// The deployment is not an individual service fund.
     #[error("deployment {deployment:?} is {kind}, not an individual service fund")]
     NotAnIsf {
@@ -138,4 +124,27 @@ pub enum DrawdownError {
         /// The date at fault.
         date: NaiveDate,
     },
+}
+
+impl DrawdownError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            DrawdownError::NotAnIsf { .. }
+            | DrawdownError::InvalidAgreement { .. }
+            | DrawdownError::InvalidCode { .. }
+            | DrawdownError::InvalidLine { .. }
+            | DrawdownError::NotAMonday { .. } => ErrorKind::InvalidInput,
+            DrawdownError::ClaimRefused { .. } => ErrorKind::Refused,
+            DrawdownError::AlreadySubmitted { .. } | DrawdownError::DuplicateBooking { .. } => {
+                ErrorKind::AlreadyExists
+            }
+            DrawdownError::InsufficientFunds { .. } => ErrorKind::InsufficientFunds,
+            DrawdownError::UnknownBooking { .. } => ErrorKind::NotFound,
+            DrawdownError::NotDisputed { .. }
+            | DrawdownError::NotCreditable { .. }
+            | DrawdownError::BankingOff { .. } => ErrorKind::Conflict,
+            DrawdownError::PeriodClosed { .. } => ErrorKind::PeriodClosed,
+        }
+    }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
 
-use super::{DrawdownError, ManagementFee, ServiceAgreement};
+use super::{ManagementFee, ServiceAgreement};
 use crate::deploy::PaymentPlan;
 use crate::ledger::Ledger;
 use crate::period::{Period, Schedule};
@@ -17,14 +17,14 @@ impl ServiceAgreement {
     ///
     /// # Errors
     ///
-    /// [`DrawdownError::InsufficientFunds`], [`DrawdownError::Ledger`]. Nothing is charged
+    /// [`DrawdownError::InsufficientFunds`](crate::isf::DrawdownError::InsufficientFunds), [`LedgerError`](crate::LedgerError). Nothing is charged
     /// when the fund cannot pay them all.
     pub fn charge_fees(
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         through: NaiveDate,
-    ) -> Result<usize, DrawdownError> {
+    ) -> Result<usize, crate::Error> {
         ledger.atomically(|ledger| self.charge_fees_once(ledger, plan, through))
     }
 
@@ -33,7 +33,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         through: NaiveDate,
-    ) -> Result<usize, DrawdownError> {
+    ) -> Result<usize, crate::Error> {
         let Some(ManagementFee::FixedPerPeriod { amount, frequency }) = self.fee else {
             return Ok(0);
         };

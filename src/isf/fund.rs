@@ -41,7 +41,7 @@ impl ServiceAgreement {
         amount: Money,
         date: NaiveDate,
         hold: impl Fn(&Source) -> NewHold,
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         let split = self.split(ledger, plan, amount)?;
         for (source, part) in split {
             let mut h = hold(&source);
@@ -59,18 +59,19 @@ impl ServiceAgreement {
         ledger: &Ledger,
         plan: &PaymentPlan,
         amount: Money,
-    ) -> Result<Vec<(Source, Money)>, DrawdownError> {
+    ) -> Result<Vec<(Source, Money)>, crate::Error> {
         let postings = plan
             .spend_postings(ledger, &self.deployment, amount)
-            .map_err(|e| match e {
-                DeployError::InsufficientFunds {
+            .map_err(|e| match e.deploy() {
+                Some(DeployError::InsufficientFunds {
                     amount, available, ..
-                } => DrawdownError::InsufficientFunds {
+                }) => DrawdownError::InsufficientFunds {
                     fund: self.fund_name(plan),
-                    needed: amount,
-                    available,
-                },
-                other => other.into(),
+                    needed: *amount,
+                    available: *available,
+                }
+                .into(),
+                _ => e,
             })?;
         let sources = plan.budget().all_sources();
         Ok(postings
@@ -93,7 +94,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         date: NaiveDate,
         rows: Vec<(EntryId, AccountId, Money, BTreeMap<String, String>)>,
-    ) -> Result<Vec<NewEntry>, DrawdownError> {
+    ) -> Result<Vec<NewEntry>, crate::Error> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }

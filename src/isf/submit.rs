@@ -57,13 +57,13 @@ impl ServiceAgreement {
     /// [`DrawdownError::ClaimRefused`], [`DrawdownError::InvalidLine`],
     /// [`DrawdownError::AlreadySubmitted`], [`DrawdownError::InsufficientFunds`],
     /// [`DrawdownError::UnknownBooking`], [`DrawdownError::PeriodClosed`],
-    /// [`DrawdownError::InvalidCode`], [`DrawdownError::Ledger`].
+    /// [`DrawdownError::InvalidCode`], [`LedgerError`](crate::LedgerError).
     pub fn submit(
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         claim: &Claim,
-    ) -> Result<ClaimOutcome, DrawdownError> {
+    ) -> Result<ClaimOutcome, crate::Error> {
         ledger.atomically(|ledger| self.submit_once(ledger, plan, claim))
     }
 
@@ -72,7 +72,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         claim: &Claim,
-    ) -> Result<ClaimOutcome, DrawdownError> {
+    ) -> Result<ClaimOutcome, crate::Error> {
         check_code("claim", claim.id.as_str())?;
         self.check(plan)?;
         if claim.lines.is_empty() || claim.lines.len() > MAX_CLAIM_LINES {
@@ -83,12 +83,14 @@ impl ServiceAgreement {
                     "a claim has 1 to {MAX_CLAIM_LINES} lines, not {}",
                     claim.lines.len()
                 ),
-            });
+            }
+            .into());
         }
         if self.was_submitted(ledger, plan, claim) {
             return Err(DrawdownError::AlreadySubmitted {
                 claim: claim.id.clone(),
-            });
+            }
+            .into());
         }
         self.check_open(ledger, claim.date)?;
         let plans = self.plan_lines(ledger, plan, claim)?;
@@ -120,7 +122,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<ClaimOutcome, DrawdownError> {
+    ) -> Result<ClaimOutcome, crate::Error> {
         let mut outcome = ClaimOutcome {
             claim: claim.id.clone(),
             currency: self.currency,
@@ -183,7 +185,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         for (i, (line, p)) in claim.lines.iter().zip(plans).enumerate() {
             let n = i + 1;
             let Some(booking) = line
@@ -227,7 +229,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<(), DrawdownError> {
+    ) -> Result<(), crate::Error> {
         let payable: Vec<(usize, &LinePlan)> = plans
             .iter()
             .enumerate()

@@ -3,7 +3,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::{AgreementId, DrawdownError, ServiceAgreement};
+use super::{AgreementId, ServiceAgreement};
 use crate::ledger::Ledger;
 use crate::money::{Currency, Unit};
 use crate::period::Period;
@@ -46,7 +46,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         service: &str,
         range: Period,
-    ) -> Result<(Decimal, Decimal), DrawdownError> {
+    ) -> Result<(Decimal, Decimal), crate::Error> {
         let lines = self.claimed_lines(ledger, service)?;
         let mut delivered = Decimal::ZERO;
         let mut cancelled = Decimal::ZERO;
@@ -67,12 +67,12 @@ impl ServiceAgreement {
     ///
     /// # Errors
     ///
-    /// [`DrawdownError::Ledger`] if the accounts are not open, [`DrawdownError::Money`].
+    /// [`LedgerError`](crate::LedgerError) if the accounts are not open, [`MoneyError`](crate::MoneyError).
     pub fn units_summary(
         &self,
         ledger: &Ledger,
         period: Period,
-    ) -> Result<UnitsSummary, DrawdownError> {
+    ) -> Result<UnitsSummary, crate::Error> {
         let days = period.intersect(&self.validity).map_or(0, |p| p.days());
         let mut lines = Vec::new();
         for service in &self.services {

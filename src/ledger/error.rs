@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::types::{AccountId, EntryId, HoldId};
+use crate::ErrorKind;
 use crate::money::{Currency, Money};
 
 /// Why the ledger refused an operation. A refused operation has changed nothing.
@@ -233,7 +234,7 @@ pub enum LedgerError {
         what: &'static str,
     },
     /// One entry of a batch was refused, so the whole batch was.
-    #[error("batch refused at entry {index}: {source}")]
+    #[error("batch refused at entry {index}")]
     Batch {
         /// The position of the refused entry in the batch (from 0).
         index: usize,
@@ -241,7 +242,7 @@ pub enum LedgerError {
         source: Box<LedgerError>,
     },
     /// An operation of a linked group was refused; nothing of the group was applied.
-    #[error("operation {index} of a linked group was refused: {source}")]
+    #[error("operation {index} of a linked group was refused")]
     Linked {
         /// The position of the refused operation in the group (from 0).
         index: usize,
@@ -251,4 +252,47 @@ pub enum LedgerError {
     /// A linked group was given inside another linked group.
     #[error("a linked group cannot hold another linked group")]
     NestedLinked,
+}
+
+impl LedgerError {
+    /// What kind of failure this is. A refused batch or linked group has the kind of the
+    /// refusal inside it.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            LedgerError::UnknownAccount { .. }
+            | LedgerError::UnknownEntry { .. }
+            | LedgerError::UnknownHold { .. } => ErrorKind::NotFound,
+            LedgerError::AccountExists { .. }
+            | LedgerError::DuplicateEntry { .. }
+            | LedgerError::DuplicateInBatch { .. }
+            | LedgerError::DuplicateHold { .. } => ErrorKind::AlreadyExists,
+            LedgerError::AccountClosed { .. }
+            | LedgerError::AccountNotEmpty { .. }
+            | LedgerError::AlreadyReversed { .. }
+            | LedgerError::ReversalOfReversal { .. }
+            | LedgerError::HoldSettled { .. }
+            | LedgerError::HoldReleased { .. }
+            | LedgerError::HoldExpired { .. } => ErrorKind::Conflict,
+            LedgerError::InvalidRule { .. }
+            | LedgerError::InvalidId { .. }
+            | LedgerError::Unbalanced { .. }
+            | LedgerError::PostingCount { .. }
+            | LedgerError::TooManyDecimals { .. }
+            | LedgerError::AmountOutOfRange { .. }
+            | LedgerError::NotPositive { .. }
+            | LedgerError::InvalidHold { .. }
+            | LedgerError::NestedLinked => ErrorKind::InvalidInput,
+            LedgerError::CurrencyMismatch { .. } => ErrorKind::CurrencyMismatch,
+            LedgerError::LimitBreached { .. } | LedgerError::SettleExceedsHold { .. } => {
+                ErrorKind::InsufficientFunds
+            }
+            LedgerError::PeriodClosed { .. } | LedgerError::AlreadyClosed { .. } => {
+                ErrorKind::PeriodClosed
+            }
+            LedgerError::Overflow { .. } | LedgerError::CapacityExceeded { .. } => {
+                ErrorKind::Overflow
+            }
+            LedgerError::Batch { source, .. } | LedgerError::Linked { source, .. } => source.kind(),
+        }
+    }
 }

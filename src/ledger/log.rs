@@ -297,7 +297,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
 #[non_exhaustive]
 pub enum LogError {
     /// The reader failed.
-    #[error("line {line}: cannot read: {source}")]
+    #[error("line {line}: cannot read")]
     Io {
         /// The line being read.
         line: u64,
@@ -325,7 +325,7 @@ pub enum LogError {
         found: u32,
     },
     /// The ledger refused the operation.
-    #[error("line {line}: {source}")]
+    #[error("line {line}: the ledger refused the operation")]
     Rejected {
         /// The line.
         line: u64,
@@ -335,6 +335,19 @@ pub enum LogError {
 }
 
 impl LogError {
+    /// What kind of failure this is: [`ErrorKind::Io`](crate::ErrorKind::Io) if the reader
+    /// failed, [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) for another format
+    /// version, else [`ErrorKind::Corrupt`](crate::ErrorKind::Corrupt) (a malformed line, or
+    /// one the ledger refused).
+    pub fn kind(&self) -> crate::ErrorKind {
+        use crate::ErrorKind as K;
+        match self {
+            LogError::Io { .. } => K::Io,
+            LogError::Version { .. } => K::Unsupported,
+            LogError::Json { .. } | LogError::Rejected { .. } => K::Corrupt,
+        }
+    }
+
     /// The line at fault, from 1.
     pub fn line(&self) -> u64 {
         match self {

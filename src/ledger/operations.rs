@@ -215,12 +215,15 @@ impl Ledger {
     /// ledger.open_account(NewAccount::new("fund", AccountKind::Fund, Currency::GBP).rule(BalanceRule::NonNegative))?;
     /// let day = NaiveDate::from_ymd_opt(2025, 4, 7).unwrap();
     /// let before = ledger.clone();
-    /// let (pay_in, pay_out): (Money, Money) = ("100.00 GBP".parse()?, "100.01 GBP".parse()?);
-    /// let result = ledger.atomically(|l| {
-    ///     l.post(NewEntry::new("in", day).transfer("council", "fund", pay_in))?;
-    ///     l.post(NewEntry::new("out", day).transfer("fund", "council", pay_out))
+    /// // Parsing fails with a `MoneyError`, posting with a `LedgerError`: `?` makes either an
+    /// // `isf_ledger::Error`.
+    /// let result = ledger.atomically(|l| -> Result<_, isf_ledger::Error> {
+    ///     l.post(NewEntry::new("in", day).transfer("council", "fund", "100.00 GBP".parse()?))?;
+    ///     Ok(l.post(NewEntry::new("out", day).transfer("fund", "council", "100.01 GBP".parse()?))?)
     /// });
-    /// assert!(matches!(result, Err(LedgerError::LimitBreached { .. })));
+    /// let err = result.unwrap_err();
+    /// assert!(err.is_insufficient_funds());
+    /// assert!(matches!(err.ledger(), Some(LedgerError::LimitBreached { .. })));
     /// assert_eq!(ledger, before);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

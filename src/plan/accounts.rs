@@ -1,6 +1,6 @@
 //! The accounts a plan uses: the council's, the payers', and each fund's, one per source.
 
-use super::{DeployError, PaymentPlan};
+use super::PaymentPlan;
 use crate::budget::Source;
 use crate::chart::{self, Tag};
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
@@ -45,12 +45,12 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::Ledger`] if an account exists with other details.
-    pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), DeployError> {
+    /// [`LedgerError`](crate::LedgerError) if an account exists with other details.
+    pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), crate::Error> {
         ledger.atomically(|ledger| self.open_accounts_once(ledger))
     }
 
-    fn open_accounts_once(&self, ledger: &mut Ledger) -> Result<(), DeployError> {
+    fn open_accounts_once(&self, ledger: &mut Ledger) -> Result<(), crate::Error> {
         let currency = self.budget.currency();
         let council = chart::council_owner(&self.council);
         let person = chart::person_owner(self.budget.person());

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::{DeployError, PaymentPlan, PeriodAmounts};
+use super::{PaymentPlan, PeriodAmounts};
 use crate::budget::{BudgetError, RevisionId};
 use crate::ledger::{AccountId, EntryId, Ledger, NewEntry, Receipt};
 use crate::money::Money;
@@ -16,10 +16,10 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::Budget`].
+    /// [`BudgetError`](crate::BudgetError).
     ///
     /// [`PersonalBudget::revise`]: crate::PersonalBudget::revise
-    pub fn revise(&mut self, revision: crate::budget::Revision) -> Result<(), DeployError> {
+    pub fn revise(&mut self, revision: crate::budget::Revision) -> Result<(), crate::Error> {
         self.budget.revise(revision)?;
         Ok(())
     }
@@ -35,7 +35,7 @@ impl PaymentPlan {
         &self,
         ledger: &Ledger,
         amounts: &PeriodAmounts,
-    ) -> Result<Vec<Vec<Money>>, DeployError> {
+    ) -> Result<Vec<Vec<Money>>, crate::Error> {
         let start = amounts.period.start();
         let mut ids = vec![self.payment_id(start)];
         ids.extend(
@@ -73,13 +73,14 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::Budget`] for an unknown revision; overflow.
+    /// [`BudgetError::UnknownRevision`](crate::BudgetError::UnknownRevision) for an unknown
+    /// revision; [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow.
     pub fn adjustments(
         &self,
         ledger: &Ledger,
         revision: &RevisionId,
         date: NaiveDate,
-    ) -> Result<Vec<NewEntry>, DeployError> {
+    ) -> Result<Vec<NewEntry>, crate::Error> {
         let Some(rev) = self.budget.revisions().iter().find(|r| r.id == *revision) else {
             return Err(BudgetError::UnknownRevision {
                 budget: self.budget.id().clone(),
@@ -127,14 +128,14 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::Ledger`] if the ledger refuses them (for example, recovering an
+    /// [`LedgerError`](crate::LedgerError) if the ledger refuses them (for example, recovering an
     /// overpayment from a fund that has since spent it); nothing is posted then.
     pub fn post_adjustments(
         &self,
         ledger: &mut Ledger,
         revision: &RevisionId,
         date: NaiveDate,
-    ) -> Result<Vec<Receipt>, DeployError> {
+    ) -> Result<Vec<Receipt>, crate::Error> {
         ledger.atomically(|ledger| self.post_adjustments_once(ledger, revision, date))
     }
 
@@ -143,7 +144,7 @@ impl PaymentPlan {
         ledger: &mut Ledger,
         revision: &RevisionId,
         date: NaiveDate,
-    ) -> Result<Vec<Receipt>, DeployError> {
+    ) -> Result<Vec<Receipt>, crate::Error> {
         let entries = self.adjustments(ledger, revision, date)?;
         Ok(ledger.post_batch(entries)?)
     }

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::{DeployError, PaymentPlan, Share};
-use crate::budget::{BudgetError, Fraction, Source};
+use crate::budget::{Fraction, Source};
 use crate::money::Money;
 use crate::period::Period;
 
@@ -46,8 +46,8 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::Period`].
-    pub fn periods(&self) -> Result<Vec<Period>, DeployError> {
+    /// [`PeriodError`](crate::PeriodError).
+    pub fn periods(&self) -> Result<Vec<Period>, crate::Error> {
         Ok(self.schedule.periods(self.budget.validity())?)
     }
 
@@ -56,8 +56,9 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError`] on overflow or if fixed amounts exceed the budget.
-    pub fn amounts(&self) -> Result<Vec<PeriodAmounts>, DeployError> {
+    /// [`DeployError::FixedExceedsBudget`] if fixed amounts exceed the budget,
+    /// [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow.
+    pub fn amounts(&self) -> Result<Vec<PeriodAmounts>, crate::Error> {
         let currency = self.budget.currency();
         let sources = self.budget.all_sources();
         let mut running: Vec<Fraction> = vec![Fraction::ZERO; sources.len()];
@@ -66,7 +67,11 @@ impl PaymentPlan {
         let mut fixed_running: Vec<Fraction> = vec![Fraction::ZERO; self.deployments.len()];
         let mut fixed_before: Vec<Money> = vec![Money::zero(currency); self.deployments.len()];
         let mut out = Vec::new();
-        let overflow = |what: &str| DeployError::Budget(BudgetError::Overflow(what.to_string()));
+        let overflow = |what: &str| {
+            crate::Error::from(crate::MoneyError::Overflow {
+                operation: what.to_string(),
+            })
+        };
         for period in self.periods()? {
             let exact = self.budget.exact_by_source(period)?;
             // Running totals per source, rounded; the council takes what is left of the cost.
@@ -136,7 +141,7 @@ impl PaymentPlan {
         period: Period,
         by_source: &[Money],
         fixed: &[Money],
-    ) -> Result<Vec<Vec<Money>>, DeployError> {
+    ) -> Result<Vec<Vec<Money>>, crate::Error> {
         let currency = self.budget.currency();
         let mut total = Money::zero(currency);
         for m in by_source {
@@ -186,7 +191,8 @@ impl PaymentPlan {
                 period,
                 fixed: fixed_total,
                 total,
-            });
+            }
+            .into());
         }
         if let Some(j) = self
             .deployments
@@ -206,8 +212,8 @@ impl PaymentPlan {
                     left.iter().all(|m| !m.is_negative()) || left.iter().all(|m| !m.is_positive());
                 let weights = left
                     .iter()
-                    .map(|m| Ok(m.negate().checked_max(*m)?.minor_weight()?))
-                    .collect::<Result<Vec<u64>, DeployError>>()?;
+                    .map(|m| m.negate().checked_max(*m)?.minor_weight())
+                    .collect::<Result<Vec<u64>, crate::MoneyError>>()?;
                 if targets[j].is_zero() || weights.iter().all(|w| *w == 0) || !signs_agree {
                     vec![Money::zero(currency); by_source.len()]
                 } else {

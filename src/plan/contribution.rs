@@ -59,12 +59,13 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError`] on overflow; [`DeployError::Ledger`] if the plan's accounts are not open.
+    /// [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow;
+    /// [`LedgerError`](crate::LedgerError) if the plan's accounts are not open.
     pub fn contribution_status(
         &self,
         ledger: &Ledger,
         as_of: NaiveDate,
-    ) -> Result<ContributionStatus, DeployError> {
+    ) -> Result<ContributionStatus, crate::Error> {
         let currency = self.budget.currency();
         let mut expected = Money::zero(currency);
         for amounts in self.amounts()? {

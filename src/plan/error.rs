@@ -2,10 +2,9 @@
 
 use chrono::NaiveDate;
 
-use crate::budget::BudgetError;
-use crate::ledger::LedgerError;
-use crate::money::{Money, MoneyError};
-use crate::period::{Period, PeriodError};
+use crate::ErrorKind;
+use crate::money::Money;
+use crate::period::Period;
 
 /// Errors from deployments, schedules, runs and contributions.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -77,16 +76,19 @@ pub enum DeployError {
         /// The amount at fault.
         amount: Money,
     },
-    /// A budget problem.
-    #[error(transparent)]
-    Budget(#[from] BudgetError),
-    /// The ledger refused an entry.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    /// Money arithmetic failed.
-    #[error(transparent)]
-    Money(#[from] MoneyError),
-    /// A date calculation failed.
-    #[error(transparent)]
-    Period(#[from] PeriodError),
+}
+
+impl DeployError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            DeployError::InvalidShares { .. }
+            | DeployError::AnchorAfterStart { .. }
+            | DeployError::NoPeriodPaid { .. }
+            | DeployError::FixedExceedsBudget { .. }
+            | DeployError::NotPositive { .. } => ErrorKind::InvalidInput,
+            DeployError::UnknownDeployment { .. } => ErrorKind::NotFound,
+            DeployError::InsufficientFunds { .. } => ErrorKind::InsufficientFunds,
+        }
+    }
 }

@@ -27,8 +27,8 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::UnknownDeployment`], [`DeployError::Ledger`] if accounts are not open.
-    pub fn fund_balance(&self, ledger: &Ledger, deployment: &str) -> Result<Money, DeployError> {
+    /// [`DeployError::UnknownDeployment`], [`LedgerError`](crate::LedgerError) if accounts are not open.
+    pub fn fund_balance(&self, ledger: &Ledger, deployment: &str) -> Result<Money, crate::Error> {
         Ok(self.attribution(ledger, deployment)?.balance)
     }
 
@@ -37,12 +37,12 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError::UnknownDeployment`], [`DeployError::Ledger`] if accounts are not open.
+    /// [`DeployError::UnknownDeployment`], [`LedgerError`](crate::LedgerError) if accounts are not open.
     pub fn attribution(
         &self,
         ledger: &Ledger,
         deployment: &str,
-    ) -> Result<Attribution, DeployError> {
+    ) -> Result<Attribution, crate::Error> {
         self.deployment_index(deployment)?;
         let currency = self.budget.currency();
         let mut balance = Money::zero(currency);
@@ -78,7 +78,7 @@ impl PaymentPlan {
         ledger: &Ledger,
         deployment: &str,
         amount: Money,
-    ) -> Result<Vec<(AccountId, Money)>, DeployError> {
+    ) -> Result<Vec<(AccountId, Money)>, crate::Error> {
         positive("spending", amount)?;
         let attribution = self.attribution(ledger, deployment)?;
         if attribution.available < amount {
@@ -86,7 +86,8 @@ impl PaymentPlan {
                 fund: chart::fund_name(self.budget.id(), deployment),
                 amount,
                 available: attribution.available,
-            });
+            }
+            .into());
         }
         let take = split_spend(&attribution.by_source, amount, &self.spend_order)?;
         Ok(attribution
@@ -111,7 +112,7 @@ impl PaymentPlan {
         to: impl Into<AccountId>,
         amount: Money,
         date: NaiveDate,
-    ) -> Result<NewEntry, DeployError> {
+    ) -> Result<NewEntry, crate::Error> {
         let postings = self.spend_postings(ledger, deployment, amount)?;
         Ok(postings
             .into_iter()
@@ -126,7 +127,7 @@ fn split_spend(
     sources: &[SourceBalance],
     amount: Money,
     order: &SpendOrder,
-) -> Result<Vec<Money>, DeployError> {
+) -> Result<Vec<Money>, crate::Error> {
     let currency = amount.currency();
     let mut take = vec![Money::zero(currency); sources.len()];
     let mut left = amount;
@@ -146,8 +147,8 @@ fn split_spend(
         let weights = sources
             .iter()
             .zip(&take)
-            .map(|(s, t)| Ok(s.available.checked_sub(*t)?.minor_weight()?))
-            .collect::<Result<Vec<u64>, DeployError>>()?;
+            .map(|(s, t)| s.available.checked_sub(*t)?.minor_weight())
+            .collect::<Result<Vec<u64>, crate::MoneyError>>()?;
         let shares = left.allocate_by_weights(&weights)?;
         for (t, s) in take.iter_mut().zip(shares) {
             *t = t.checked_add(s)?;

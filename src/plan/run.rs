@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::{DeployError, PaymentPlan};
+use super::PaymentPlan;
 use crate::budget::Source;
 use crate::ledger::{AccountId, EntryId, Ledger, NewEntry, Receipt};
 use crate::money::{Currency, Money, MoneyError};
@@ -27,7 +27,7 @@ impl PaymentPlan {
         &self,
         sources: &[Source],
         cells: &[Vec<Money>],
-    ) -> Result<Vec<(AccountId, Money)>, DeployError> {
+    ) -> Result<Vec<(AccountId, Money)>, crate::Error> {
         let currency = self.budget.currency();
         let mut credits: BTreeMap<AccountId, Money> = BTreeMap::new();
         let mut postings = Vec::new();
@@ -75,12 +75,13 @@ impl PaymentPlan {
     ///
     /// # Errors
     ///
-    /// [`DeployError`] on overflow or a schedule out of range.
+    /// [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow,
+    /// [`PeriodError`](crate::PeriodError) for a schedule out of range.
     pub fn due_payments(
         &self,
         ledger: &Ledger,
         run_date: NaiveDate,
-    ) -> Result<Vec<NewEntry>, DeployError> {
+    ) -> Result<Vec<NewEntry>, crate::Error> {
         let mut out = Vec::new();
         for amounts in self.amounts()? {
             if self.schedule.due_on(&amounts.period) > run_date {
@@ -146,16 +147,16 @@ pub struct RunPayment {
 }
 
 /// A plan a run refused, and why; nothing of that plan was posted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct RunRefusal {
     /// The budget.
     pub budget: String,
     /// Why.
-    pub error: DeployError,
+    pub error: crate::Error,
 }
 
 /// What a run did: what it posted and what it refused. See [`run_payments`].
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RunReport {
     /// The payments posted.
     pub posted: Vec<RunPayment>,
@@ -198,7 +199,7 @@ pub fn run_payments(ledger: &mut Ledger, plans: &[&PaymentPlan], run: &PaymentRu
             let amounts = entries
                 .iter()
                 .map(|e| funds_received(plan, e))
-                .collect::<Result<Vec<Money>, DeployError>>()?;
+                .collect::<Result<Vec<Money>, crate::Error>>()?;
             let receipts = ledger.post_batch(entries.clone())?;
             Ok((entries, amounts, receipts))
         });
@@ -219,7 +220,7 @@ pub fn run_payments(ledger: &mut Ledger, plans: &[&PaymentPlan], run: &PaymentRu
     report
 }
 
-fn funds_received(plan: &PaymentPlan, entry: &NewEntry) -> Result<Money, DeployError> {
+fn funds_received(plan: &PaymentPlan, entry: &NewEntry) -> Result<Money, crate::Error> {
     let into_funds = entry
         .postings
         .iter()

@@ -136,13 +136,13 @@ impl PaymentSchedule {
     /// assert!(payments.iter().all(|(_, m)| m.to_string() == "1200.00 GBP"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn split(&self, range: Period, total: Money) -> Result<Vec<(Period, Money)>, DeployError> {
+    pub fn split(&self, range: Period, total: Money) -> Result<Vec<(Period, Money)>, crate::Error> {
         let periods = self.periods(range)?;
         if periods.is_empty() {
             return if total.is_zero() {
                 Ok(Vec::new())
             } else {
-                Err(DeployError::NoPeriodPaid { range, total })
+                Err(DeployError::NoPeriodPaid { range, total }.into())
             };
         }
         let parts = crate::period::allocate_by_days(total, &periods)?;

@@ -44,9 +44,7 @@ impl StatementFormat {
         let mut data = Vec::new();
         reader
             .read_to_end(&mut data)
-            .map_err(|e| ReconcileError::Read {
-                reason: e.to_string(),
-            })?;
+            .map_err(|source| ReconcileError::Read { source })?;
         let data = data.as_slice();
         // csv's own line count misses the line break of `\r\n` (the usual one in bank
         // exports) and of a lone `\r`, so lines are counted here from the byte offsets.
@@ -310,7 +308,8 @@ impl StatementFormat {
     /// # Errors
     ///
     /// [`ReconcileError::CurrencyMismatch`] for a line in another currency,
-    /// [`ReconcileError::Write`] if the writer fails or a custom date pattern cannot write,
+    /// [`ReconcileError::Write`] if the writer fails, [`ReconcileError::DatePattern`] if a custom
+    /// date pattern cannot write,
     /// and [`ReconcileError::InvalidFormat`] if the format names one column twice.
     ///
     /// [`import`]: StatementFormat::import
@@ -321,7 +320,7 @@ impl StatementFormat {
     ) -> Result<(), ReconcileError> {
         self.check_names()?;
         let write_err = |e: csv::Error| ReconcileError::Write {
-            reason: e.to_string(),
+            source: csv_io_error(e),
         };
         let mut csv = csv::WriterBuilder::new()
             .delimiter(self.delimiter)
@@ -337,12 +336,12 @@ impl StatementFormat {
                     });
                 }
             }
-            let date = self
-                .date_format
-                .format(line.date)
-                .ok_or_else(|| ReconcileError::Write {
-                    reason: format!("the date pattern {:?} cannot write dates", self.date_format),
-                })?;
+            let date =
+                self.date_format
+                    .format(line.date)
+                    .ok_or_else(|| ReconcileError::DatePattern {
+                        pattern: self.date_format.to_string(),
+                    })?;
             let plain = |m: &Money| m.amount_text();
             let mut row = vec![date, line.description.clone()];
             match &self.amount {
@@ -361,9 +360,8 @@ impl StatementFormat {
             row.push(line.balance.as_ref().map(plain).unwrap_or_default());
             csv.write_record(&row).map_err(write_err)?;
         }
-        csv.flush().map_err(|e| ReconcileError::Write {
-            reason: e.to_string(),
-        })?;
+        csv.flush()
+            .map_err(|source| ReconcileError::Write { source })?;
         Ok(())
     }
 }
@@ -498,4 +496,16 @@ pub struct BalanceRow {
 enum Row {
     Line(StatementLine),
     Balance(BalanceRow),
+}
+
+/// The writer's own error inside a csv error, or the csv error as the source of an
+/// [`io::ErrorKind::InvalidData`] error: never its text alone.
+pub(crate) fn csv_io_error(e: csv::Error) -> std::io::Error {
+    if e.is_io_error() {
+        if let csv::ErrorKind::Io(io) = e.into_kind() {
+            return io;
+        }
+        unreachable!("is_io_error said so");
+    }
+    std::io::Error::new(std::io::ErrorKind::InvalidData, e)
 }

@@ -1,28 +1,24 @@
 //! What can go wrong: [`ReconcileError`] fails an import or a reconciliation, [`RowError`]
 //! refuses one statement row.
 
+use std::io;
+
 use super::csv::MAX_FIELD_LEN;
-use crate::ledger::LedgerError;
-use crate::money::{Currency, MoneyError};
+use crate::ErrorKind;
+use crate::money::Currency;
 
 /// Errors from statement import and reconciliation.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReconcileError {
-    /// The ledger refused an operation.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    /// Money arithmetic failed (a total overflowed).
-    #[error(transparent)]
-    Money(#[from] MoneyError),
     /// The statement has no header row (it is empty).
     #[error("the statement is empty: a header row is required")]
     EmptyStatement,
     /// The statement could not be read.
-    #[error("cannot read the statement: {reason}")]
+    #[error("cannot read the statement")]
     Read {
-        /// Why.
-        reason: String,
+        /// The reader's error.
+        source: io::Error,
     },
     /// The header row could not be read.
     #[error("cannot read the header on line {line}: {reason}")]
@@ -65,11 +61,33 @@ pub enum ReconcileError {
         found: Currency,
     },
     /// A statement could not be written.
-    #[error("cannot write the statement: {reason}")]
+    #[error("cannot write the statement")]
     Write {
-        /// Why.
-        reason: String,
+        /// The writer's error.
+        source: io::Error,
     },
+    /// The format's date pattern cannot write dates.
+    #[error("the date pattern {pattern:?} cannot write dates")]
+    DatePattern {
+        /// The pattern at fault (a chrono pattern).
+        pattern: String,
+    },
+}
+
+impl ReconcileError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ReconcileError::EmptyStatement
+            | ReconcileError::Header { .. }
+            | ReconcileError::MissingColumn { .. }
+            | ReconcileError::DuplicateColumn { .. }
+            | ReconcileError::InvalidFormat { .. }
+            | ReconcileError::DatePattern { .. } => ErrorKind::InvalidInput,
+            ReconcileError::CurrencyMismatch { .. } => ErrorKind::CurrencyMismatch,
+            ReconcileError::Read { .. } | ReconcileError::Write { .. } => ErrorKind::Io,
+        }
+    }
 }
 
 /// A malformed statement row: the file's line where it starts and what is wrong with it.

@@ -7,7 +7,6 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use super::error::ReconcileError;
 use crate::ledger::{AccountId, EntryId, Ledger, Seq};
 use crate::money::Money;
 use crate::period::Period;
@@ -196,8 +195,8 @@ impl PartialOrd for LedgerLine {
 ///
 /// # Errors
 ///
-/// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount) (as [`ReconcileError::Ledger`]), and
-/// [`ReconcileError::Money`] if an entry's postings to the account overflow.
+/// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount), and
+/// [`MoneyError`](crate::MoneyError) if an entry's postings to the account overflow.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -219,7 +218,7 @@ pub fn ledger_lines(
     ledger: &Ledger,
     account: &AccountId,
     period: Period,
-) -> Result<Vec<LedgerLine>, ReconcileError> {
+) -> Result<Vec<LedgerLine>, crate::Error> {
     ledger_lines_of(ledger, std::slice::from_ref(account), period)
 }
 
@@ -236,7 +235,7 @@ pub fn ledger_lines_of(
     ledger: &Ledger,
     accounts: &[AccountId],
     period: Period,
-) -> Result<Vec<LedgerLine>, ReconcileError> {
+) -> Result<Vec<LedgerLine>, crate::Error> {
     let mut by_seq: BTreeMap<Seq, LedgerLine> = BTreeMap::new();
     let mut history = Vec::new();
     for account in accounts {

@@ -104,7 +104,7 @@ fn for_each_group<K: Ord>(
 /// # Errors
 ///
 /// [`ReconcileError::CurrencyMismatch`] naming a line not in the options' currency, and
-/// [`ReconcileError::Money`] if a total overflows.
+/// [`MoneyError`](crate::MoneyError) if a total overflows.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -132,7 +132,7 @@ pub fn reconcile(
     statement: &[StatementLine],
     ledger: &[LedgerLine],
     options: &MatchOptions,
-) -> Result<Reconciliation, ReconcileError> {
+) -> Result<Reconciliation, crate::Error> {
     check_currency(statement, ledger, options.currency)?;
     let sides = Sides::new(statement, ledger, options);
     let mut pairing = Pairing {
@@ -398,7 +398,7 @@ impl<'a> Sides<'a> {
         pairing: &Pairing,
         by_content: &[usize],
         duplicates: Vec<SuspectedDuplicate>,
-    ) -> Result<Reconciliation, ReconcileError> {
+    ) -> Result<Reconciliation, crate::Error> {
         let zero = Money::zero(self.options.currency);
         let mut totals = Totals {
             statement: zero,

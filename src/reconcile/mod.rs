@@ -160,6 +160,7 @@ mod lines;
 mod matching;
 mod reconciliation;
 
+pub(crate) use self::csv::csv_io_error;
 pub use self::csv::{BalanceRow, Imported, MAX_FIELD_LEN};
 pub use self::error::{ReconcileError, RowError};
 pub use self::format::{AmountColumns, DateFormat, StatementFormat};

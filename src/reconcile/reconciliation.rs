@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-use super::error::ReconcileError;
 use super::lines::{LedgerLine, StatementLine};
 use super::matching::MatchOptions;
 use crate::ledger::EntryId;
@@ -105,11 +104,13 @@ impl Reconciliation {
     ///
     /// # Errors
     ///
-    /// [`ReconcileError::Money`] on overflow or a currency other than the reconciliation's.
-    pub fn expected_bank_balance(&self, books: Money) -> Result<Money, ReconcileError> {
-        Ok(books
+    /// [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow,
+    /// [`MoneyError::CurrencyMismatch`](crate::MoneyError::CurrencyMismatch) for a currency
+    /// other than the reconciliation's.
+    pub fn expected_bank_balance(&self, books: Money) -> Result<Money, crate::MoneyError> {
+        books
             .checked_sub(self.totals.unmatched_ledger)?
-            .checked_add(self.totals.unmatched_statement)?)
+            .checked_add(self.totals.unmatched_statement)
     }
 }
 

@@ -65,18 +65,16 @@ pub struct JournalSummary {
 }
 
 /// Errors from writing a journal.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum JournalError {
     /// The writer failed.
-    #[error("cannot write the {format} journal: {message}")]
+    #[error("cannot write the {format} journal")]
     Io {
         /// The format being written.
         format: JournalFormat,
-        /// What kind of failure.
-        kind: io::ErrorKind,
-        /// The writer's message.
-        message: String,
+        /// The writer's error.
+        source: io::Error,
     },
     /// An entry is dated in a year the tools cannot read.
     #[error("entry {entry:?} is dated {date}, outside the years 0001 to 9999 that {format} reads")]
@@ -102,6 +100,19 @@ pub enum JournalError {
         /// Another with other minor units.
         second: Currency,
     },
+}
+
+impl JournalError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> crate::ErrorKind {
+        use crate::ErrorKind as K;
+        match self {
+            JournalError::Io { .. } => K::Io,
+            JournalError::DateOutOfRange { .. } | JournalError::CommodityClash { .. } => {
+                K::Unsupported
+            }
+        }
+    }
 }
 
 /// The name an account has in every journal format: a root from its kind, then its id's
@@ -525,8 +536,7 @@ pub fn journal_string(ledger: &Ledger, format: JournalFormat) -> Result<String, 
     write_journal(ledger, format, &mut out)?;
     String::from_utf8(out).map_err(|e| JournalError::Io {
         format,
-        kind: io::ErrorKind::InvalidData,
-        message: e.to_string(),
+        source: io::Error::new(io::ErrorKind::InvalidData, e),
     })
 }
 
@@ -651,10 +661,9 @@ impl<W: io::Write> Writer<'_, W> {
     fn flush(&mut self) -> Result<(), JournalError> {
         let result = self.out.write_all(self.buf.as_bytes());
         self.buf.clear();
-        result.map_err(|e| JournalError::Io {
+        result.map_err(|source| JournalError::Io {
             format: self.format,
-            kind: e.kind(),
-            message: e.to_string(),
+            source,
         })
     }
 

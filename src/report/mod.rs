@@ -75,8 +75,8 @@ use crate::chart::{self, Tag};
 use std::collections::BTreeMap;
 
 use crate::deploy::{DeployError, PaymentPlan};
-use crate::ledger::{AccountId, AccountKind, Ledger, LedgerError};
-use crate::money::{Currency, Money, MoneyError};
+use crate::ledger::{AccountId, AccountKind, Ledger};
+use crate::money::{Currency, Money};
 
 pub use journal::{
     JournalError, JournalFormat, JournalSummary, journal_account_name, journal_string,
@@ -88,21 +88,9 @@ pub use statement::{
 pub use views::{CouncilLine, CouncilView, FundPosition, ProviderView};
 
 /// Errors from building or writing a report.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReportError {
-    /// The ledger refused a query.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    /// Money arithmetic failed.
-    #[error(transparent)]
-    Money(#[from] MoneyError),
-    /// The plan refused a query.
-    #[error(transparent)]
-    Deploy(#[from] DeployError),
-    /// A date could not be represented.
-    #[error(transparent)]
-    Period(#[from] crate::period::PeriodError),
     /// No fund has these accounts.
     #[error("no fund {budget}:{deployment} in the ledger")]
     UnknownFund {
@@ -124,11 +112,23 @@ pub enum ReportError {
         ledger: Money,
     },
     /// CSV could not be written.
-    #[error("csv: {0}")]
-    Csv(String),
-    /// A plain-text journal could not be written.
-    #[error(transparent)]
-    Journal(#[from] JournalError),
+    #[error("cannot write the csv")]
+    Csv {
+        /// The writer's error.
+        source: std::io::Error,
+    },
+}
+
+impl ReportError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> crate::ErrorKind {
+        use crate::ErrorKind as K;
+        match self {
+            ReportError::UnknownFund { .. } => K::NotFound,
+            ReportError::DoesNotTie { .. } => K::Corrupt,
+            ReportError::Csv { .. } => K::Io,
+        }
+    }
 }
 
 /// A fund: the per-source accounts of one deployment of one budget.
@@ -152,8 +152,8 @@ impl Fund {
     ///
     /// # Errors
     ///
-    /// [`DeployError::UnknownDeployment`] (as [`ReportError::Deploy`]).
-    pub fn of(plan: &PaymentPlan, deployment: &str) -> Result<Fund, ReportError> {
+    /// [`DeployError::UnknownDeployment`].
+    pub fn of(plan: &PaymentPlan, deployment: &str) -> Result<Fund, crate::Error> {
         let d = plan
             .deployments()
             .iter()
@@ -233,12 +233,12 @@ impl Fund {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Ledger`] if an account is not open, [`ReportError::Money`].
+    /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError).
     pub fn balance_as_at(
         &self,
         ledger: &Ledger,
         date: chrono::NaiveDate,
-    ) -> Result<Money, ReportError> {
+    ) -> Result<Money, crate::Error> {
         let mut total = Money::zero(self.currency);
         for (_, account) in &self.accounts {
             total = total.checked_add(ledger.balance_as_at(account, date)?)?;
@@ -250,8 +250,8 @@ impl Fund {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Ledger`] if an account is not open, [`ReportError::Money`].
-    pub fn now(&self, ledger: &Ledger) -> Result<(Money, Money, Money), ReportError> {
+    /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError).
+    pub fn now(&self, ledger: &Ledger) -> Result<(Money, Money, Money), crate::Error> {
         let mut balance = Money::zero(self.currency);
         let mut held = Money::zero(self.currency);
         let mut available = Money::zero(self.currency);
@@ -271,12 +271,14 @@ fn write_csv(rows: &[Vec<String>]) -> Result<String, ReportError> {
         .flexible(true)
         .from_writer(Vec::new());
     for row in rows {
-        writer
-            .write_record(row)
-            .map_err(|e| ReportError::Csv(e.to_string()))?;
+        writer.write_record(row).map_err(|e| ReportError::Csv {
+            source: crate::reconcile::csv_io_error(e),
+        })?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| ReportError::Csv(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))
+    let bytes = writer.into_inner().map_err(|e| ReportError::Csv {
+        source: e.into_error(),
+    })?;
+    String::from_utf8(bytes).map_err(|e| ReportError::Csv {
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })
 }

@@ -10,7 +10,7 @@ use chrono::{Days, NaiveDate};
 use super::{Fund, ReportError, write_csv};
 use crate::drawdown::UnitsSummary;
 use crate::ledger::{AccountId, EntryOrigin, EntryView, HoldStatus, Ledger};
-use crate::money::{Currency, Money};
+use crate::money::{Currency, Money, MoneyError};
 use crate::period::Period;
 
 /// Money into the fund from one source.
@@ -133,13 +133,13 @@ impl FundStatement {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Ledger`] if an account is not open, [`ReportError::Money`],
-    /// [`ReportError::Period`] if the day before the period cannot be represented.
+    /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError),
+    /// [`PeriodError`](crate::PeriodError) if the day before the period cannot be represented.
     pub fn build(
         ledger: &Ledger,
         fund: &Fund,
         period: Period,
-    ) -> Result<FundStatement, ReportError> {
+    ) -> Result<FundStatement, crate::Error> {
         let currency = fund.currency;
         let zero = Money::zero(currency);
         let before = period
@@ -270,71 +270,58 @@ impl FundStatement {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Money`].
-    pub fn receipts_total(&self) -> Result<Money, ReportError> {
-        Ok(Money::sum(
-            self.fund.currency,
-            self.receipts.iter().map(|r| r.amount),
-        )?)
+    /// [`MoneyError::Overflow`].
+    pub fn receipts_total(&self) -> Result<Money, MoneyError> {
+        Money::sum(self.fund.currency, self.receipts.iter().map(|r| r.amount))
     }
     /// Drawdowns, all services, net of credits.
     ///
     /// # Errors
     ///
-    /// [`ReportError::Money`].
-    pub fn drawdowns_total(&self) -> Result<Money, ReportError> {
-        Ok(Money::sum(
-            self.fund.currency,
-            self.drawdowns.iter().map(|r| r.amount),
-        )?)
+    /// [`MoneyError::Overflow`].
+    pub fn drawdowns_total(&self) -> Result<Money, MoneyError> {
+        Money::sum(self.fund.currency, self.drawdowns.iter().map(|r| r.amount))
     }
     /// Other movements, net (negative: out).
     ///
     /// # Errors
     ///
-    /// [`ReportError::Money`].
-    pub fn other_total(&self) -> Result<Money, ReportError> {
-        Ok(Money::sum(
-            self.fund.currency,
-            self.other.iter().map(|r| r.amount),
-        )?)
+    /// [`MoneyError::Overflow`].
+    pub fn other_total(&self) -> Result<Money, MoneyError> {
+        Money::sum(self.fund.currency, self.other.iter().map(|r| r.amount))
     }
     /// Adjustments, net.
     ///
     /// # Errors
     ///
-    /// [`ReportError::Money`].
-    pub fn adjustments_total(&self) -> Result<Money, ReportError> {
-        Ok(Money::sum(
+    /// [`MoneyError::Overflow`].
+    pub fn adjustments_total(&self) -> Result<Money, MoneyError> {
+        Money::sum(
             self.fund.currency,
             self.adjustments.iter().map(|r| r.amount),
-        )?)
+        )
     }
     /// Active holds.
     ///
     /// # Errors
     ///
-    /// [`ReportError::Money`].
-    pub fn holds_total(&self) -> Result<Money, ReportError> {
-        Ok(Money::sum(
-            self.fund.currency,
-            self.holds.iter().map(|r| r.amount),
-        )?)
+    /// [`MoneyError::Overflow`].
+    pub fn holds_total(&self) -> Result<Money, MoneyError> {
+        Money::sum(self.fund.currency, self.holds.iter().map(|r| r.amount))
     }
 
     /// opening + receipts − drawdowns − fees + other + adjustments.
     ///
     /// # Errors
     ///
-    /// [`ReportError::Money`].
-    pub fn computed_closing(&self) -> Result<Money, ReportError> {
-        Ok(self
-            .opening
+    /// [`MoneyError::Overflow`].
+    pub fn computed_closing(&self) -> Result<Money, MoneyError> {
+        self.opening
             .checked_add(self.receipts_total()?)?
             .checked_sub(self.drawdowns_total()?)?
             .checked_sub(self.fees)?
             .checked_add(self.other_total()?)?
-            .checked_add(self.adjustments_total()?)?)
+            .checked_add(self.adjustments_total()?)
     }
 
     /// Checks the statement ties out: its lines add up to its closing balance, and its opening
@@ -343,7 +330,7 @@ impl FundStatement {
     /// # Errors
     ///
     /// [`ReportError::DoesNotTie`] naming the figure that differs.
-    pub fn check(&self, ledger: &Ledger) -> Result<(), ReportError> {
+    pub fn check(&self, ledger: &Ledger) -> Result<(), crate::Error> {
         let name = format!("statement of {} for {}", self.fund.name(), self.period);
         let differs = |what, reported, ledger| ReportError::DoesNotTie {
             report: name.clone(),
@@ -353,11 +340,11 @@ impl FundStatement {
         };
         let computed = self.computed_closing()?;
         if computed != self.closing {
-            return Err(differs("opening plus movements", computed, self.closing));
+            return Err(differs("opening plus movements", computed, self.closing).into());
         }
         let closing = self.fund.balance_as_at(ledger, self.period.last_day())?;
         if closing != self.closing {
-            return Err(differs("the closing balance", self.closing, closing));
+            return Err(differs("the closing balance", self.closing, closing).into());
         }
         let before = self
             .period
@@ -366,7 +353,7 @@ impl FundStatement {
             .ok_or_else(|| crate::period::out_of_range("the day before the period".into()))?;
         let opening = self.fund.balance_as_at(ledger, before)?;
         if opening != self.opening {
-            return Err(differs("the opening balance", self.opening, opening));
+            return Err(differs("the opening balance", self.opening, opening).into());
         }
         Ok(())
     }
@@ -461,7 +448,7 @@ fn fund_total(
     fund: &Fund,
     entry: &EntryView<'_>,
     currency: Currency,
-) -> Result<Money, ReportError> {
+) -> Result<Money, crate::Error> {
     let mut t = Money::zero(currency);
     for (account, amount) in entry.postings() {
         if fund.is_fund_account(account) {

@@ -48,13 +48,13 @@ impl ProviderView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Ledger`], [`ReportError::Money`].
+    /// [`LedgerError`](crate::LedgerError), [`MoneyError`](crate::MoneyError).
     pub fn build(
         ledger: &Ledger,
         provider: &ProviderId,
         currency: Currency,
         as_at: NaiveDate,
-    ) -> Result<ProviderView, ReportError> {
+    ) -> Result<ProviderView, crate::Error> {
         let holder = chart::provider_owner(provider);
         let mut funds = Vec::new();
         let mut client_money = Money::zero(currency);
@@ -93,8 +93,8 @@ impl ProviderView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Money`].
-    pub fn difference(&self) -> Result<Option<Money>, ReportError> {
+    /// [`MoneyError`](crate::MoneyError).
+    pub fn difference(&self) -> Result<Option<Money>, crate::Error> {
         match self.bank_balance {
             Some(bank) => Ok(Some(bank.checked_sub(self.client_money)?)),
             None => Ok(None),
@@ -107,7 +107,7 @@ impl ProviderView {
     /// # Errors
     ///
     /// [`ReportError::DoesNotTie`].
-    pub fn check(&self, ledger: &Ledger) -> Result<(), ReportError> {
+    pub fn check(&self, ledger: &Ledger) -> Result<(), crate::Error> {
         let mut sum = Money::zero(self.currency);
         for position in &self.funds {
             sum = sum.checked_add(position.balance)?;
@@ -128,7 +128,8 @@ impl ProviderView {
                     what,
                     reported,
                     ledger: from_ledger,
-                });
+                }
+                .into());
             }
         }
         Ok(())
@@ -139,8 +140,8 @@ impl ProviderView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Csv`], [`ReportError::Money`].
-    pub fn to_csv(&self) -> Result<String, ReportError> {
+    /// [`ReportError::Csv`], [`MoneyError`](crate::MoneyError).
+    pub fn to_csv(&self) -> Result<String, crate::Error> {
         let c = self.currency.code().to_string();
         let mut rows = vec![
             ["fund", "balance", "held", "currency"]
@@ -175,7 +176,7 @@ impl ProviderView {
                 c,
             ]);
         }
-        write_csv(&rows)
+        Ok(write_csv(&rows)?)
     }
 }
 
@@ -261,13 +262,13 @@ impl CouncilView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Ledger`] if a fund's accounts are not open, [`ReportError::Money`].
+    /// [`LedgerError`](crate::LedgerError) if a fund's accounts are not open, [`MoneyError`](crate::MoneyError).
     pub fn build(
         ledger: &Ledger,
         plans: &[&PaymentPlan],
         currency: Currency,
         period: Period,
-    ) -> Result<CouncilView, ReportError> {
+    ) -> Result<CouncilView, crate::Error> {
         let mut lines = Vec::new();
         for plan in plans {
             if plan.budget().currency() != currency {
@@ -307,8 +308,8 @@ impl CouncilView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Money`].
-    pub fn totals(&self) -> Result<CouncilLine, ReportError> {
+    /// [`MoneyError`](crate::MoneyError).
+    pub fn totals(&self) -> Result<CouncilLine, crate::MoneyError> {
         let zero = Money::zero(self.currency);
         let mut t = CouncilLine {
             fund: "total".into(),
@@ -333,8 +334,8 @@ impl CouncilView {
     ///
     /// # Errors
     ///
-    /// [`ReportError::Csv`], [`ReportError::Money`].
-    pub fn to_csv(&self) -> Result<String, ReportError> {
+    /// [`ReportError::Csv`], [`MoneyError`](crate::MoneyError).
+    pub fn to_csv(&self) -> Result<String, crate::Error> {
         let c = self.currency.code().to_string();
         let mut rows = vec![
             [
@@ -363,7 +364,7 @@ impl CouncilView {
                 c.clone(),
             ]);
         }
-        write_csv(&rows)
+        Ok(write_csv(&rows)?)
     }
 }
 
