@@ -88,7 +88,7 @@ impl<'p> DirectPayment<'p> {
     /// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount) if the fund's accounts
     /// are not open.
     pub fn balance(&self, ledger: &Ledger) -> Result<Money, crate::Error> {
-        Ok(self.plan.fund_balance(ledger, self.deployment)?)
+        self.plan.fund_balance(ledger, self.deployment)
     }
 
     /// What each source has in the fund ([`PaymentPlan::attribution`]).
@@ -98,7 +98,7 @@ impl<'p> DirectPayment<'p> {
     /// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount) if the fund's accounts
     /// are not open.
     pub fn attribution(&self, ledger: &Ledger) -> Result<Attribution, crate::Error> {
-        Ok(self.plan.attribution(ledger, self.deployment)?)
+        self.plan.attribution(ledger, self.deployment)
     }
 
     /// Records money spent from the fund ([`super::record_spend`]).
