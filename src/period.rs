@@ -113,6 +113,7 @@ pub struct Period {
 /// The unchecked shape of a serialised [`Period`]; [`TryFrom`] checks it.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PeriodFields {
     start: NaiveDate,
     end: NaiveDate,
@@ -250,6 +251,7 @@ impl FromStr for Period {
 /// Displays (and serialises) in snake case: `weekly`, `four_weekly`, `calendar_monthly`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Frequency {
@@ -365,6 +367,7 @@ impl fmt::Display for Frequency {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Schedule {
     anchor: NaiveDate,
     frequency: Frequency,

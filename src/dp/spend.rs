@@ -15,6 +15,7 @@ use crate::plan::PaymentPlan;
 /// in account ids, metadata and serialised forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum SpendCategory {
@@ -144,6 +145,7 @@ impl FromStr for SpendCategory {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SpendPolicy {
     /// Disallowed categories, each with its reason.
     pub categories: BTreeMap<SpendCategory, String>,

@@ -12,6 +12,7 @@ use crate::plan::{PaymentPlan, Share};
 /// How much contingency a fund may keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SurplusPolicy {
     pub(super) contingency_weeks: u32,
 }
@@ -57,6 +58,7 @@ impl Default for SurplusPolicy {
 /// A fund's surplus as at a date, and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Surplus {
     /// The date.
     pub as_at: NaiveDate,

@@ -18,6 +18,7 @@ use crate::period::Period;
 /// A service agreement: who provides what to whom, at what price, from which fund.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ServiceAgreement {
     pub(super) id: AgreementId,
     pub(super) provider: ProviderId,

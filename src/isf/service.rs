@@ -14,6 +14,7 @@ use crate::period::Frequency;
 /// The price band of a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum TimeBand {
@@ -39,6 +40,7 @@ impl fmt::Display for TimeBand {
 /// holidays) or the weekday price.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BandRates {
     /// Monday to Friday.
     pub weekday: Money,
@@ -93,6 +95,7 @@ impl BandRates {
 /// A service in an agreement: what it is, its unit, its dated prices and how much is planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Service {
     pub(super) code: String,
     pub(super) description: String,
@@ -169,6 +172,7 @@ impl Service {
 /// The provider's management fee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum ManagementFee {
@@ -187,6 +191,7 @@ pub enum ManagementFee {
 /// Banking of unused planned units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Banking {
     /// The most units of one service that may be banked at once.
     pub max_units: Decimal,
@@ -198,6 +203,7 @@ pub struct Banking {
 /// cancelled support's cost; otherwise nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CancellationRule {
     /// Less notice than this is short notice.
     pub notice_hours: u32,

@@ -12,6 +12,7 @@ use crate::money::Money;
 /// A statement line paired with a ledger line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Match {
     /// The statement line.
     pub statement: StatementLine,
@@ -26,6 +27,7 @@ pub struct Match {
 /// Why a statement line is a suspected duplicate.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum DuplicateReason {
@@ -48,6 +50,7 @@ pub enum DuplicateReason {
 /// A statement line that looks like a duplicate.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SuspectedDuplicate {
     /// The line.
     pub line: StatementLine,
@@ -59,6 +62,7 @@ pub struct SuspectedDuplicate {
 /// `ledger = matched + unmatched_ledger`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Totals {
     /// Every statement line.
     pub statement: Money,
@@ -76,6 +80,7 @@ pub struct Totals {
 /// same inputs in any order give the same report but for the file lines of identical lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Reconciliation {
     /// The options used.
     pub options: MatchOptions,
