@@ -63,7 +63,7 @@ pub enum PeriodError {
     /// Text could not be read as a financial year (`"2024/25"`).
     #[error("invalid financial year {input:?}: {reason}")]
     InvalidFinancialYear {
-        /// The text at fault.
+        /// The start of the text at fault, at most 40 characters and `…`.
         input: String,
         /// Why it was refused.
         reason: &'static str,
@@ -71,7 +71,7 @@ pub enum PeriodError {
     /// Text could not be read as a period (`"2024-04-01..2025-04-01"`).
     #[error("cannot parse {input:?} as a period: {reason}")]
     Parse {
-        /// The text at fault.
+        /// The start of the text at fault, at most 40 characters and `…`.
         input: String,
         /// Why it was refused.
         reason: &'static str,
@@ -229,7 +229,7 @@ impl FromStr for Period {
 
     fn from_str(s: &str) -> Result<Period, PeriodError> {
         let parse_err = |reason| PeriodError::Parse {
-            input: s.to_string(),
+            input: crate::money::echo(s),
             reason,
         };
         let (start, end) = s
@@ -730,7 +730,7 @@ impl FromStr for FinancialYear {
 
     fn from_str(s: &str) -> Result<FinancialYear, PeriodError> {
         let invalid = |reason| PeriodError::InvalidFinancialYear {
-            input: s.to_string(),
+            input: crate::money::echo(s),
             reason,
         };
         let (start, end) = s
