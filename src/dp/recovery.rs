@@ -44,6 +44,8 @@ pub enum RecoveryMethod {
 
 /// A council's decision to recover surplus from a deployment's fund.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RecoveryDecision {
     /// The decision's reference; entry ids are made from it.
     pub id: String,

@@ -12,9 +12,26 @@ use crate::plan::{PaymentPlan, Share};
 /// How much contingency a fund may keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(try_from = "SurplusPolicyData"))]
 pub struct SurplusPolicy {
     pub(super) contingency_weeks: u32,
+}
+
+/// A [`SurplusPolicy`] as read from JSON, built through [`SurplusPolicy::weeks`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SurplusPolicyData {
+    contingency_weeks: u32,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SurplusPolicyData> for SurplusPolicy {
+    type Error = MonitorError;
+
+    fn try_from(data: SurplusPolicyData) -> Result<SurplusPolicy, MonitorError> {
+        SurplusPolicy::weeks(data.contingency_weeks)
+    }
 }
 
 impl SurplusPolicy {

@@ -441,6 +441,8 @@ impl fmt::Display for Seq {
 /// What posting an entry returned: its sequence number, and whether it was already there (an
 /// idempotent retry that changed nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Receipt {
     /// The entry's recorded sequence number.
     pub seq: Seq,
