@@ -58,7 +58,9 @@ impl PartialEq for Checked {
 impl Eq for Checked {}
 
 /// An agreement as read from JSON, before it is checked: [`ServiceAgreement`] is built from it
-/// through [`ServiceAgreement::build`]. Fields the builder defaults may be left out.
+/// through [`ServiceAgreement::build`]. Fields the builder defaults may be left out. Its
+/// services and terms are read unchecked and checked by `build`, so an error names the
+/// agreement as well as the value at fault.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,15 +70,15 @@ struct AgreementData {
     deployment: String,
     currency: Currency,
     validity: Period,
-    services: Vec<Service>,
+    services: Vec<ServiceData>,
     #[serde(default)]
-    fee: Option<ManagementFee>,
+    fee: Option<ManagementFeeData>,
     #[serde(default)]
     suppliers: BTreeSet<SupplierId>,
     #[serde(default)]
-    banking: Option<Banking>,
+    banking: Option<BankingData>,
     #[serde(default)]
-    cancellation: CancellationRule,
+    cancellation: Option<CancellationData>,
     #[serde(default)]
     policy: ClaimPolicy,
     #[serde(default)]
@@ -96,6 +98,9 @@ fn default_grace_days() -> u32 {
 }
 
 #[cfg(feature = "serde")]
+use super::service::{BankingData, CancellationData, ManagementFeeData, ServiceData};
+
+#[cfg(feature = "serde")]
 impl TryFrom<AgreementData> for ServiceAgreement {
     type Error = DrawdownError;
 
@@ -106,11 +111,13 @@ impl TryFrom<AgreementData> for ServiceAgreement {
             deployment: data.deployment,
             currency: data.currency,
             validity: data.validity,
-            services: data.services,
-            fee: data.fee,
+            services: data.services.into_iter().map(ServiceData::unchecked).collect(),
+            fee: data.fee.map(ManagementFeeData::unchecked),
             suppliers: data.suppliers,
-            banking: data.banking,
-            cancellation: data.cancellation,
+            banking: data.banking.map(BankingData::unchecked),
+            cancellation: data
+                .cancellation
+                .map_or_else(CancellationRule::default, CancellationData::unchecked),
             policy: data.policy,
             bank_holidays: data.bank_holidays,
             rounding: data.rounding,

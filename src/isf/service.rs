@@ -54,7 +54,7 @@ pub struct BandRates {
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BandRatesData {
+pub(super) struct BandRatesData {
     weekday: Money,
     #[serde(default)]
     weekend: Option<Money>,
@@ -67,13 +67,21 @@ impl TryFrom<BandRatesData> for BandRates {
     type Error = String;
 
     fn try_from(data: BandRatesData) -> Result<BandRates, String> {
-        let rates = BandRates {
-            weekday: data.weekday,
-            weekend: data.weekend,
-            bank_holiday: data.bank_holiday,
-        };
+        let rates = data.unchecked();
         rates.check(rates.weekday.currency())?;
         Ok(rates)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl BandRatesData {
+    /// The rates, for a caller that checks them with more context.
+    fn unchecked(self) -> BandRates {
+        BandRates {
+            weekday: self.weekday,
+            weekend: self.weekend,
+            bank_holiday: self.bank_holiday,
+        }
     }
 }
 
@@ -150,15 +158,34 @@ pub struct Service {
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ServiceData {
+pub(super) struct ServiceData {
     code: String,
     description: String,
     unit: Unit,
     #[serde(default)]
     planned_per_week: Option<Decimal>,
-    rates: BandRates,
+    rates: BandRatesData,
     #[serde(default)]
-    changes: Vec<(NaiveDate, BandRates)>,
+    changes: Vec<(NaiveDate, BandRatesData)>,
+}
+
+#[cfg(feature = "serde")]
+impl ServiceData {
+    /// The service, for [`ServiceAgreement::build`] to check with the agreement's context.
+    pub(super) fn unchecked(self) -> Service {
+        Service {
+            code: self.code,
+            description: self.description,
+            unit: self.unit,
+            planned_per_week: self.planned_per_week,
+            rates: self.rates.unchecked(),
+            changes: self
+                .changes
+                .into_iter()
+                .map(|(date, rates)| (date, rates.unchecked()))
+                .collect(),
+        }
+    }
 }
 
 #[cfg(feature = "serde")]
@@ -167,14 +194,7 @@ impl TryFrom<ServiceData> for Service {
 
     fn try_from(data: ServiceData) -> Result<Service, String> {
         super::agreement::check_code_echo("service", &data.code).map_err(|e| e.to_string())?;
-        let service = Service {
-            code: data.code,
-            description: data.description,
-            unit: data.unit,
-            planned_per_week: data.planned_per_week,
-            rates: data.rates,
-            changes: data.changes,
-        };
+        let service = data.unchecked();
         service.check_terms(service.rates.weekday.currency())?;
         Ok(service)
     }
@@ -292,7 +312,7 @@ pub enum ManagementFee {
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
-enum ManagementFeeData {
+pub(super) enum ManagementFeeData {
     Percent(Decimal),
     FixedPerPeriod { amount: Money, frequency: Frequency },
 }
@@ -302,18 +322,26 @@ impl TryFrom<ManagementFeeData> for ManagementFee {
     type Error = String;
 
     fn try_from(data: ManagementFeeData) -> Result<ManagementFee, String> {
-        let fee = match data {
-            ManagementFeeData::Percent(p) => ManagementFee::Percent(p),
-            ManagementFeeData::FixedPerPeriod { amount, frequency } => {
-                ManagementFee::FixedPerPeriod { amount, frequency }
-            }
-        };
+        let fee = data.unchecked();
         let currency = match fee {
             ManagementFee::FixedPerPeriod { amount, .. } => amount.currency(),
             ManagementFee::Percent(_) => crate::money::Currency::GBP,
         };
         fee.check(currency)?;
         Ok(fee)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl ManagementFeeData {
+    /// The fee, for [`ServiceAgreement::build`] to check with the agreement's context.
+    pub(super) fn unchecked(self) -> ManagementFee {
+        match self {
+            ManagementFeeData::Percent(p) => ManagementFee::Percent(p),
+            ManagementFeeData::FixedPerPeriod { amount, frequency } => {
+                ManagementFee::FixedPerPeriod { amount, frequency }
+            }
+        }
     }
 }
 
@@ -354,7 +382,7 @@ pub struct Banking {
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BankingData {
+pub(super) struct BankingData {
     max_units: Decimal,
     expires_after_weeks: u32,
 }
@@ -364,12 +392,20 @@ impl TryFrom<BankingData> for Banking {
     type Error = String;
 
     fn try_from(data: BankingData) -> Result<Banking, String> {
-        let banking = Banking {
-            max_units: data.max_units,
-            expires_after_weeks: data.expires_after_weeks,
-        };
+        let banking = data.unchecked();
         banking.check()?;
         Ok(banking)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl BankingData {
+    /// The terms, for [`ServiceAgreement::build`] to check with the agreement's context.
+    pub(super) fn unchecked(self) -> Banking {
+        Banking {
+            max_units: self.max_units,
+            expires_after_weeks: self.expires_after_weeks,
+        }
     }
 }
 
@@ -409,7 +445,7 @@ impl Default for CancellationRule {
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CancellationData {
+pub(super) struct CancellationData {
     notice_hours: u32,
     charge_percent: Decimal,
 }
@@ -419,12 +455,20 @@ impl TryFrom<CancellationData> for CancellationRule {
     type Error = String;
 
     fn try_from(data: CancellationData) -> Result<CancellationRule, String> {
-        let rule = CancellationRule {
-            notice_hours: data.notice_hours,
-            charge_percent: data.charge_percent,
-        };
+        let rule = data.unchecked();
         rule.check()?;
         Ok(rule)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl CancellationData {
+    /// The rule, for [`ServiceAgreement::build`] to check with the agreement's context.
+    pub(super) fn unchecked(self) -> CancellationRule {
+        CancellationRule {
+            notice_hours: self.notice_hours,
+            charge_percent: self.charge_percent,
+        }
     }
 }
 
