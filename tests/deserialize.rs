@@ -16,9 +16,10 @@ use isf_ledger::isf::{
     ManagementFee, OnIssue, Service, ServiceAgreement,
 };
 use isf_ledger::{
-    Basis, BudgetTerms, Currency, Deployment, DeploymentKind, FinancialYear, Frequency, Ledger,
-    Money, PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, Period, PersonalBudget, Rate,
-    Revision, RunRefusal, Schedule, DeployError, Share, Source, SpendOrder, Unit, Week53Policy, run_payments,
+    Basis, BudgetTerms, Currency, DeployError, Deployment, DeploymentKind, FinancialYear,
+    Frequency, Ledger, Money, PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, Period,
+    PersonalBudget, Rate, Revision, RunRefusal, Schedule, Share, Source, SpendOrder, Unit,
+    Week53Policy, run_payments,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -154,7 +155,8 @@ fn plan() -> PaymentPlan {
                 share: Share::Remainder,
             },
         ],
-        PaymentSchedule::new(Frequency::Weekly, d(2025, 3, 31)).week53(Week53Policy::SkipExtraPeriod),
+        PaymentSchedule::new(Frequency::Weekly, d(2025, 3, 31))
+            .week53(Week53Policy::SkipExtraPeriod),
     )
     .unwrap()
     .spend_order(SpendOrder::Priority(vec![Source::Person]))
@@ -194,8 +196,12 @@ fn agreement() -> ServiceAgreement {
 /// Writes `value`, reads it back, and asserts it is equal.
 fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(value: &T) {
     let text = serde_json::to_string(value).unwrap();
-    let back: T = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} {text} does not read back: {e}", std::any::type_name::<T>()));
+    let back: T = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "{} {text} does not read back: {e}",
+            std::any::type_name::<T>()
+        )
+    });
     assert_eq!(&back, value, "{text}");
 }
 
@@ -214,8 +220,7 @@ fn refused<T: DeserializeOwned + Debug>(value: Value, words: &[&str]) -> String 
 /// `value` with `field` set to `to` (`field` is a JSON pointer).
 fn with(value: &impl Serialize, field: &str, to: Value) -> Value {
     let mut v = serde_json::to_value(value).unwrap();
-    *v.pointer_mut(field)
-        .unwrap_or_else(|| panic!("no {field}")) = to;
+    *v.pointer_mut(field).unwrap_or_else(|| panic!("no {field}")) = to;
     v
 }
 
@@ -264,9 +269,14 @@ fn every_public_type_round_trips() {
     round_trip(&SurplusPolicy::weeks(8).unwrap());
     round_trip(&ReviewPolicy::default());
     round_trip(
-        &RecoveryDecision::new("R1", "dp", d(2025, 9, 1), RecoveryAmount::Percent(dec("50")))
-            .method(RecoveryMethod::ReduceFuturePayments)
-            .policy(SurplusPolicy::weeks(6).unwrap()),
+        &RecoveryDecision::new(
+            "R1",
+            "dp",
+            d(2025, 9, 1),
+            RecoveryAmount::Percent(dec("50")),
+        )
+        .method(RecoveryMethod::ReduceFuturePayments)
+        .policy(SurplusPolicy::weeks(6).unwrap()),
     );
     round_trip(&RecoveryAmount::Amount(gbp("100.00")));
     round_trip(&Spend::new(
@@ -302,7 +312,10 @@ fn a_plan_round_trips_and_works_the_same_after() {
 #[test]
 fn a_plan_read_from_json_passes_payment_plan_new() {
     let p = plan();
-    refused::<PaymentPlan>(with(&p, "/deployments", json!([])), &["PB-1", "at least one"]);
+    refused::<PaymentPlan>(
+        with(&p, "/deployments", json!([])),
+        &["PB-1", "at least one"],
+    );
     let mut two = serde_json::to_value(&p).unwrap();
     two["deployments"][1]["name"] = json!("isf");
     refused::<PaymentPlan>(two, &["two deployments", "isf"]);
@@ -310,9 +323,16 @@ fn a_plan_read_from_json_passes_payment_plan_new() {
         with(&p, "/deployments/0/share", json!({"percent": "160"})),
         &["over 100"],
     );
-    refused::<PaymentPlan>(with(&p, "/schedule/anchor", json!("2025-04-08")), &["2025-04-08"]);
     refused::<PaymentPlan>(
-        with(&p, "/deployments/0/share", json!({"fixed_weekly": "10.00 EUR"})),
+        with(&p, "/schedule/anchor", json!("2025-04-08")),
+        &["2025-04-08"],
+    );
+    refused::<PaymentPlan>(
+        with(
+            &p,
+            "/deployments/0/share",
+            json!({"fixed_weekly": "10.00 EUR"}),
+        ),
         &["10.00 EUR"],
     );
     refused::<PaymentPlan>(with(&p, "/budget/revisions", json!([])), &["PB-1"]);
@@ -341,7 +361,11 @@ fn shares_and_deployments_read_alone_are_checked() {
 fn an_agreement_read_from_json_passes_build() {
     let ag = agreement();
     let cases: Vec<(&str, Value, &[&str])> = vec![
-        ("no services", with(&ag, "/services", json!([])), &["AG-1", "no services"]),
+        (
+            "no services",
+            with(&ag, "/services", json!([])),
+            &["AG-1", "no services"],
+        ),
         (
             "a service twice",
             {
@@ -386,7 +410,11 @@ fn an_agreement_read_from_json_passes_build() {
             with(&ag, "/cancellation/charge_percent", json!("101")),
             &["101%"],
         ),
-        ("a fee over 100", with(&ag, "/fee", json!({"percent": "100.5"})), &["100.5%"]),
+        (
+            "a fee over 100",
+            with(&ag, "/fee", json!({"percent": "100.5"})),
+            &["100.5%"],
+        ),
         (
             "a fixed fee below zero",
             with(
@@ -405,10 +433,26 @@ fn an_agreement_read_from_json_passes_build() {
             ),
             &["AG-1", "5.00 EUR"],
         ),
-        ("a bad agreement code", with(&ag, "/id", json!("AG 1")), &["agreement", "AG 1"]),
-        ("a bad supplier code", with(&ag, "/suppliers", json!(["a/b"])), &["supplier", "a/b"]),
-        ("a bad service code", with(&ag, "/services/0/code", json!("")), &["service", "empty"]),
-        ("an unknown field", with_extra(&ag, "", "provder"), &["provder"]),
+        (
+            "a bad agreement code",
+            with(&ag, "/id", json!("AG 1")),
+            &["agreement", "AG 1"],
+        ),
+        (
+            "a bad supplier code",
+            with(&ag, "/suppliers", json!(["a/b"])),
+            &["supplier", "a/b"],
+        ),
+        (
+            "a bad service code",
+            with(&ag, "/services/0/code", json!("")),
+            &["service", "empty"],
+        ),
+        (
+            "an unknown field",
+            with_extra(&ag, "", "provder"),
+            &["provder"],
+        ),
         (
             "an unknown field in a service",
             with_extra(&ag, "/services/0", "hours"),
@@ -442,19 +486,31 @@ fn rates_out_of_date_order_are_refused_on_the_way_in() {
 fn agreement_parts_read_alone_are_checked() {
     let pc = personal_care();
     refused::<Service>(with(&pc, "/code", json!("P C")), &["P C"]);
-    refused::<Service>(with(&pc, "/rates/weekday", json!("0.00 GBP")), &["0.00 GBP"]);
+    refused::<Service>(
+        with(&pc, "/rates/weekday", json!("0.00 GBP")),
+        &["0.00 GBP"],
+    );
     refused::<Service>(
         with(&pc, "/changes/0/1/weekday", json!("21.00 EUR")),
         &["PC", "21.00 EUR"],
     );
-    refused::<Service>(with(&pc, "/rates/weekend", json!("25.00 EUR")), &["PC", "25.00 EUR"]);
+    refused::<Service>(
+        with(&pc, "/rates/weekend", json!("25.00 EUR")),
+        &["PC", "25.00 EUR"],
+    );
     refused::<BandRates>(json!({"weekday": "-1.00 GBP"}), &["-1.00 GBP"]);
     refused::<BandRates>(
         json!({"weekday": "1.00 GBP", "bank_holiday": "2.00 EUR"}),
         &["2.00 EUR"],
     );
-    refused::<BandRates>(json!({"weekday": "1.00 GBP", "sunday": "2.00 GBP"}), &["sunday"]);
-    refused::<Banking>(json!({"max_units": "1.001", "expires_after_weeks": 1}), &["1.001"]);
+    refused::<BandRates>(
+        json!({"weekday": "1.00 GBP", "sunday": "2.00 GBP"}),
+        &["sunday"],
+    );
+    refused::<Banking>(
+        json!({"max_units": "1.001", "expires_after_weeks": 1}),
+        &["1.001"],
+    );
     refused::<CancellationRule>(json!({"notice_hours": 1, "charge_percent": "-1"}), &["-1%"]);
     refused::<ManagementFee>(json!({"percent": "1.23456"}), &["1.23456"]);
     refused::<ManagementFee>(
@@ -486,10 +542,12 @@ fn a_read_agreement_is_checked_against_the_plan_it_is_used_with() {
         serde_json::from_value(with(&ag, "/provider", json!("other-co"))).unwrap();
     let err = other.open_accounts(&mut ledger, &p).unwrap_err();
     assert!(
-        matches!(err, DrawdownError::InvalidAgreement { .. }) && err.to_string().contains("other-co"),
+        matches!(err, DrawdownError::InvalidAgreement { .. })
+            && err.to_string().contains("other-co"),
         "{err}"
     );
-    let dp: ServiceAgreement = serde_json::from_value(with(&ag, "/deployment", json!("dp"))).unwrap();
+    let dp: ServiceAgreement =
+        serde_json::from_value(with(&ag, "/deployment", json!("dp"))).unwrap();
     let err = dp.open_accounts(&mut ledger, &p).unwrap_err();
     assert!(matches!(err, DrawdownError::NotAnIsf { .. }), "{err}");
     // Currency EUR with GBP prices is refused on the way in, naming the price.
@@ -537,7 +595,13 @@ fn dp_policies_and_records_read_from_json_are_checked() {
         json!({"first_within_months": 6, "then_every_months": 12, "last": 1}),
         &["last"],
     );
-    let spend = Spend::new("S1", d(2025, 4, 7), SpendCategory::Agency, "Acme", gbp("1.00"));
+    let spend = Spend::new(
+        "S1",
+        d(2025, 4, 7),
+        SpendCategory::Agency,
+        "Acme",
+        gbp("1.00"),
+    );
     refused::<Spend>(with_extra(&spend, "", "vat"), &["vat"]);
     let decision = RecoveryDecision::new("R1", "dp", d(2025, 9, 1), RecoveryAmount::Full);
     refused::<RecoveryDecision>(
@@ -545,12 +609,18 @@ fn dp_policies_and_records_read_from_json_are_checked() {
         &["53 weeks"],
     );
     refused::<RecoveryDecision>(with_extra(&decision, "", "approved_by"), &["approved_by"]);
-    refused::<PaymentRun>(json!({"id": "r", "date": "2025-04-07", "when": 1}), &["when"]);
+    refused::<PaymentRun>(
+        json!({"id": "r", "date": "2025-04-07", "when": 1}),
+        &["when"],
+    );
 }
 
 #[test]
 fn periods_money_and_rates_read_from_json_are_checked() {
-    refused::<Period>(json!({"start": "2025-04-01", "end": "2025-04-01"}), &["2025-04-01"]);
+    refused::<Period>(
+        json!({"start": "2025-04-01", "end": "2025-04-01"}),
+        &["2025-04-01"],
+    );
     refused::<Period>(
         json!({"start": "2025-04-01", "end": "2025-05-01", "inclusive": true}),
         &["inclusive"],
@@ -561,7 +631,10 @@ fn periods_money_and_rates_read_from_json_are_checked() {
         json!({"anchor": "2025-04-01", "frequency": "weekly", "until": "2026-01-01"}),
         &["until"],
     );
-    refused::<Rate>(json!({"price": "1.00 GBP", "unit": "hour", "vat": "0"}), &["vat"]);
+    refused::<Rate>(
+        json!({"price": "1.00 GBP", "unit": "hour", "vat": "0"}),
+        &["vat"],
+    );
     refused::<FinancialYear>(json!("2025/27"), &["2025/27"]);
 }
 
@@ -573,7 +646,10 @@ fn bad_text_is_echoed_only_in_part() {
         refused::<Currency>(json!(long.clone()), &["9999"]),
         refused::<FinancialYear>(json!(long.clone()), &["9999"]),
         refused::<ServiceAgreement>(with(&agreement(), "/id", json!(long.clone())), &["9999"]),
-        refused::<Service>(with(&personal_care(), "/code", json!(long.clone())), &["9999"]),
+        refused::<Service>(
+            with(&personal_care(), "/code", json!(long.clone())),
+            &["9999"],
+        ),
         refused::<Deployment>(
             with(&plan().deployments()[0], "/name", json!(format!(":{long}"))),
             &["9999"],
@@ -600,7 +676,11 @@ fn a_run_report_is_written_with_refusals_as_messages() {
     });
     let v = serde_json::to_value(&report).unwrap();
     assert_eq!(v["posted"].as_array().map(Vec::len), Some(1), "{v}");
-    assert_eq!(v["posted"][0]["entry"], json!(p.payment_id(d(2025, 4, 7)).to_string()), "{v}");
+    assert_eq!(
+        v["posted"][0]["entry"],
+        json!(p.payment_id(d(2025, 4, 7)).to_string()),
+        "{v}"
+    );
     assert_eq!(v["refused"][0]["budget"], json!("PB-2"));
     let message = v["refused"][0]["error"].as_str().unwrap();
     assert!(message.contains("isf"), "{message}");

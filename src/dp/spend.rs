@@ -176,7 +176,10 @@ impl TryFrom<SpendPolicyData> for SpendPolicy {
             payees: BTreeMap::new(),
         };
         for (payee, reason) in data.payees {
-            if policy.payees.contains_key(payee.trim().to_lowercase().as_str()) {
+            if policy
+                .payees
+                .contains_key(payee.trim().to_lowercase().as_str())
+            {
                 return Err(format!(
                     "payee {:?} is listed twice (payees are compared ignoring case and spaces)",
                     crate::money::echo(&payee)

@@ -111,7 +111,11 @@ impl TryFrom<AgreementData> for ServiceAgreement {
             deployment: data.deployment,
             currency: data.currency,
             validity: data.validity,
-            services: data.services.into_iter().map(ServiceData::unchecked).collect(),
+            services: data
+                .services
+                .into_iter()
+                .map(ServiceData::unchecked)
+                .collect(),
             fee: data.fee.map(ManagementFeeData::unchecked),
             suppliers: data.suppliers,
             banking: data.banking.map(BankingData::unchecked),

@@ -360,7 +360,9 @@ impl ManagementFee {
             ManagementFee::FixedPerPeriod { amount, .. }
                 if amount.currency() != currency || !amount.is_positive() =>
             {
-                Err(format!("fixed fee {amount} must be positive, in {currency}"))
+                Err(format!(
+                    "fixed fee {amount} must be positive, in {currency}"
+                ))
             }
             _ => Ok(()),
         }

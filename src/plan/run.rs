@@ -157,7 +157,10 @@ pub struct RunRefusal {
     /// The budget.
     pub budget: String,
     /// Why.
-    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::plan::run::as_message"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(serialize_with = "crate::plan::run::as_message")
+    )]
     pub error: DeployError,
 }
 

@@ -13,14 +13,14 @@ use std::fmt::Debug;
 
 use isf_ledger::dp::{
     CategoryLine, FlaggedSpend, Liability, MonitoringReturn, RecoveryAmount, RecoveryDecision,
-    RecoveryMethod, ReductionSchedule, ReviewPolicy, SourceLine, Spend, SpendCategory,
-    SpendPolicy, Surplus, SurplusPolicy,
+    RecoveryMethod, ReductionSchedule, ReviewPolicy, SourceLine, Spend, SpendCategory, SpendPolicy,
+    Surplus, SurplusPolicy,
 };
 use isf_ledger::isf::{
-    AgreementId, BandRates, BankedLot, BankedUnits, Banking, Booking, BookingId,
-    CancellationRule, Claim, ClaimId, ClaimIssue, ClaimLine, ClaimOutcome, ClaimPolicy,
-    CreditNote, CreditNoteId, DisputedLine, ManagementFee, OnIssue, OnRateDiffers, PaidLine,
-    Service, ServiceAgreement, SupplierId, TimeBand, UnitsLine, UnitsSummary,
+    AgreementId, BandRates, BankedLot, BankedUnits, Banking, Booking, BookingId, CancellationRule,
+    Claim, ClaimId, ClaimIssue, ClaimLine, ClaimOutcome, ClaimPolicy, CreditNote, CreditNoteId,
+    DisputedLine, ManagementFee, OnIssue, OnRateDiffers, PaidLine, Service, ServiceAgreement,
+    SupplierId, TimeBand, UnitsLine, UnitsSummary,
 };
 use isf_ledger::reconcile::{
     AmountColumns, BalanceRow, DateFormat, DuplicateReason, LedgerLine, Match, MatchOptions,
@@ -67,9 +67,12 @@ where
     let _ = round_trip::<T>(json);
 }
 
+/// Reads the JSON as one type and checks what it reads.
+pub type Check = fn(&[u8]);
+
 /// Every public type that can be deserialized, by the first byte of the input. New types go at
 /// the end, so the seeds keep their meaning.
-pub const TYPES: &[(&str, fn(&[u8]))] = &[
+pub const TYPES: &[(&str, Check)] = &[
     ("PersonalBudget", budget),
     ("PaymentPlan", plan),
     ("ServiceAgreement", agreement),
