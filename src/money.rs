@@ -72,7 +72,7 @@ pub enum MoneyError {
     /// A currency code is not three ASCII capital letters, or its minor units are out of range.
     #[error("invalid currency {code:?}: {reason}")]
     InvalidCurrency {
-        /// The code at fault.
+        /// The start of the code at fault, at most 40 characters and `…`.
         code: String,
         /// Why it was refused.
         reason: &'static str,
@@ -80,7 +80,7 @@ pub enum MoneyError {
     /// Text could not be read as money (`"1234.56 GBP"`).
     #[error("cannot parse {input:?} as money: {reason}")]
     Parse {
-        /// The text at fault.
+        /// The start of the text at fault, at most 40 characters and `…`.
         input: String,
         /// Why it was refused.
         reason: &'static str,
@@ -243,7 +243,7 @@ impl Currency {
 
 fn invalid_currency(code: &str, reason: &'static str) -> MoneyError {
     MoneyError::InvalidCurrency {
-        code: code.to_string(),
+        code: echo(code),
         reason,
     }
 }
@@ -303,6 +303,7 @@ impl<'de> serde::Deserialize<'de> for Currency {
 /// How to round to a currency's minor unit. Used by [`Money::round`] and everything that rounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Rounding {
@@ -830,7 +831,7 @@ impl PartialOrd for Money {
 const ECHO_CHARS: usize = 40;
 
 /// The first [`ECHO_CHARS`] characters of `text`, and `…` if there were more.
-fn echo(text: &str) -> String {
+pub(crate) fn echo(text: &str) -> String {
     let mut chars = text.chars();
     let mut head: String = chars.by_ref().take(ECHO_CHARS).collect();
     if chars.next().is_some() {
@@ -1167,7 +1168,7 @@ impl FromStr for Money {
 
     fn from_str(s: &str) -> Result<Money, MoneyError> {
         let parse_err = |reason| MoneyError::Parse {
-            input: s.to_string(),
+            input: echo(s),
             reason,
         };
         let (amount, code) = s
@@ -1199,6 +1200,7 @@ impl<'de> serde::Deserialize<'de> for Money {
 /// What a [`Rate`] is charged per.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Unit {
@@ -1239,6 +1241,7 @@ impl fmt::Display for Unit {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Rate {
     /// The price of one unit.
     pub price: Money,

@@ -63,7 +63,7 @@ pub enum PeriodError {
     /// Text could not be read as a financial year (`"2024/25"`).
     #[error("invalid financial year {input:?}: {reason}")]
     InvalidFinancialYear {
-        /// The text at fault.
+        /// The start of the text at fault, at most 40 characters and `…`.
         input: String,
         /// Why it was refused.
         reason: &'static str,
@@ -71,7 +71,7 @@ pub enum PeriodError {
     /// Text could not be read as a period (`"2024-04-01..2025-04-01"`).
     #[error("cannot parse {input:?} as a period: {reason}")]
     Parse {
-        /// The text at fault.
+        /// The start of the text at fault, at most 40 characters and `…`.
         input: String,
         /// Why it was refused.
         reason: &'static str,
@@ -124,6 +124,7 @@ pub struct Period {
 /// The unchecked shape of a serialised [`Period`]; [`TryFrom`] checks it.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PeriodFields {
     start: NaiveDate,
     end: NaiveDate,
@@ -239,7 +240,7 @@ impl FromStr for Period {
 
     fn from_str(s: &str) -> Result<Period, PeriodError> {
         let parse_err = |reason| PeriodError::Parse {
-            input: s.to_string(),
+            input: crate::money::echo(s),
             reason,
         };
         let (start, end) = s
@@ -261,6 +262,7 @@ impl FromStr for Period {
 /// Displays (and serialises) in snake case: `weekly`, `four_weekly`, `calendar_monthly`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Frequency {
@@ -376,6 +378,7 @@ impl fmt::Display for Frequency {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Schedule {
     anchor: NaiveDate,
     frequency: Frequency,
@@ -738,7 +741,7 @@ impl FromStr for FinancialYear {
 
     fn from_str(s: &str) -> Result<FinancialYear, PeriodError> {
         let invalid = |reason| PeriodError::InvalidFinancialYear {
-            input: s.to_string(),
+            input: crate::money::echo(s),
             reason,
         };
         let (start, end) = s

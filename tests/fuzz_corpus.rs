@@ -86,6 +86,11 @@ fn statement_csv_corpus() {
 }
 
 #[test]
+fn deserialize_corpus() {
+    replay_corpus("deserialize", check::deserialize::check);
+}
+
+#[test]
 fn crash_inputs_are_kept() {
     for (target, name) in [
         ("replay_log", "seed-crash-positive-floor-below-limit"),

@@ -148,6 +148,7 @@ fn pay_liability_once(
 /// A wage or invoice owed from a fund.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Liability {
     /// Its id (the accrual's entry id).
     pub id: String,

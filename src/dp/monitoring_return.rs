@@ -19,6 +19,7 @@ use crate::plan::PaymentPlan;
 /// An amount for a source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SourceLine {
     /// The source.
     pub source: Source,
@@ -29,6 +30,7 @@ pub struct SourceLine {
 /// An amount for a category.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CategoryLine {
     /// The category (`None` for spend not recorded by this module).
     pub category: Option<SpendCategory>,
@@ -39,6 +41,7 @@ pub struct CategoryLine {
 /// A spend the council's policy does not allow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct FlaggedSpend {
     /// The entry.
     pub entry: String,
@@ -59,6 +62,7 @@ pub struct FlaggedSpend {
 /// A deployment's monitoring return for a period. See the [module docs](super).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct MonitoringReturn {
     /// The budget.
     pub budget: String,

@@ -16,6 +16,7 @@ use crate::plan::PaymentPlan;
 /// How much of a surplus to recover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum RecoveryAmount {
@@ -30,6 +31,7 @@ pub enum RecoveryAmount {
 /// How a surplus is recovered. See the [module docs](super).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum RecoveryMethod {
@@ -42,6 +44,8 @@ pub enum RecoveryMethod {
 
 /// A council's decision to recover surplus from a deployment's fund.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RecoveryDecision {
     /// The decision's reference; entry ids are made from it.
     pub id: String,

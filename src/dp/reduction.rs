@@ -50,6 +50,7 @@ use crate::plan::{PaymentPlan, PeriodAmounts};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ReductionSchedule {
     /// The decision.
     pub decision: String,

@@ -20,6 +20,7 @@ use crate::plan::PaymentPlan;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ReviewPolicy {
     /// The first review is due this many months after the first payment (default 6).
     pub first_within_months: u32,

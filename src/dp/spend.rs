@@ -16,6 +16,7 @@ use crate::plan::PaymentPlan;
 /// in account ids, metadata and serialised forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 #[non_exhaustive]
 pub enum SpendCategory {
@@ -145,11 +146,50 @@ impl FromStr for SpendCategory {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SpendPolicyData"))]
 pub struct SpendPolicy {
     /// Disallowed categories, each with its reason.
     pub categories: BTreeMap<SpendCategory, String>,
     /// Disallowed payees (compared ignoring case and surrounding spaces), each with its reason.
     pub payees: BTreeMap<String, String>,
+}
+
+/// A [`SpendPolicy`] as read from JSON, built through [`SpendPolicy::disallow_payee`], so payees
+/// are compared as the policy compares them (ignoring case and surrounding spaces). Two payees
+/// that are the same when compared so are refused.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpendPolicyData {
+    #[serde(default)]
+    categories: BTreeMap<SpendCategory, String>,
+    #[serde(default)]
+    payees: BTreeMap<String, String>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SpendPolicyData> for SpendPolicy {
+    type Error = String;
+
+    fn try_from(data: SpendPolicyData) -> Result<SpendPolicy, String> {
+        let mut policy = SpendPolicy {
+            categories: data.categories,
+            payees: BTreeMap::new(),
+        };
+        for (payee, reason) in data.payees {
+            if policy
+                .payees
+                .contains_key(payee.trim().to_lowercase().as_str())
+            {
+                return Err(format!(
+                    "payee {:?} is listed twice (payees are compared ignoring case and spaces)",
+                    crate::money::echo(&payee)
+                ));
+            }
+            policy = policy.disallow_payee(&payee, reason);
+        }
+        Ok(policy)
+    }
 }
 
 impl SpendPolicy {
@@ -219,6 +259,8 @@ impl Default for SpendPolicy {
 
 /// Money spent (or owed) from a fund: what for, to whom, how much, when.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Spend {
     /// The entry id (its idempotency key).
     pub id: EntryId,

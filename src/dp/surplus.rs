@@ -12,8 +12,26 @@ use crate::plan::{PaymentPlan, Share};
 /// How much contingency a fund may keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SurplusPolicyData"))]
 pub struct SurplusPolicy {
     pub(super) contingency_weeks: u32,
+}
+
+/// A [`SurplusPolicy`] as read from JSON, built through [`SurplusPolicy::weeks`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SurplusPolicyData {
+    contingency_weeks: u32,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SurplusPolicyData> for SurplusPolicy {
+    type Error = MonitorError;
+
+    fn try_from(data: SurplusPolicyData) -> Result<SurplusPolicy, MonitorError> {
+        SurplusPolicy::weeks(data.contingency_weeks)
+    }
 }
 
 impl SurplusPolicy {
@@ -57,6 +75,7 @@ impl Default for SurplusPolicy {
 /// A fund's surplus as at a date, and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Surplus {
     /// The date.
     pub as_at: NaiveDate,

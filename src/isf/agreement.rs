@@ -4,7 +4,6 @@ use crate::chart::{self, Tag};
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use rust_decimal::Decimal;
 
 use super::ids::check_code;
 use super::{
@@ -13,12 +12,19 @@ use super::{
 };
 use crate::deploy::{DeployError, DeploymentKind, PaymentPlan, ProviderId};
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
-use crate::money::{Currency, Money, Rounding};
+use crate::money::{Currency, Money, Rounding, echo};
 use crate::period::Period;
 
 /// A service agreement: who provides what to whom, at what price, from which fund.
+///
+/// Build one with [`ServiceAgreement::new`], the builder methods and [`ServiceAgreement::build`],
+/// which checks the agreement's own terms once. An agreement read from JSON passes the same
+/// checks on the way in. Methods that draw on a plan then only check what depends on the plan
+/// (the deployment exists, is this provider's ISF, and the currency matches); an agreement
+/// that was never built is checked in full on every such call, as before.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "AgreementData"))]
 pub struct ServiceAgreement {
     pub(super) id: AgreementId,
     pub(super) provider: ProviderId,
@@ -34,6 +40,113 @@ pub struct ServiceAgreement {
     pub(super) bank_holidays: BTreeSet<NaiveDate>,
     pub(super) rounding: Rounding,
     pub(super) booking_grace_days: u32,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(super) checked: Checked,
+}
+
+/// Whether an agreement's own terms have been checked ([`ServiceAgreement::build`]). It is
+/// bookkeeping, not part of the agreement: two agreements with the same terms are equal
+/// whether or not either was built.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Checked(bool);
+
+impl PartialEq for Checked {
+    fn eq(&self, _: &Checked) -> bool {
+        true
+    }
+}
+
+impl Eq for Checked {}
+
+/// An agreement as read from JSON, before it is checked: [`ServiceAgreement`] is built from it
+/// through [`ServiceAgreement::build`]. Fields the builder defaults may be left out. Its
+/// services and terms are read unchecked and checked by `build`, so an error names the
+/// agreement as well as the value at fault.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgreementData {
+    id: AgreementId,
+    provider: ProviderId,
+    deployment: String,
+    currency: Currency,
+    validity: Period,
+    services: Vec<ServiceData>,
+    #[serde(default)]
+    fee: Option<ManagementFeeData>,
+    #[serde(default)]
+    suppliers: BTreeSet<SupplierId>,
+    #[serde(default)]
+    banking: Option<BankingData>,
+    #[serde(default)]
+    cancellation: Option<CancellationData>,
+    #[serde(default)]
+    policy: ClaimPolicy,
+    #[serde(default)]
+    bank_holidays: BTreeSet<NaiveDate>,
+    #[serde(default)]
+    rounding: Rounding,
+    #[serde(default = "default_grace_days")]
+    booking_grace_days: u32,
+}
+
+/// Bookings lapse 28 days after their date unless the agreement says otherwise.
+const DEFAULT_GRACE_DAYS: u32 = 28;
+
+#[cfg(feature = "serde")]
+fn default_grace_days() -> u32 {
+    DEFAULT_GRACE_DAYS
+}
+
+#[cfg(feature = "serde")]
+use super::service::{BankingData, CancellationData, ManagementFeeData, ServiceData};
+
+#[cfg(feature = "serde")]
+impl TryFrom<AgreementData> for ServiceAgreement {
+    type Error = DrawdownError;
+
+    fn try_from(data: AgreementData) -> Result<ServiceAgreement, DrawdownError> {
+        ServiceAgreement {
+            id: data.id,
+            provider: data.provider,
+            deployment: data.deployment,
+            currency: data.currency,
+            validity: data.validity,
+            services: data
+                .services
+                .into_iter()
+                .map(ServiceData::unchecked)
+                .collect(),
+            fee: data.fee.map(ManagementFeeData::unchecked),
+            suppliers: data.suppliers,
+            banking: data.banking.map(BankingData::unchecked),
+            cancellation: data
+                .cancellation
+                .map_or_else(CancellationRule::default, CancellationData::unchecked),
+            policy: data.policy,
+            bank_holidays: data.bank_holidays,
+            rounding: data.rounding,
+            booking_grace_days: data.booking_grace_days,
+            checked: Checked(false),
+        }
+        .build()
+    }
+}
+
+/// [`check_code`], echoing at most the start of a bad value.
+pub(super) fn check_code_echo(what: &'static str, value: &str) -> Result<(), DrawdownError> {
+    check_code(what, value).map_err(|e| match e {
+        DrawdownError::InvalidCode {
+            what,
+            value,
+            reason,
+        } => DrawdownError::InvalidCode {
+            what,
+            value: echo(&value),
+            reason,
+        },
+        other => other,
+    })
 }
 
 impl ServiceAgreement {
@@ -82,61 +195,105 @@ impl ServiceAgreement {
             policy: ClaimPolicy::default(),
             bank_holidays: BTreeSet::new(),
             rounding: Rounding::default(),
-            booking_grace_days: 28,
+            booking_grace_days: DEFAULT_GRACE_DAYS,
+            checked: Checked(false),
         })
+    }
+
+    /// Checks the agreement's own terms, once, and returns it known valid: methods that draw on
+    /// a plan then check only what depends on the plan.
+    ///
+    /// # Errors
+    ///
+    /// [`DrawdownError::InvalidAgreement`] naming what is wrong (no services, a service listed
+    /// twice, a price not positive or in another currency, rate changes out of date order,
+    /// planned units or a banking limit below zero or with more than two decimals, a
+    /// cancellation charge or fee percentage outside 0 to 100, a fixed fee not positive);
+    /// [`DrawdownError::InvalidCode`] for a bad agreement, service or supplier code.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use isf_ledger::*;
+    /// use isf_ledger::isf::{BandRates, Service, ServiceAgreement};
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let year = Period::from_inclusive(d(2025, 4, 7), d(2026, 4, 5))?;
+    /// let budget = PersonalBudget::new("PB1", "P1", year, BudgetTerms::new(Basis::Week, "200.00 GBP".parse()?))?;
+    /// let isf = DeploymentKind::Isf { provider: "care-co".into() };
+    /// let plan = PaymentPlan::new("cambs", budget, vec![Deployment::whole("isf", isf)],
+    ///     PaymentSchedule::new(Frequency::Weekly, d(2025, 4, 7)))?;
+    /// // No services yet: refused.
+    /// assert!(ServiceAgreement::new("AG", &plan, "isf", year)?.build().is_err());
+    /// let care = Service::new("PC", "personal care", Unit::Hour, BandRates::flat("20.00 GBP".parse()?));
+    /// let agreement = ServiceAgreement::new("AG", &plan, "isf", year)?.service(care).build()?;
+    /// assert_eq!(agreement.services().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn build(mut self) -> Result<ServiceAgreement, DrawdownError> {
+        self.check_terms()?;
+        self.checked = Checked(true);
+        Ok(self)
     }
 
     /// Adds a service.
     #[must_use]
     pub fn service(mut self, service: Service) -> ServiceAgreement {
+        self.checked = Checked(false);
         self.services.push(service);
         self
     }
     /// Sets the management fee.
     #[must_use]
     pub fn fee(mut self, fee: ManagementFee) -> ServiceAgreement {
+        self.checked = Checked(false);
         self.fee = Some(fee);
         self
     }
     /// Lists a subcontracted supplier.
     #[must_use]
     pub fn supplier(mut self, supplier: impl Into<SupplierId>) -> ServiceAgreement {
+        self.checked = Checked(false);
         self.suppliers.insert(supplier.into());
         self
     }
     /// Switches banking of unused planned units on.
     #[must_use]
     pub fn banking(mut self, banking: Banking) -> ServiceAgreement {
+        self.checked = Checked(false);
         self.banking = Some(banking);
         self
     }
     /// Sets the cancellation rule.
     #[must_use]
     pub fn cancellation(mut self, rule: CancellationRule) -> ServiceAgreement {
+        self.checked = Checked(false);
         self.cancellation = rule;
         self
     }
     /// Sets the claim policy.
     #[must_use]
     pub fn policy(mut self, policy: ClaimPolicy) -> ServiceAgreement {
+        self.checked = Checked(false);
         self.policy = policy;
         self
     }
     /// Lists a bank holiday (priced in the bank holiday band).
     #[must_use]
     pub fn bank_holiday(mut self, date: NaiveDate) -> ServiceAgreement {
+        self.checked = Checked(false);
         self.bank_holidays.insert(date);
         self
     }
     /// Sets the rounding of line costs and fees.
     #[must_use]
     pub fn rounding(mut self, rounding: Rounding) -> ServiceAgreement {
+        self.checked = Checked(false);
         self.rounding = rounding;
         self
     }
     /// Sets how many days after its date an unclaimed booking lapses.
     #[must_use]
     pub fn booking_grace_days(mut self, days: u32) -> ServiceAgreement {
+        self.checked = Checked(false);
         self.booking_grace_days = days;
         self
     }
@@ -307,81 +464,82 @@ impl ServiceAgreement {
         }
     }
 
-    /// Checks the agreement against the plan it draws on.
-    pub(super) fn check(&self, plan: &PaymentPlan) -> Result<(), DrawdownError> {
+    /// Checks what depends on the plan the agreement draws on: the deployment exists, is an
+    /// ISF held by the agreement's provider, and the currencies match. The agreement's own
+    /// terms are checked here too if it was never [built](ServiceAgreement::build).
+    pub(super) fn check(&self, plan: &PaymentPlan) -> Result<(), crate::Error> {
         if plan.budget().currency() != self.currency {
-            return Err(self.invalid(format!(
-                "the plan's currency is {}, the agreement's {}",
-                plan.budget().currency(),
-                self.currency
-            )));
+            return Err(self
+                .invalid(format!(
+                    "the plan's currency is {}, the agreement's {}",
+                    plan.budget().currency(),
+                    self.currency
+                ))
+                .into());
         }
+        let found = plan
+            .deployments()
+            .iter()
+            .find(|d| d.name == self.deployment)
+            .ok_or_else(|| DeployError::UnknownDeployment {
+                budget: plan.budget().id().to_string(),
+                name: echo(&self.deployment),
+            })?;
+        match &found.kind {
+            DeploymentKind::Isf { provider } if *provider == self.provider => {}
+            DeploymentKind::Isf { provider } => {
+                return Err(self
+                    .invalid(format!(
+                        "deployment {} is held by {provider}, not {}",
+                        found.name, self.provider
+                    ))
+                    .into());
+            }
+            kind => {
+                return Err(DrawdownError::NotAnIsf {
+                    deployment: found.name.clone(),
+                    kind: kind.to_string(),
+                }
+                .into());
+            }
+        }
+        if self.checked.0 {
+            Ok(())
+        } else {
+            Ok(self.check_terms()?)
+        }
+    }
+
+    /// Checks the agreement's own terms, which do not depend on any plan.
+    fn check_terms(&self) -> Result<(), DrawdownError> {
+        check_code_echo("agreement", self.id.as_str())?;
         if self.services.is_empty() {
             return Err(self.invalid("it has no services"));
         }
         let mut codes = BTreeSet::new();
         for service in &self.services {
-            check_code("service", &service.code)?;
+            check_code_echo("service", &service.code)?;
             if !codes.insert(service.code.as_str()) {
                 return Err(self.invalid(format!("service {} is listed twice", service.code)));
             }
-            if let Some(p) = service.planned_per_week {
-                if p.is_sign_negative() || p.scale() > 2 {
-                    return Err(self.invalid(format!(
-                        "service {}: planned units {p} must be zero or more, with at most two decimals",
-                        service.code
-                    )));
-                }
-            }
-            if service.changes.windows(2).any(|w| w[0].0 >= w[1].0) {
-                return Err(self.invalid(format!(
-                    "service {}: rate changes must be in date order",
-                    service.code
-                )));
-            }
-            let all_rates =
-                std::iter::once(&service.rates).chain(service.changes.iter().map(|c| &c.1));
-            for rates in all_rates {
-                for price in rates.prices() {
-                    if price.currency() != self.currency || !price.is_positive() {
-                        return Err(self.invalid(format!(
-                            "service {}: price {price} must be positive, in {}",
-                            service.code, self.currency
-                        )));
-                    }
-                }
-            }
+            service
+                .check_terms(self.currency)
+                .map_err(|reason| self.invalid(reason))?;
         }
         for s in &self.suppliers {
-            check_code("supplier", s.as_str())?;
+            check_code_echo("supplier", s.as_str())?;
         }
         if let Some(b) = self.banking {
-            if b.max_units.is_sign_negative() || b.max_units.scale() > 2 {
-                return Err(self.invalid(format!("banking limit {} is not valid", b.max_units)));
-            }
+            b.check().map_err(|reason| self.invalid(reason))?;
         }
-        let c = self.cancellation.charge_percent;
-        if c.is_sign_negative() || c > Decimal::ONE_HUNDRED {
-            return Err(self.invalid(format!("cancellation charge {c}% is not 0 to 100")));
+        self.cancellation
+            .check()
+            .map_err(|reason| self.invalid(reason))?;
+        if let Some(fee) = self.fee {
+            fee.check(self.currency)
+                .map_err(|reason| self.invalid(reason))?;
         }
-        match self.fee {
-            Some(ManagementFee::Percent(p))
-                if p.is_sign_negative() || p > Decimal::ONE_HUNDRED || p.scale() > 4 =>
-            {
-                Err(self.invalid(format!(
-                    "fee {p}% is not 0 to 100 with at most four decimals"
-                )))
-            }
-            Some(ManagementFee::FixedPerPeriod { amount, .. })
-                if amount.currency() != self.currency || !amount.is_positive() =>
-            {
-                Err(self.invalid(format!(
-                    "fixed fee {amount} must be positive, in {}",
-                    self.currency
-                )))
-            }
-            _ => Ok(()),
-        }
+        Ok(())
     }
 
     pub(super) fn fund_name(&self, plan: &PaymentPlan) -> String {

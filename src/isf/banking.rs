@@ -12,6 +12,7 @@ use crate::period::Period;
 /// Units banked for one service, as lots that expire.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BankedLot {
     /// The week the units were banked for (its Monday).
     pub week: NaiveDate,
@@ -26,6 +27,7 @@ pub struct BankedLot {
 /// The banked units of one service as at a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BankedUnits {
     /// The service.
     pub service: String,

@@ -14,6 +14,7 @@ use crate::money::Money;
 /// A booking of planned support, reserved on the fund until a claim line settles it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Booking {
     /// The booking's id.
     pub id: BookingId,

@@ -13,6 +13,7 @@ pub const MAX_CLAIM_LINES: usize = 1000;
 /// A line of a claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ClaimLine {
     /// The day the support was delivered (or was to be, for a cancellation).
     pub date: NaiveDate,
@@ -88,6 +89,7 @@ impl ClaimLine {
 /// A provider's claim: lines of support delivered, received on a date (the drawdowns' date).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Claim {
     /// The claim's id (the provider's invoice number).
     pub id: ClaimId,
@@ -118,6 +120,7 @@ impl Claim {
 /// A line paid by a claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PaidLine {
     /// The line, from 1.
     pub line: usize,
@@ -132,6 +135,7 @@ pub struct PaidLine {
 /// A line held in dispute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct DisputedLine {
     /// The line, from 1.
     pub line: usize,
@@ -144,6 +148,7 @@ pub struct DisputedLine {
 /// What a claim did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ClaimOutcome {
     /// The claim.
     pub claim: ClaimId,

@@ -15,6 +15,7 @@ use crate::money::Money;
 /// A credit note: the lines of earlier claims it credits in full.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CreditNote {
     /// The credit note's id.
     pub id: CreditNoteId,

@@ -14,6 +14,7 @@ use crate::period::Frequency;
 /// The price band of a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum TimeBand {
@@ -39,6 +40,7 @@ impl fmt::Display for TimeBand {
 /// holidays) or the weekday price.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "BandRatesData"))]
 pub struct BandRates {
     /// Monday to Friday.
     pub weekday: Money,
@@ -46,6 +48,41 @@ pub struct BandRates {
     pub weekend: Option<Money>,
     /// Bank holidays, if different.
     pub bank_holiday: Option<Money>,
+}
+
+/// [`BandRates`] as read from JSON: every price must be positive, all in one currency.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BandRatesData {
+    weekday: Money,
+    #[serde(default)]
+    weekend: Option<Money>,
+    #[serde(default)]
+    bank_holiday: Option<Money>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BandRatesData> for BandRates {
+    type Error = String;
+
+    fn try_from(data: BandRatesData) -> Result<BandRates, String> {
+        let rates = data.unchecked();
+        rates.check(rates.weekday.currency())?;
+        Ok(rates)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl BandRatesData {
+    /// The rates, for a caller that checks them with more context.
+    fn unchecked(self) -> BandRates {
+        BandRates {
+            weekday: self.weekday,
+            weekend: self.weekend,
+            bank_holiday: self.bank_holiday,
+        }
+    }
 }
 
 impl BandRates {
@@ -81,6 +118,16 @@ impl BandRates {
         }
     }
 
+    /// Every price is positive and in `currency`.
+    pub(super) fn check(&self, currency: crate::money::Currency) -> Result<(), String> {
+        for price in self.prices() {
+            if price.currency() != currency || !price.is_positive() {
+                return Err(format!("price {price} must be positive, in {currency}"));
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn prices(&self) -> [Money; 3] {
         [
             self.price(TimeBand::Weekday),
@@ -93,6 +140,7 @@ impl BandRates {
 /// A service in an agreement: what it is, its unit, its dated prices and how much is planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ServiceData"))]
 pub struct Service {
     pub(super) code: String,
     pub(super) description: String,
@@ -102,6 +150,54 @@ pub struct Service {
     pub(super) rates: BandRates,
     /// Later prices, each from its date, in date order.
     pub(super) changes: Vec<(NaiveDate, BandRates)>,
+}
+
+/// A [`Service`] as read from JSON, checked as [`ServiceAgreement::build`] checks it: a valid
+/// code, planned units zero or more with at most two decimals, rate changes in date order, and
+/// every price positive in the currency of the first weekday price.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ServiceData {
+    code: String,
+    description: String,
+    unit: Unit,
+    #[serde(default)]
+    planned_per_week: Option<Decimal>,
+    rates: BandRatesData,
+    #[serde(default)]
+    changes: Vec<(NaiveDate, BandRatesData)>,
+}
+
+#[cfg(feature = "serde")]
+impl ServiceData {
+    /// The service, for [`ServiceAgreement::build`] to check with the agreement's context.
+    pub(super) fn unchecked(self) -> Service {
+        Service {
+            code: self.code,
+            description: self.description,
+            unit: self.unit,
+            planned_per_week: self.planned_per_week,
+            rates: self.rates.unchecked(),
+            changes: self
+                .changes
+                .into_iter()
+                .map(|(date, rates)| (date, rates.unchecked()))
+                .collect(),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ServiceData> for Service {
+    type Error = String;
+
+    fn try_from(data: ServiceData) -> Result<Service, String> {
+        super::agreement::check_code_echo("service", &data.code).map_err(|e| e.to_string())?;
+        let service = data.unchecked();
+        service.check_terms(service.rates.weekday.currency())?;
+        Ok(service)
+    }
 }
 
 impl Service {
@@ -154,6 +250,32 @@ impl Service {
         self.planned_per_week
     }
 
+    /// The service's own terms, its code apart: planned units zero or more with at most two
+    /// decimals, rate changes in date order, every price positive and in `currency`.
+    pub(super) fn check_terms(&self, currency: crate::money::Currency) -> Result<(), String> {
+        if let Some(p) = self.planned_per_week {
+            if p.is_sign_negative() || p.scale() > 2 {
+                return Err(format!(
+                    "service {}: planned units {p} must be zero or more, with at most two decimals",
+                    self.code
+                ));
+            }
+        }
+        if self.changes.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return Err(format!(
+                "service {}: rate changes must be in date order",
+                self.code
+            ));
+        }
+        let all_rates = std::iter::once(&self.rates).chain(self.changes.iter().map(|c| &c.1));
+        for rates in all_rates {
+            rates
+                .check(currency)
+                .map_err(|reason| format!("service {}: {reason}", self.code))?;
+        }
+        Ok(())
+    }
+
     /// The prices that apply on `date`.
     pub fn rates_on(&self, date: NaiveDate) -> &BandRates {
         let mut current = &self.rates;
@@ -170,6 +292,7 @@ impl Service {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde", serde(try_from = "ManagementFeeData"))]
 #[non_exhaustive]
 pub enum ManagementFee {
     /// A percentage of each claim line's cost (up to 100, at most four decimals).
@@ -184,9 +307,72 @@ pub enum ManagementFee {
     },
 }
 
+/// A [`ManagementFee`] as read from JSON: a percentage from 0 to 100 with at most four
+/// decimals, or a positive fixed amount.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub(super) enum ManagementFeeData {
+    Percent(Decimal),
+    FixedPerPeriod { amount: Money, frequency: Frequency },
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ManagementFeeData> for ManagementFee {
+    type Error = String;
+
+    fn try_from(data: ManagementFeeData) -> Result<ManagementFee, String> {
+        let fee = data.unchecked();
+        let currency = match fee {
+            ManagementFee::FixedPerPeriod { amount, .. } => amount.currency(),
+            ManagementFee::Percent(_) => crate::money::Currency::GBP,
+        };
+        fee.check(currency)?;
+        Ok(fee)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl ManagementFeeData {
+    /// The fee, for [`ServiceAgreement::build`] to check with the agreement's context.
+    pub(super) fn unchecked(self) -> ManagementFee {
+        match self {
+            ManagementFeeData::Percent(p) => ManagementFee::Percent(p),
+            ManagementFeeData::FixedPerPeriod { amount, frequency } => {
+                ManagementFee::FixedPerPeriod { amount, frequency }
+            }
+        }
+    }
+}
+
+impl ManagementFee {
+    /// A percentage is 0 to 100 with at most four decimals; a fixed amount is positive, in
+    /// `currency`.
+    pub(super) fn check(&self, currency: crate::money::Currency) -> Result<(), String> {
+        match *self {
+            ManagementFee::Percent(p)
+                if p.is_sign_negative() || p > Decimal::ONE_HUNDRED || p.scale() > 4 =>
+            {
+                Err(format!(
+                    "fee {p}% is not 0 to 100 with at most four decimals"
+                ))
+            }
+            ManagementFee::FixedPerPeriod { amount, .. }
+                if amount.currency() != currency || !amount.is_positive() =>
+            {
+                Err(format!(
+                    "fixed fee {amount} must be positive, in {currency}"
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Banking of unused planned units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "BankingData"))]
 pub struct Banking {
     /// The most units of one service that may be banked at once.
     pub max_units: Decimal,
@@ -194,10 +380,52 @@ pub struct Banking {
     pub expires_after_weeks: u32,
 }
 
+/// [`Banking`] as read from JSON: the limit is zero or more with at most two decimals.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BankingData {
+    max_units: Decimal,
+    expires_after_weeks: u32,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BankingData> for Banking {
+    type Error = String;
+
+    fn try_from(data: BankingData) -> Result<Banking, String> {
+        let banking = data.unchecked();
+        banking.check()?;
+        Ok(banking)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl BankingData {
+    /// The terms, for [`ServiceAgreement::build`] to check with the agreement's context.
+    pub(super) fn unchecked(self) -> Banking {
+        Banking {
+            max_units: self.max_units,
+            expires_after_weeks: self.expires_after_weeks,
+        }
+    }
+}
+
+impl Banking {
+    /// The limit is zero or more with at most two decimals.
+    pub(super) fn check(&self) -> Result<(), String> {
+        if self.max_units.is_sign_negative() || self.max_units.scale() > 2 {
+            return Err(format!("banking limit {} is not valid", self.max_units));
+        }
+        Ok(())
+    }
+}
+
 /// What a cancellation costs: with less than `notice_hours` notice, `charge_percent` of the
 /// cancelled support's cost; otherwise nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "CancellationData"))]
 pub struct CancellationRule {
     /// Less notice than this is short notice.
     pub notice_hours: u32,
@@ -212,5 +440,47 @@ impl Default for CancellationRule {
             notice_hours: 24,
             charge_percent: Decimal::ONE_HUNDRED,
         }
+    }
+}
+
+/// A [`CancellationRule`] as read from JSON: the charge is 0 to 100 percent.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CancellationData {
+    notice_hours: u32,
+    charge_percent: Decimal,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CancellationData> for CancellationRule {
+    type Error = String;
+
+    fn try_from(data: CancellationData) -> Result<CancellationRule, String> {
+        let rule = data.unchecked();
+        rule.check()?;
+        Ok(rule)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl CancellationData {
+    /// The rule, for [`ServiceAgreement::build`] to check with the agreement's context.
+    pub(super) fn unchecked(self) -> CancellationRule {
+        CancellationRule {
+            notice_hours: self.notice_hours,
+            charge_percent: self.charge_percent,
+        }
+    }
+}
+
+impl CancellationRule {
+    /// The charge is 0 to 100 percent.
+    pub(super) fn check(&self) -> Result<(), String> {
+        let c = self.charge_percent;
+        if c.is_sign_negative() || c > Decimal::ONE_HUNDRED {
+            return Err(format!("cancellation charge {c}% is not 0 to 100"));
+        }
+        Ok(())
     }
 }

@@ -11,6 +11,7 @@ use crate::period::Period;
 /// Planned and delivered units of one service over a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct UnitsLine {
     /// The service.
     pub service: String,
@@ -29,6 +30,7 @@ pub struct UnitsLine {
 /// One agreement's planned and delivered units over a period, for a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct UnitsSummary {
     /// The agreement.
     pub agreement: AgreementId,

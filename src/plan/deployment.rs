@@ -11,6 +11,7 @@ use crate::money::Money;
 /// Gross or net direct payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum PaymentBasis {
@@ -23,6 +24,7 @@ pub enum PaymentBasis {
 /// How (part of) a budget reaches care.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum DeploymentKind {
@@ -80,6 +82,7 @@ impl fmt::Display for DeploymentKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde", serde(try_from = "ShareData"))]
 #[non_exhaustive]
 pub enum Share {
     /// A percentage of the whole budget (up to four decimal places).
@@ -90,9 +93,41 @@ pub enum Share {
     Remainder,
 }
 
+/// A [`Share`] as read from JSON: a percentage zero or more with at most four decimals, or a
+/// fixed weekly amount zero or more and exact in minor units (the plan checks its currency and
+/// that the shares fit together).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum ShareData {
+    Percent(Decimal),
+    FixedWeekly(Money),
+    Remainder,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ShareData> for Share {
+    type Error = String;
+
+    fn try_from(data: ShareData) -> Result<Share, String> {
+        match data {
+            ShareData::Percent(p) if p.is_sign_negative() || p.normalize().scale() > 4 => Err(
+                format!("percentage {p} must be positive with at most 4 decimals"),
+            ),
+            ShareData::Percent(p) => Ok(Share::Percent(p)),
+            ShareData::FixedWeekly(m) if !m.is_exact() || m.is_negative() => {
+                Err(format!("fixed amount {m} must be a positive exact amount"))
+            }
+            ShareData::FixedWeekly(m) => Ok(Share::FixedWeekly(m)),
+            ShareData::Remainder => Ok(Share::Remainder),
+        }
+    }
+}
+
 /// One deployment of a budget: a named fund, how it is held, and its share.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "DeploymentData"))]
 pub struct Deployment {
     /// A short name, unique in the plan, used in account ids (`dp`, `isf`, `managed`).
     pub name: String,
@@ -100,6 +135,41 @@ pub struct Deployment {
     pub kind: DeploymentKind,
     /// Its share of the budget.
     pub share: Share,
+}
+
+/// A [`Deployment`] as read from JSON: its name must be usable in account ids (non-empty,
+/// without ':' or control characters), as [`crate::PaymentPlan::new`] requires.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeploymentData {
+    name: String,
+    kind: DeploymentKind,
+    share: Share,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<DeploymentData> for Deployment {
+    type Error = String;
+
+    fn try_from(data: DeploymentData) -> Result<Deployment, String> {
+        if !valid_name(&data.name) {
+            return Err(format!(
+                "deployment name {:?} must be non-empty, without ':' or control characters",
+                crate::money::echo(&data.name)
+            ));
+        }
+        Ok(Deployment {
+            name: data.name,
+            kind: data.kind,
+            share: data.share,
+        })
+    }
+}
+
+/// A deployment name is used in account ids: non-empty, without ':' or control characters.
+pub(super) fn valid_name(name: &str) -> bool {
+    !(name.is_empty() || name.contains(':') || name.chars().any(char::is_control))
 }
 
 impl Deployment {

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use super::{CouncilId, DeployError, Deployment, PaymentSchedule, Share, SpendOrder};
 use crate::budget::PersonalBudget;
+use crate::money::echo;
 
 /// A budget, how it is deployed, and when it is paid: everything a council needs to fund a
 /// person's accounts and run payments.
@@ -32,13 +33,45 @@ use crate::budget::PersonalBudget;
 /// assert_eq!(plan.fund_balance(&ledger, "dp")?.to_string(), "48.00 GBP");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// With the `serde` feature a plan is written as its council, budget, deployments, schedule and
+/// spend order, and read back through [`PaymentPlan::new`], so a plan read from a file passes
+/// the same checks as one built in code.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "PlanData"))]
 pub struct PaymentPlan {
     pub(super) council: CouncilId,
     pub(super) budget: PersonalBudget,
     pub(super) deployments: Vec<Deployment>,
     pub(super) schedule: PaymentSchedule,
     pub(super) spend_order: SpendOrder,
+}
+
+/// A plan as read from JSON, before it is checked: [`PaymentPlan`] is built from it through
+/// [`PaymentPlan::new`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanData {
+    council: CouncilId,
+    budget: PersonalBudget,
+    deployments: Vec<Deployment>,
+    schedule: PaymentSchedule,
+    #[serde(default)]
+    spend_order: SpendOrder,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PlanData> for PaymentPlan {
+    type Error = DeployError;
+
+    fn try_from(data: PlanData) -> Result<PaymentPlan, DeployError> {
+        Ok(
+            PaymentPlan::new(data.council, data.budget, data.deployments, data.schedule)?
+                .spend_order(data.spend_order),
+        )
+    }
 }
 
 impl PaymentPlan {
@@ -96,14 +129,14 @@ impl PaymentPlan {
         let mut remainders = 0;
         let mut fixed = false;
         for (i, d) in self.deployments.iter().enumerate() {
-            if d.name.is_empty() || d.name.contains(':') || d.name.chars().any(char::is_control) {
+            if !super::deployment::valid_name(&d.name) {
                 return Err(self.invalid(format!(
                     "deployment name {:?} must be non-empty, without ':' or control characters",
-                    d.name
+                    echo(&d.name)
                 )));
             }
             if self.deployments[..i].iter().any(|e| e.name == d.name) {
-                return Err(self.invalid(format!("two deployments are named {:?}", d.name)));
+                return Err(self.invalid(format!("two deployments are named {:?}", echo(&d.name))));
             }
             match &d.share {
                 Share::Percent(p) => {

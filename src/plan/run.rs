@@ -116,6 +116,8 @@ impl PaymentPlan {
 
 /// A payment run: one date, many plans.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PaymentRun {
     /// The run's reference (recorded on every entry it posts).
     pub id: String,
@@ -135,6 +137,7 @@ impl PaymentRun {
 
 /// One payment a run posted.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RunPayment {
     /// The budget.
     pub budget: String,
@@ -147,21 +150,41 @@ pub struct RunPayment {
 }
 
 /// A plan a run refused, and why; nothing of that plan was posted.
+///
+/// With the `serde` feature it is written (not read: an error is not data to load) with the
+/// error as its message.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RunRefusal {
     /// The budget.
     pub budget: String,
     /// Why.
+    #[cfg_attr(
+        feature = "serde",
+        serde(serialize_with = "crate::plan::run::as_message")
+    )]
     pub error: crate::Error,
 }
 
 /// What a run did: what it posted and what it refused. See [`run_payments`].
+///
+/// With the `serde` feature it is written for reports, each refusal's error as its message;
+/// it is not read back.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RunReport {
     /// The payments posted.
     pub posted: Vec<RunPayment>,
     /// The plans refused, each with its reason.
     pub refused: Vec<RunRefusal>,
+}
+
+#[cfg(feature = "serde")]
+fn as_message<S: serde::Serializer>(
+    error: &crate::Error,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(error)
 }
 
 impl RunReport {

@@ -9,6 +9,7 @@ use crate::period::{FinancialYear, Frequency, Period, PeriodError, Schedule};
 /// When a period is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Timing {
@@ -23,6 +24,7 @@ pub enum Timing {
 /// [module docs](super).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Week53Policy {
@@ -37,6 +39,7 @@ pub enum Week53Policy {
 /// When payments are made: a frequency from an anchor date, in advance or in arrears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PaymentSchedule {
     /// How often.
     pub frequency: Frequency,

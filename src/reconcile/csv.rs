@@ -481,6 +481,7 @@ pub struct Imported {
 /// A statement row with a balance and no money in or out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct BalanceRow {
     /// The physical line it starts on.
     pub line: u64,

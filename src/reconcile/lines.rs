@@ -18,6 +18,7 @@ use crate::period::Period;
 /// which within one statement is their order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct StatementLine {
     /// The transaction date.
     pub date: NaiveDate,
@@ -124,6 +125,7 @@ fn option_cmp(a: Option<Money>, b: Option<Money>) -> Ordering {
 /// [`Money::canonical_cmp`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LedgerLine {
     /// The entry's effective date.
     pub date: NaiveDate,

@@ -17,6 +17,7 @@ pub const DEFAULT_WINDOW_DAYS: u32 = 3;
 /// How [`reconcile`] pairs lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct MatchOptions {
     currency: Currency,
     window_days: u32,

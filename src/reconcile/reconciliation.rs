@@ -11,6 +11,7 @@ use crate::money::Money;
 /// A statement line paired with a ledger line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Match {
     /// The statement line.
     pub statement: StatementLine,
@@ -25,6 +26,7 @@ pub struct Match {
 /// Why a statement line is a suspected duplicate.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum DuplicateReason {
@@ -47,6 +49,7 @@ pub enum DuplicateReason {
 /// A statement line that looks like a duplicate.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct SuspectedDuplicate {
     /// The line.
     pub line: StatementLine,
@@ -58,6 +61,7 @@ pub struct SuspectedDuplicate {
 /// `ledger = matched + unmatched_ledger`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Totals {
     /// Every statement line.
     pub statement: Money,
@@ -75,6 +79,7 @@ pub struct Totals {
 /// same inputs in any order give the same report but for the file lines of identical lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Reconciliation {
     /// The options used.
     pub options: MatchOptions,

@@ -134,6 +134,7 @@ impl ReportError {
 /// A fund: the per-source accounts of one deployment of one budget.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Fund {
     /// The budget.
     pub budget: String,

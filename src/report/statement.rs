@@ -16,6 +16,7 @@ use crate::period::Period;
 /// Money into the fund from one source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ReceiptLine {
     /// The source's key (`council`, `person`, `topup:{payer}`, `other:{funder}`).
     pub source: String,
@@ -26,6 +27,7 @@ pub struct ReceiptLine {
 /// Drawdowns for one service and supplier, net of credit notes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct DrawdownLine {
     /// The service code (`unlisted` for accepted disputed lines of services the agreement
     /// does not list).
@@ -45,6 +47,7 @@ pub struct DrawdownLine {
 /// Other money out of (negative) or into (positive) the fund.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct OtherLine {
     /// The account on the other side.
     pub account: AccountId,
@@ -55,6 +58,7 @@ pub struct OtherLine {
 /// An entry in the period that adjusts an earlier one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AdjustmentLine {
     /// The entry.
     pub entry: String,
@@ -71,6 +75,7 @@ pub struct AdjustmentLine {
 /// A hold on the fund that is still active.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct HoldLine {
     /// The hold.
     pub hold: String,
@@ -89,6 +94,7 @@ pub struct HoldLine {
 /// A fund's statement for a period: where the money came from and went, tied to the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct FundStatement {
     /// The fund.
     pub fund: Fund,

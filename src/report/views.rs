@@ -15,6 +15,7 @@ use crate::period::Period;
 /// One fund's position on a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct FundPosition {
     /// The fund (`{budget}:{deployment}`).
     pub fund: String,
@@ -28,6 +29,7 @@ pub struct FundPosition {
 /// client-money bank account should hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ProviderView {
     /// The holder, as the fund accounts name it (`provider:{p}`).
     pub holder: String,
@@ -228,6 +230,7 @@ impl fmt::Display for ProviderView {
 /// One ISF in the council's view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CouncilLine {
     /// The fund (`{budget}:{deployment}`).
     pub fund: String,
@@ -248,6 +251,7 @@ pub struct CouncilLine {
 /// A council's view of its individual service funds over a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CouncilView {
     /// The period.
     pub period: Period,

@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 pub mod claims;
+pub mod deserialize;
 pub mod operations;
 pub mod replay_log;
 pub mod statement_csv;
