@@ -20,7 +20,7 @@ use std::hint::black_box;
 
 use chrono::{Days, NaiveDate};
 use criterion::{BatchSize, Criterion, Throughput};
-use isf_ledger::drawdown::{BandRates, Claim, ClaimLine, ManagementFee, Service, ServiceAgreement};
+use isf_ledger::isf::{BandRates, Claim, ClaimLine, ManagementFee, Service, ServiceAgreement};
 use isf_ledger::reconcile::{LedgerLine, MatchOptions, StatementFormat, StatementLine, reconcile};
 use isf_ledger::report::{Fund, FundStatement, ProviderView};
 use isf_ledger::{

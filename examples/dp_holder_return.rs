@@ -15,7 +15,7 @@
 use std::error::Error;
 
 use chrono::{Days, NaiveDate};
-use isf_ledger::monitor::{SpendCategory as C, *};
+use isf_ledger::dp::{SpendCategory as C, *};
 use isf_ledger::reconcile::{MatchOptions, StatementFormat, ledger_lines_of, reconcile};
 use isf_ledger::report::Fund;
 use isf_ledger::*;

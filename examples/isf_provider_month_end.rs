@@ -12,7 +12,7 @@
 //! Run with `cargo run --example isf_provider_month_end`.
 
 use chrono::NaiveDate;
-use isf_ledger::drawdown::*;
+use isf_ledger::isf::*;
 use isf_ledger::report::{CouncilView, Fund, FundStatement, ProviderView};
 use isf_ledger::*;
 use rust_decimal::Decimal;

@@ -1,23 +1,4 @@
-//! Personal budgets: what meeting a person's needs costs the council, what the person pays
-//! (their assessed contribution), what third parties and other public bodies add, and the
-//! council's share, which is derived and never entered. Budgets change by *revisions* with
-//! effective dates (April uplifts, reassessments, reviews), often backdated.
-//!
-//! # Amounts over days are exact
-//!
-//! A budget line is a rate per [`Basis`]: per week, per four weeks, per calendar month or per
-//! year. The amount due over any run of days is exact: a weekly rate counts `days / 7` of it, a
-//! four-weekly rate `days / 28`, a monthly rate `days / days in that month` for each month the
-//! days touch, a yearly rate `days / days in that financial year` (365 or 366). The exact
-//! amounts are kept as fractions and rounded only when money is paid, by the schedule
-//! (`crate::PaymentPlan`), so no penny is lost between periods.
-//!
-//! # The council's share
-//!
-//! `council = cost − contribution − top-ups − other funding`, for every day. The contribution
-//! charged is the assessed contribution capped at what is left of the cost after top-ups and
-//! other funding (a person never pays more than their care costs), so the council's share is
-//! never negative. Top-ups and other funding above the cost are refused.
+//! Personal budgets. Documented in the crate docs, "Budgets"; the types are at the root.
 
 use std::fmt;
 

@@ -10,7 +10,7 @@
 //!   narrower: 1 to [`MAX_CODE_LEN`] ASCII letters, digits, `-`, `_` or `.` ([`code_problem`]).
 //!
 //! The types are re-exported where they have always been (`isf_ledger::AccountId`,
-//! `isf_ledger::budget::BudgetId`, `isf_ledger::plan::CouncilId`, `isf_ledger::isf::ClaimId`).
+//! `isf_ledger::BudgetId`, `isf_ledger::CouncilId`, `isf_ledger::isf::ClaimId`).
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {

@@ -51,9 +51,10 @@
 //!   [`Ledger::verify`], which recomputes everything from the postings.
 //! * The log: every accepted operation, as JSON Lines ([`Ledger::write_log`],
 //!   [`Ledger::replay`], [`Ledger::import_jsonl`]). Its format is below.
-//! * [`budget`] and [`plan`]: personal budgets with dated revisions, how they are deployed
-//!   (direct payment gross or net, council-managed, ISF, third-party managed, mixes), payment
-//!   schedules and runs, contributions and adjustments for backdated revisions.
+//! * [`PersonalBudget`] and [`PaymentPlan`]: personal budgets with dated revisions, how they
+//!   are deployed (direct payment gross or net, council-managed, ISF, third-party managed,
+//!   mixes), payment schedules and runs, contributions and adjustments for backdated revisions
+//!   (see [Budgets](#budgets) and [Payment plans](#payment-plans) below).
 //! * [`isf`]: individual service funds. Service agreements (services, banded and dated
 //!   rates, planned units, management fees, suppliers), claims checked against them by a
 //!   configurable policy, bookings held on the fund and settled with what was delivered,
@@ -82,6 +83,93 @@
 //! [`source`](std::error::Error::source) and is left out of the message. A refused operation
 //! changes nothing.
 //!
+//! # Budgets
+//!
+//! Personal budgets: what meeting a person's needs costs the council, what the person pays
+//! (their assessed contribution), what third parties and other public bodies add, and the
+//! council's share, which is derived and never entered. Budgets change by *revisions* with
+//! effective dates (April uplifts, reassessments, reviews), often backdated.
+//!
+//! ## Amounts over days are exact
+//!
+//! A budget line is a rate per [`Basis`]: per week, per four weeks, per calendar month or per
+//! year. The amount due over any run of days is exact: a weekly rate counts `days / 7` of it, a
+//! four-weekly rate `days / 28`, a monthly rate `days / days in that month` for each month the
+//! days touch, a yearly rate `days / days in that financial year` (365 or 366). The exact
+//! amounts are kept as fractions and rounded only when money is paid, by the schedule
+//! (`crate::PaymentPlan`), so no penny is lost between periods.
+//!
+//! ## The council's share
+//!
+//! `council = cost − contribution − top-ups − other funding`, for every day. The contribution
+//! charged is the assessed contribution capped at what is left of the cost after top-ups and
+//! other funding (a person never pays more than their care costs), so the council's share is
+//! never negative. Top-ups and other funding above the cost are refused.
+//!
+//! # Payment plans
+//!
+//! Deployment of a personal budget into funds, payment schedules and runs, contributions, and
+//! adjustments for backdated revisions.
+//!
+//! A [`PaymentPlan`] ties a [`PersonalBudget`] to how it is deployed ([`Deployment`]s: direct
+//! payment gross or net, council-managed account, ISF held by a provider, third-party managed
+//! account, or any mix, by percentages or fixed amounts) and to a [`PaymentSchedule`]. It turns
+//! intent into [`NewEntry`] values; the [`Ledger`] checks and records them. It never writes a
+//! balance itself, and every figure it reports is read back from the ledger.
+//!
+//! ## Funds and source attribution
+//!
+//! Each deployment's fund is a group of ledger accounts, one per source of its money, each
+//! never below zero: `fund:{budget}:{deployment}:council`, `…:person`, `…:topup:{payer}`,
+//! `…:other:{funder}`. The fund's balance is their sum, and how much of it came from whom is
+//! simply each account's balance: attribution is derived from the postings like every other
+//! balance, and a refund or recovery to a source can never take more than that source put in,
+//! net, because its account would go below zero. Spending takes from the sources by a
+//! [`SpendOrder`]: pro-rata to what each has available by default.
+//!
+//! ## What each period pays
+//!
+//! For each schedule period the budget's exact amount per source is computed over the period's
+//! days (see [Budgets](#budgets)); payments are the *rounded running total* minus the rounded
+//! running total before the period, per source, from the first period of the plan. So payments
+//! for full periods of a whole number of weeks are identical, every part period is pro-rata by
+//! days, and however many periods there are, the payments to date never differ from the exact
+//! amount to date by more than half a penny. The council's share is what is left of the rounded
+//! cost once the other sources are paid, so the sources sum to the rounded cost. Two exceptions
+//! keep the council from paying what it does not owe: its running total never goes down (no
+//! period pays it a negative amount when its share is under a penny a period), and while its
+//! share is nothing it pays nothing. In those cases the sources may sum to a penny off the
+//! rounded cost, each still within half a penny of its own exact share.
+//!
+//! Each source's amount is then split across the deployments exactly (fixed amounts first, then
+//! percentages, the remainder last), and each deployment's amount across sources pro-rata, with
+//! [`Money::allocate_by_weights`]: every row and column of the split sums to the whole.
+//!
+//! ## Who pays what into a fund
+//!
+//! * Council share: from `council:{council}:bank`.
+//! * Person's contribution, net direct payment: the person pays it in
+//!   ([`PaymentPlan::contribution_receipt`]); the plan tracks what was expected and received.
+//! * Person's contribution, everything else (gross direct payment, council-managed, ISF,
+//!   third-party managed): the council pays it in with its own share and invoices the person in
+//!   the same entry (`council:{council}:receivable:{person}`, credited to
+//!   `council:{council}:contribution-income`). It is attributed to the person in the fund,
+//!   because the person pays for it.
+//! * Top-ups and other funding: from `payer:{payer}` and `funder:{name}`, paid with each run.
+//!
+//! ## 53-Monday years
+//!
+//! A financial year such as 2024/25 has 53 Mondays, so a weekly, fortnightly or four-weekly
+//! schedule starts a period on the year's 365th day. [`Week53Policy::PayEveryPeriod`] (the
+//! default) pays that period like any other, for its days: the year has one more payment, and no
+//! day is ever paid twice or not at all. [`Week53Policy::SkipExtraPeriod`] does not pay a period
+//! that starts on or after the 365th day of its financial year: the year has exactly 52 weeks of
+//! payments, and the days of the skipped period are left unpaid.
+//!
+//! [`PersonalBudget`]: crate::PersonalBudget
+//! [`NewEntry`]: crate::NewEntry
+//! [`Ledger`]: crate::Ledger
+//!
 //! # Invariants
 //!
 //! Each is checked by a property test and by the fuzzers:
@@ -97,7 +185,7 @@
 //! 9. Allocation sums exactly, each part within one minor unit of its exact share.
 //! 10. Per fund, the amounts attributed to each source sum to its balance, and no refund or
 //!     recovery takes more from a source than it put in (each source is its own account, never
-//!     below zero; see [`plan`]).
+//!     below zero; see [Payment plans](#payment-plans)).
 //! 11. A closed period is never restated.
 //! 12. Every report ties out: a fund statement's closing balance is its opening balance plus its
 //!     movements and equals the ledger's balance ([`report::FundStatement::check`]); a
@@ -147,7 +235,7 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
-pub mod budget;
+mod budget;
 pub mod chart;
 pub mod dp;
 mod error;
@@ -156,22 +244,34 @@ pub mod isf;
 mod ledger;
 mod money;
 mod period;
-pub mod plan;
+mod plan;
 pub mod reconcile;
 pub mod report;
 
-/// Old path of [`dp`]; kept for one release.
-pub use self::dp as monitor;
-/// Old path of [`isf`]; kept for one release.
-pub use self::isf as drawdown;
 /// The dates every operation carries are `chrono`'s; re-exported so a caller needs no
 /// separate dependency (or a matching version) for `chrono::NaiveDate`.
 pub use chrono;
 /// Amounts are `rust_decimal`'s `Decimal`; re-exported for the same reason.
 pub use rust_decimal;
 
-/// Old path of [`plan`]; kept for one release.
-pub use self::plan as deploy;
+/// Old path of the plan types, which are at the crate root; kept for one release.
+#[deprecated(
+    since = "0.2.0",
+    note = "use the crate root: `isf_ledger::PaymentPlan` and so on"
+)]
+pub mod deploy {
+    pub use crate::plan::*;
+}
+/// Old path of [`isf`]; kept for one release.
+#[deprecated(since = "0.2.0", note = "renamed `isf_ledger::isf`")]
+pub mod drawdown {
+    pub use crate::isf::*;
+}
+/// Old path of [`dp`]; kept for one release.
+#[deprecated(since = "0.2.0", note = "renamed `isf_ledger::dp`")]
+pub mod monitor {
+    pub use crate::dp::*;
+}
 
 pub use budget::{
     Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,

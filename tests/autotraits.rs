@@ -108,7 +108,7 @@ fn the_crate_error_and_its_kind_cross_threads() {
 
 #[test]
 fn drawdown_and_report_types_are_send_and_sync() {
-    use isf_ledger::drawdown::*;
+    use isf_ledger::isf::*;
     use isf_ledger::report::*;
     send_and_sync!(
         ServiceAgreement,

@@ -3,7 +3,7 @@
 
 mod support;
 
-use isf_ledger::drawdown::*;
+use isf_ledger::isf::*;
 use isf_ledger::*;
 use rust_decimal::Decimal;
 use support::dates::y2025::d;

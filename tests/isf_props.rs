@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::{Days, NaiveDate};
-use isf_ledger::drawdown::*;
+use isf_ledger::isf::*;
 use isf_ledger::report::*;
 use isf_ledger::*;
 use proptest::prelude::*;

@@ -6,7 +6,7 @@
 mod support;
 
 use chrono::NaiveDate;
-use isf_ledger::drawdown::*;
+use isf_ledger::isf::*;
 use isf_ledger::report::*;
 use isf_ledger::*;
 use rust_decimal::Decimal;

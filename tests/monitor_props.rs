@@ -11,7 +11,7 @@ mod support;
 use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
-use isf_ledger::monitor::*;
+use isf_ledger::dp::*;
 use isf_ledger::*;
 use proptest::prelude::*;
 use rust_decimal::Decimal;

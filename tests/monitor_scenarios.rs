@@ -13,7 +13,7 @@
 mod support;
 
 use chrono::NaiveDate;
-use isf_ledger::monitor::*;
+use isf_ledger::dp::*;
 use isf_ledger::*;
 use rust_decimal::Decimal;
 use support::{budget, d, gbp, net_dp, whole_plan};

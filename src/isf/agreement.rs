@@ -10,10 +10,10 @@ use super::{
     AgreementId, Banking, CancellationRule, ClaimPolicy, DrawdownError, ManagementFee, Service,
     SupplierId, TimeBand, unit_currency,
 };
-use crate::deploy::{DeployError, DeploymentKind, PaymentPlan, ProviderId};
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
 use crate::money::{Currency, Money, Rounding, echo};
 use crate::period::Period;
+use crate::plan::{DeployError, DeploymentKind, PaymentPlan, ProviderId};
 
 /// A service agreement: who provides what to whom, at what price, from which fund.
 ///

@@ -15,9 +15,9 @@ use super::{
     BankedLot, Claim, ClaimId, ClaimIssue, ClaimLine, DrawdownError, ManagementFee, OnIssue,
     OnRateDiffers, Service, ServiceAgreement, TimeBand, monday_of,
 };
-use crate::deploy::PaymentPlan;
 use crate::ledger::{AccountId, HoldStatus, Ledger, LedgerError};
 use crate::money::Money;
+use crate::plan::PaymentPlan;
 
 /// One check to run before a claim changes anything.
 pub(super) struct LinePlan {

@@ -7,9 +7,9 @@ use rust_decimal::Decimal;
 use super::claim::check_units;
 use super::ids::check_code;
 use super::{BookingId, ClaimId, ClaimIssue, DrawdownError, ServiceAgreement, SupplierId};
-use crate::deploy::PaymentPlan;
 use crate::ledger::{Ledger, NewHold};
 use crate::money::Money;
+use crate::plan::PaymentPlan;
 
 /// A booking of planned support, reserved on the fund until a claim line settles it.
 #[derive(Debug, Clone, PartialEq, Eq)]

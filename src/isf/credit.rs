@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 
 use super::ids::check_code;
 use super::{ClaimId, CreditNoteId, DrawdownError, ManagementFee, ServiceAgreement};
-use crate::deploy::PaymentPlan;
 use crate::ledger::{EntryId, Ledger};
 use crate::money::Money;
+use crate::plan::PaymentPlan;
 
 /// A credit note: the lines of earlier claims it credits in full.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 
 use super::{ManagementFee, ServiceAgreement};
-use crate::deploy::PaymentPlan;
 use crate::ledger::Ledger;
 use crate::period::{Period, Schedule};
+use crate::plan::PaymentPlan;
 
 impl ServiceAgreement {
     /// Charges the fixed management fee for every period of its schedule (anchored at the

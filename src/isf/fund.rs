@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 
 use super::{DrawdownError, ServiceAgreement};
 use crate::budget::Source;
-use crate::deploy::{DeployError, PaymentPlan};
 use crate::ledger::{AccountId, EntryId, HoldId, HoldStatus, Ledger, NewEntry, NewHold};
 use crate::money::Money;
+use crate::plan::{DeployError, PaymentPlan};
 
 impl ServiceAgreement {
     /// The active holds of a booking or dispute, by source, in the plan's source order.

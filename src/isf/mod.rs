@@ -1,18 +1,18 @@
 //! Individual service funds: service agreements, claims, settlement, disputes and banked hours.
 //!
-//! An individual service fund (ISF) is a [`Deployment`](crate::deploy::Deployment) of kind
+//! An individual service fund (ISF) is a [`Deployment`](crate::plan::Deployment) of kind
 //! [`DeploymentKind::Isf`]: a provider holds the person's money apart from its own and draws it
 //! down for the support it delivers, against a [`ServiceAgreement`]. This module turns what the
 //! provider and the person agreed, and what the provider claims, into ledger entries and holds;
 //! the ledger checks and records them, and every figure is read back from it.
 //!
-//! [`DeploymentKind::Isf`]: crate::deploy::DeploymentKind::Isf
+//! [`DeploymentKind::Isf`]: crate::plan::DeploymentKind::Isf
 //!
 //! # Accounts
 //!
 //! * The fund is the plan's group of per-source accounts (`fund:{budget}:{deployment}:{source}`,
 //!   never below zero); every drawdown takes from the sources by the plan's
-//!   [`SpendOrder`](crate::deploy::SpendOrder).
+//!   [`SpendOrder`](crate::plan::SpendOrder).
 //! * What the provider earns: `provider:{p}:isf:{agreement}:{service}` for support it delivers
 //!   itself and `provider:{p}:isf:{agreement}:{service}:{supplier}` for support a subcontracted
 //!   supplier delivers; the management fee goes to `provider:{p}:isf:{agreement}:fee`. They are

@@ -12,9 +12,9 @@ use super::{
     Claim, ClaimId, ClaimOutcome, DisputedLine, DrawdownError, MAX_CLAIM_LINES, PaidLine,
     ServiceAgreement, monday_of, unit_currency,
 };
-use crate::deploy::PaymentPlan;
 use crate::ledger::{AccountId, EntryId, Ledger, NewEntry, NewHold};
 use crate::money::{Money, Unit};
+use crate::plan::PaymentPlan;
 
 impl ServiceAgreement {
     /// Entries a paid line posted: its single entry, or one per source when it settled holds.

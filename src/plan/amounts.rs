@@ -52,7 +52,7 @@ impl PaymentPlan {
     }
 
     /// What each deployment gets from each source for every period, under the budget's current
-    /// terms. See the [module docs](super) for how.
+    /// terms. See the [crate docs](crate#payment-plans) for how.
     ///
     /// # Errors
     ///

@@ -21,7 +21,7 @@ pub enum Timing {
 }
 
 /// What to do with the extra period of a financial year with 53 Mondays. See the
-/// [module docs](super).
+/// [crate docs](crate#payment-plans).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]

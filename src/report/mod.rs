@@ -10,14 +10,14 @@
 //! # How a fund statement sorts the money
 //!
 //! A [`Fund`] is the group of per-source accounts of one deployment
-//! (`fund:{budget}:{deployment}:{source}`, see [`crate::deploy`]). For a period, every entry
+//! (`fund:{budget}:{deployment}:{source}`, see [payment plans](crate#payment-plans)). For a period, every entry
 //! dated in it that touches the fund is put in exactly one place:
 //!
 //! 1. **Adjustments to earlier periods**: an adjustment for a backdated budget revision (it
 //!    names a `revision`), a reversal of an entry dated before the period, or an entry that
 //!    corrects another ([`NewEntry::corrects`](crate::NewEntry::corrects)).
 //! 2. **Drawdowns** by service and supplier: the other side is an account tagged
-//!    `role:drawdown` (see [`crate::drawdown`]). A credit note's reversal in the same period
+//!    `role:drawdown` (see [`crate::isf`]). A credit note's reversal in the same period
 //!    is a negative drawdown, also shown under credits.
 //! 3. **Management fees**: the other side is tagged `role:fee`.
 //! 4. **Receipts by source**: money into the fund's source accounts.
@@ -74,9 +74,9 @@ use crate::budget::BudgetId;
 use crate::chart::{self, Tag};
 use std::collections::BTreeMap;
 
-use crate::deploy::{DeployError, PaymentPlan};
 use crate::ledger::{AccountId, AccountKind, Ledger};
 use crate::money::{Currency, Money};
+use crate::plan::{DeployError, PaymentPlan};
 
 pub use journal::{
     JournalError, JournalFormat, JournalSummary, journal_account_name, journal_string,

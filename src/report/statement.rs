@@ -8,7 +8,7 @@ use std::fmt;
 use chrono::{Days, NaiveDate};
 
 use super::{Fund, ReportError, write_csv};
-use crate::drawdown::UnitsSummary;
+use crate::isf::UnitsSummary;
 use crate::ledger::{AccountId, EntryOrigin, EntryView, HoldStatus, Ledger};
 use crate::money::{Currency, Money, MoneyError};
 use crate::period::Period;

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 
 use super::statement::FundStatement;
 use super::{Fund, ReportError, write_csv};
-use crate::deploy::{DeploymentKind, PaymentPlan, ProviderId};
 use crate::ledger::Ledger;
 use crate::money::{Currency, Money};
 use crate::period::Period;
+use crate::plan::{DeploymentKind, PaymentPlan, ProviderId};
 
 /// One fund's position on a date.
 #[derive(Debug, Clone, PartialEq, Eq)]

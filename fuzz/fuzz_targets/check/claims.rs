@@ -13,7 +13,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::{Days, NaiveDate};
-use isf_ledger::drawdown::{
+use isf_ledger::isf::{
     BandRates, Banking, Booking, CancellationRule, Claim, ClaimLine, ClaimPolicy, CreditNote,
     ManagementFee, OnIssue, OnRateDiffers, Service, ServiceAgreement,
 };
