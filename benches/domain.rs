@@ -20,9 +20,10 @@ use std::hint::black_box;
 
 use chrono::{Days, NaiveDate};
 use criterion::{BatchSize, Criterion, Throughput};
+use isf_ledger::Fund;
 use isf_ledger::isf::{BandRates, Claim, ClaimLine, ManagementFee, Service, ServiceAgreement};
 use isf_ledger::reconcile::{LedgerLine, MatchOptions, StatementFormat, StatementLine, reconcile};
-use isf_ledger::report::{Fund, FundStatement, ProviderView};
+use isf_ledger::report::{FundStatement, ProviderView};
 use isf_ledger::{
     Basis, BudgetTerms, Currency, Deployment, DeploymentKind, EntryId, Frequency, Ledger, Money,
     PaymentPlan, PaymentRun, PaymentSchedule, Period, PersonalBudget, Seq, Unit, run_payments,

@@ -15,9 +15,9 @@
 use std::error::Error;
 
 use chrono::{Days, NaiveDate};
+use isf_ledger::Fund;
 use isf_ledger::dp::{SpendCategory as C, *};
 use isf_ledger::reconcile::{MatchOptions, StatementFormat, ledger_lines_of, reconcile};
-use isf_ledger::report::Fund;
 use isf_ledger::*;
 
 /// The person's bank statement, as their bank exports it. The first row is the bank's

@@ -12,8 +12,9 @@
 //! Run with `cargo run --example isf_provider_month_end`.
 
 use chrono::NaiveDate;
+use isf_ledger::Fund;
 use isf_ledger::isf::*;
-use isf_ledger::report::{CouncilView, Fund, FundStatement, ProviderView};
+use isf_ledger::report::{CouncilView, FundStatement, ProviderView};
 use isf_ledger::*;
 use rust_decimal::Decimal;
 

@@ -292,9 +292,10 @@ pub use period::{
     count_weekday, pro_rata,
 };
 pub use plan::{
-    Attribution, ContributionStatus, CouncilId, DeployError, Deployment, DeploymentKind, ManagerId,
-    PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, PeriodAmounts, ProviderId, RunPayment,
-    RunRefusal, RunReport, Share, SourceBalance, SpendOrder, Timing, Week53Policy, run_payments,
+    Attribution, ContributionStatus, CouncilId, DeployError, Deployment, DeploymentKind, Fund,
+    ManagerId, PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, PeriodAmounts, ProviderId,
+    RunPayment, RunRefusal, RunReport, Share, SourceBalance, SpendOrder, Timing, Week53Policy,
+    run_payments,
 };
 
 /// The README's example, compiled and run by `cargo test`.

@@ -134,7 +134,7 @@ fn drawdown_and_report_types_are_send_and_sync() {
         UnitsLine,
         UnitsSummary,
         DrawdownError,
-        Fund,
+        isf_ledger::Fund,
         FundStatement,
         ReceiptLine,
         DrawdownLine,

@@ -208,28 +208,27 @@ fn positive(what: &'static str, amount: Money) -> Result<(), MonitorError> {
     }
 }
 
-fn fund_accounts(plan: &PaymentPlan, deployment: &str) -> Vec<(Source, AccountId)> {
-    plan.budget()
-        .all_sources()
-        .into_iter()
-        .map(|s| {
-            let a = plan.fund_account(deployment, &s);
-            (s, a)
-        })
-        .collect()
+/// The fund's accounts by source, read through the plan's [`Fund`](crate::Fund).
+fn fund_accounts(
+    plan: &PaymentPlan,
+    deployment: &str,
+) -> Result<Vec<(Source, AccountId)>, crate::Error> {
+    Ok(plan
+        .fund(deployment)?
+        .sources()
+        .map(|(source, account)| (source, account.clone()))
+        .collect())
 }
 
+/// The fund's balance at the end of `date`; nothing before the first day (`None`).
 fn fund_balance_as_at(
     ledger: &Ledger,
     plan: &PaymentPlan,
     deployment: &str,
     date: Option<NaiveDate>,
 ) -> Result<Money, crate::Error> {
-    let mut total = Money::zero(plan.budget().currency());
-    if let Some(date) = date {
-        for (_, account) in fund_accounts(plan, deployment) {
-            total = total.checked_add(ledger.balance_as_at(&account, date)?)?;
-        }
+    match date {
+        Some(date) => plan.fund(deployment)?.balance_as_at(ledger, date),
+        None => Ok(Money::zero(plan.budget().currency())),
     }
-    Ok(total)
 }

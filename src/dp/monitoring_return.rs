@@ -198,7 +198,7 @@ fn flows(
     let mut returned = Vec::new();
     let mut spend: BTreeMap<Option<SpendCategory>, Money> = BTreeMap::new();
     let (mut total_in, mut total_out) = (zero, zero);
-    for (source, account) in fund_accounts(plan, deployment) {
+    for (source, account) in fund_accounts(plan, deployment)? {
         let (mut came_in, mut went_back) = (zero, zero);
         for line in ledger.history(&account)? {
             let entry = line.entry;
@@ -260,7 +260,7 @@ fn flagged_spend(
     let mut flags = Vec::new();
     let mut flagged_seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut candidates: Vec<EntryView<'_>> = Vec::new();
-    let funds: Vec<AccountId> = fund_accounts(plan, deployment)
+    let funds: Vec<AccountId> = fund_accounts(plan, deployment)?
         .into_iter()
         .map(|(_, a)| a)
         .collect();

@@ -18,7 +18,7 @@ pub use self::{
         CouncilId, Deployment, DeploymentKind, ManagerId, PaymentBasis, ProviderId, Share,
     },
     error::DeployError,
-    fund::{Attribution, SourceBalance, SpendOrder},
+    fund::{Attribution, Fund, SourceBalance, SpendOrder},
     payment_plan::PaymentPlan,
     run::{PaymentRun, RunPayment, RunRefusal, RunReport, run_payments},
     schedule::{PaymentSchedule, Timing, Week53Policy},

@@ -225,7 +225,7 @@ pub fn ledger_lines(
 }
 
 /// The ledger side of a group of accounts that one bank account mirrors, such as a fund's
-/// per-source accounts ([`report::Fund::accounts`](crate::report::Fund)): as
+/// per-source accounts ([`Fund::accounts`](crate::Fund::accounts)): as
 /// [`ledger_lines`], with each entry's postings to all the accounts added together, so a
 /// payment split over the sources is one line, as the bank shows it. An entry that only moves
 /// money between the accounts nets to nothing and is left out.

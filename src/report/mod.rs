@@ -35,7 +35,7 @@
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use isf_ledger::report::{Fund, FundStatement, ProviderView};
+//! use isf_ledger::report::{FundStatement, ProviderView};
 //! use isf_ledger::*;
 //!
 //! let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
@@ -70,13 +70,8 @@ mod journal;
 mod statement;
 mod views;
 
-use crate::budget::BudgetId;
-use crate::chart::{self, Tag};
-use std::collections::BTreeMap;
-
-use crate::ledger::{AccountId, AccountKind, Ledger};
-use crate::money::{Currency, Money};
-use crate::plan::{DeployError, PaymentPlan};
+use crate::money::Money;
+use crate::plan::Fund;
 
 pub use journal::{
     JournalError, JournalFormat, JournalSummary, journal_account_name, journal_string,
@@ -128,141 +123,6 @@ impl ReportError {
             ReportError::DoesNotTie { .. } => K::Corrupt,
             ReportError::Csv { .. } => K::Io,
         }
-    }
-}
-
-/// A fund: the per-source accounts of one deployment of one budget.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-pub struct Fund {
-    /// The budget.
-    pub budget: String,
-    /// The deployment.
-    pub deployment: String,
-    /// Who holds it (`provider:{p}`, `person:{p}`, …).
-    pub owner: String,
-    /// Its currency.
-    pub currency: Currency,
-    /// Its accounts, by source key (`council`, `person`, `topup:{payer}`, `other:{funder}`).
-    pub accounts: Vec<(String, AccountId)>,
-}
-
-impl Fund {
-    /// The fund of a plan's deployment.
-    ///
-    /// # Errors
-    ///
-    /// [`DeployError::UnknownDeployment`].
-    pub fn of(plan: &PaymentPlan, deployment: &str) -> Result<Fund, crate::Error> {
-        let d = plan
-            .deployments()
-            .iter()
-            .find(|d| d.name == deployment)
-            .ok_or_else(|| DeployError::UnknownDeployment {
-                budget: plan.budget().id().to_string(),
-                name: deployment.to_string(),
-            })?;
-        Ok(Fund {
-            budget: plan.budget().id().to_string(),
-            deployment: deployment.to_string(),
-            owner: d.kind.owner(plan.budget().person(), plan.council()),
-            currency: plan.budget().currency(),
-            accounts: plan
-                .budget()
-                .all_sources()
-                .iter()
-                .map(|s| (s.key(), plan.fund_account(deployment, s)))
-                .collect(),
-        })
-    }
-
-    /// Every fund in the ledger, found by its accounts' kind ([`AccountKind::Fund`]) and tags
-    /// (`budget:`, `deployment:`, `source:`), in budget and deployment order.
-    pub fn all(ledger: &Ledger) -> Vec<Fund> {
-        let mut funds: BTreeMap<(String, String), Fund> = BTreeMap::new();
-        for account in ledger.accounts() {
-            if account.kind() != AccountKind::Fund {
-                continue;
-            }
-            let details = account.details();
-            let tag = |tag: Tag| tag.find(&details.tags).map(str::to_string);
-            let (Some(budget), Some(deployment), Some(source)) =
-                (tag(Tag::Budget), tag(Tag::Deployment), tag(Tag::Source))
-            else {
-                continue;
-            };
-            let fund = funds
-                .entry((budget.clone(), deployment.clone()))
-                .or_insert_with(|| Fund {
-                    budget,
-                    deployment,
-                    owner: details.owner.clone().unwrap_or_default(),
-                    currency: account.currency(),
-                    accounts: Vec::new(),
-                });
-            fund.accounts.push((source, account.id().clone()));
-        }
-        funds.into_values().collect()
-    }
-
-    /// The funds a holder holds (`owner` as the accounts name it, e.g. `provider:acme`).
-    pub fn held_by(ledger: &Ledger, owner: &str) -> Vec<Fund> {
-        Fund::all(ledger)
-            .into_iter()
-            .filter(|f| f.owner == owner)
-            .collect()
-    }
-
-    /// `{budget}:{deployment}`.
-    pub fn name(&self) -> String {
-        chart::fund_name(&BudgetId::from(&self.budget), &self.deployment)
-    }
-
-    fn is_fund_account(&self, account: &AccountId) -> bool {
-        self.accounts.iter().any(|(_, a)| a == account)
-    }
-
-    fn source_of(&self, account: &AccountId) -> Option<&str> {
-        self.accounts
-            .iter()
-            .find(|(_, a)| a == account)
-            .map(|(s, _)| s.as_str())
-    }
-
-    /// The fund's balance as at a date (inclusive).
-    ///
-    /// # Errors
-    ///
-    /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError).
-    pub fn balance_as_at(
-        &self,
-        ledger: &Ledger,
-        date: chrono::NaiveDate,
-    ) -> Result<Money, crate::Error> {
-        let mut total = Money::zero(self.currency);
-        for (_, account) in &self.accounts {
-            total = total.checked_add(ledger.balance_as_at(account, date)?)?;
-        }
-        Ok(total)
-    }
-
-    /// The fund's balance, held and available amounts now.
-    ///
-    /// # Errors
-    ///
-    /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError).
-    pub fn now(&self, ledger: &Ledger) -> Result<(Money, Money, Money), crate::Error> {
-        let mut balance = Money::zero(self.currency);
-        let mut held = Money::zero(self.currency);
-        let mut available = Money::zero(self.currency);
-        for (_, account) in &self.accounts {
-            let view = ledger.account(account)?;
-            balance = balance.checked_add(view.balance())?;
-            held = held.checked_add(view.held())?;
-            available = available.checked_add(view.available())?;
-        }
-        Ok((balance, held, available))
     }
 }
 

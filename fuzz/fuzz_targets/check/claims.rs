@@ -13,11 +13,12 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::{Days, NaiveDate};
+use isf_ledger::Fund;
 use isf_ledger::isf::{
     BandRates, Banking, Booking, CancellationRule, Claim, ClaimLine, ClaimPolicy, CreditNote,
     ManagementFee, OnIssue, OnRateDiffers, Service, ServiceAgreement,
 };
-use isf_ledger::report::{Fund, FundStatement};
+use isf_ledger::report::FundStatement;
 use isf_ledger::{
     Basis, BudgetTerms, Currency, Deployment, DeploymentKind, Frequency, Ledger, Money,
     PaymentPlan, PaymentRun, PaymentSchedule, Period, PersonalBudget, Unit, run_payments,

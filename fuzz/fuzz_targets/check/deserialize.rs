@@ -27,12 +27,12 @@ use isf_ledger::reconcile::{
     Reconciliation, StatementFormat, StatementLine, SuspectedDuplicate, Totals,
 };
 use isf_ledger::report::{
-    AdjustmentLine, CouncilLine, CouncilView, DrawdownLine, Fund, FundPosition, FundStatement,
-    HoldLine, OtherLine, ProviderView, ReceiptLine,
+    AdjustmentLine, CouncilLine, CouncilView, DrawdownLine, FundPosition, FundStatement, HoldLine,
+    OtherLine, ProviderView, ReceiptLine,
 };
 use isf_ledger::{
     AccountId, AccountKind, BalanceRule, Basis, BudgetId, BudgetRate, BudgetTerms, CouncilId,
-    Currency, Deployment, DeploymentKind, EntryId, EntryOrigin, FinancialYear, Frequency,
+    Currency, Deployment, DeploymentKind, EntryId, EntryOrigin, FinancialYear, Frequency, Fund,
     FundingLine, HoldId, HoldStatus, Ledger, LogRecord, ManagerId, Money, NewAccount, NewEntry,
     NewHold, PayerId, PaymentBasis, PaymentPlan, PaymentRun, PaymentSchedule, Period, PersonId,
     PersonalBudget, Posting, ProviderId, Rate, Receipt, Revision, RevisionId, Rounding, Schedule,
