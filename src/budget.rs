@@ -86,8 +86,8 @@ pub enum BudgetError {
 
 impl BudgetError {
     /// What kind of failure this is.
-    pub fn kind(&self) -> crate::ErrorKind {
-        use crate::ErrorKind as K;
+    pub fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
         match self {
             BudgetError::CurrencyMismatch { .. } => K::CurrencyMismatch,
             BudgetError::Negative { .. }
@@ -211,12 +211,12 @@ impl BudgetRate {
     }
 
     /// The exact amount, in minor units, over the days of `period`.
-    pub(crate) fn exact_over(&self, period: Period) -> Result<Fraction, crate::Error> {
+    pub(crate) fn exact_over(&self, period: Period) -> Result<Fraction, crate::error::Error> {
         let minor = self.amount.to_minor()?;
         let overflow = || MoneyError::Overflow {
             operation: format!("{self} over {period}"),
         };
-        let over = |days: i64, den: i64| -> Result<Fraction, crate::Error> {
+        let over = |days: i64, den: i64| -> Result<Fraction, crate::error::Error> {
             Ok(Fraction::new(
                 minor.checked_mul(i128::from(days)).ok_or_else(overflow)?,
                 i128::from(den),
@@ -318,7 +318,25 @@ pub enum Source {
 impl Source {
     /// A short key used in account ids: `council`, `person`, `topup:ID`, `other:NAME`.
     pub fn key(&self) -> String {
-        crate::chart::source_key(self)
+        match self {
+            Source::Council => "council".to_string(),
+            Source::Person => "person".to_string(),
+            Source::TopUp(payer) => format!("topup:{payer}"),
+            Source::Other(name) => format!("other:{name}"),
+        }
+    }
+
+    /// Reads a [`Source::key`] back.
+    pub fn from_key(key: &str) -> Option<Source> {
+        match key {
+            "council" => Some(Source::Council),
+            "person" => Some(Source::Person),
+            other => match other.split_once(':') {
+                Some(("topup", payer)) => Some(Source::TopUp(PayerId::from(payer))),
+                Some(("other", funder)) => Some(Source::Other(funder.to_string())),
+                _ => None,
+            },
+        }
     }
 }
 
@@ -483,7 +501,7 @@ impl BudgetTerms {
         Ok(out)
     }
 
-    fn validate(&self, budget: &BudgetId, currency: Currency) -> Result<(), crate::Error> {
+    fn validate(&self, budget: &BudgetId, currency: Currency) -> Result<(), crate::error::Error> {
         let mut lines: Vec<(String, Money)> = vec![
             ("cost".to_string(), self.cost),
             ("contribution".to_string(), self.contribution),
@@ -597,9 +615,9 @@ struct BudgetData {
 
 #[cfg(feature = "serde")]
 impl TryFrom<BudgetData> for PersonalBudget {
-    type Error = crate::Error;
+    type Error = crate::error::Error;
 
-    fn try_from(data: BudgetData) -> Result<PersonalBudget, crate::Error> {
+    fn try_from(data: BudgetData) -> Result<PersonalBudget, crate::error::Error> {
         let mut revisions = data.revisions.into_iter();
         let Some(initial) = revisions.next() else {
             return Err(BudgetError::NoTerms { budget: data.id }.into());
@@ -631,7 +649,7 @@ impl PersonalBudget {
         person: impl Into<PersonId>,
         validity: Period,
         terms: BudgetTerms,
-    ) -> Result<PersonalBudget, crate::Error> {
+    ) -> Result<PersonalBudget, crate::error::Error> {
         let id = id.into();
         let currency = terms.cost.currency();
         terms.validate(&id, currency)?;
@@ -657,7 +675,7 @@ impl PersonalBudget {
     ///
     /// [`BudgetError::OutsideValidity`], [`BudgetError::DuplicateRevision`], or a problem with
     /// the terms.
-    pub fn revise(&mut self, revision: Revision) -> Result<(), crate::Error> {
+    pub fn revise(&mut self, revision: Revision) -> Result<(), crate::error::Error> {
         revision.terms.validate(&self.id, self.currency)?;
         if !self.validity.contains(revision.effective) {
             return Err(BudgetError::OutsideValidity {
@@ -733,7 +751,7 @@ impl PersonalBudget {
     pub(crate) fn exact_by_source(
         &self,
         period: Period,
-    ) -> Result<Vec<(Source, Fraction)>, crate::Error> {
+    ) -> Result<Vec<(Source, Fraction)>, crate::error::Error> {
         let mut out: Vec<(Source, Fraction)> = self
             .all_sources()
             .into_iter()
@@ -847,14 +865,14 @@ mod tests {
         assert!(matches!(
             b.revise(rev("r1", d(2026, 4, 1)))
                 .as_ref()
-                .map_err(crate::Error::budget),
+                .map_err(crate::error::Error::budget),
             Err(Some(BudgetError::OutsideValidity { .. }))
         ));
         b.revise(rev("r1", d(2025, 5, 1))).unwrap();
         assert!(matches!(
             b.revise(rev("r1", d(2025, 6, 1)))
                 .as_ref()
-                .map_err(crate::Error::budget),
+                .map_err(crate::error::Error::budget),
             Err(Some(BudgetError::DuplicateRevision { .. }))
         ));
     }
@@ -894,4 +912,9 @@ mod tests {
             gbp("0.00")
         );
     }
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a personal budget error.
+    "Budget": budget -> BudgetError
 }

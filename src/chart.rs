@@ -31,7 +31,7 @@
 //! | `spend:{budget}:{deployment}:payable` | liability | `person:{person}` | [`payable_account`] |
 //! | `person:{person}:refunds` | equity | `person:{person}` | [`refund_account`] |
 //!
-//! A deployment's holder ([`owner`]) is `person:{person}` (direct payment),
+//! A deployment's holder (see `DeploymentKind`) is `person:{person}` (direct payment),
 //! `council:{council}` (council-managed), `provider:{provider}` (ISF) or `manager:{manager}`
 //! (third-party managed).
 //!
@@ -100,39 +100,25 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::budget::Source;
-use crate::dp::SpendCategory;
+use crate::dp::category::SpendCategory;
 use crate::ids::{
     AccountId, AgreementId, BookingId, BudgetId, ClaimId, CouncilId, CreditNoteId, EntryId, HoldId,
     ManagerId, PayerId, PersonId, ProviderId, RevisionId, SupplierId,
 };
 use crate::money::Money;
 use crate::period::Period;
-use crate::plan::DeploymentKind;
 
 // ----- sources and owners ------------------------------------------------------------------------
 
 /// A source's key in account ids and tags: `council`, `person`, `topup:{payer}`,
 /// `other:{funder}`.
 pub fn source_key(source: &Source) -> String {
-    match source {
-        Source::Council => "council".to_string(),
-        Source::Person => "person".to_string(),
-        Source::TopUp(payer) => format!("topup:{payer}"),
-        Source::Other(name) => format!("other:{name}"),
-    }
+    source.key()
 }
 
 /// Reads a [`source_key`] back.
 pub fn parse_source_key(key: &str) -> Option<Source> {
-    match key {
-        "council" => Some(Source::Council),
-        "person" => Some(Source::Person),
-        other => match other.split_once(':') {
-            Some(("topup", payer)) => Some(Source::TopUp(PayerId::from(payer))),
-            Some(("other", funder)) => Some(Source::Other(funder.to_string())),
-            _ => None,
-        },
-    }
+    Source::from_key(key)
 }
 
 /// The owner recorded on a person's accounts: `person:{person}`.
@@ -153,16 +139,6 @@ pub fn provider_owner(provider: &ProviderId) -> String {
 /// The owner recorded on a managed account: `manager:{manager}`.
 pub fn manager_owner(manager: &ManagerId) -> String {
     format!("manager:{manager}")
-}
-
-/// Who holds a deployment's fund.
-pub fn owner(kind: &DeploymentKind, person: &PersonId, council: &CouncilId) -> String {
-    match kind {
-        DeploymentKind::DirectPayment { .. } => person_owner(person),
-        DeploymentKind::CouncilManaged => council_owner(council),
-        DeploymentKind::Isf { provider } => provider_owner(provider),
-        DeploymentKind::ThirdPartyManaged { manager } => manager_owner(manager),
-    }
 }
 
 /// A fund's name in reports and errors: `{budget}:{deployment}`.
@@ -1055,6 +1031,7 @@ impl WithMeta for crate::ledger::NewEntry {
 mod tests {
     use super::*;
     use crate::money::Currency;
+    use crate::plan::DeploymentKind;
     use proptest::prelude::*;
 
     fn day(d: u32) -> NaiveDate {
@@ -1191,18 +1168,12 @@ mod tests {
         let isf = DeploymentKind::Isf {
             provider: ProviderId::from("acme"),
         };
-        assert_eq!(owner(&isf, &p, &c), "provider:acme");
-        assert_eq!(owner(&DeploymentKind::CouncilManaged, &p, &c), "council:cx");
-        assert_eq!(
-            owner(
-                &DeploymentKind::ThirdPartyManaged {
-                    manager: ManagerId::from("m")
-                },
-                &p,
-                &c
-            ),
-            "manager:m"
-        );
+        assert_eq!(isf.owner(&p, &c), "provider:acme");
+        assert_eq!(DeploymentKind::CouncilManaged.owner(&p, &c), "council:cx");
+        let managed = DeploymentKind::ThirdPartyManaged {
+            manager: ManagerId::from("m"),
+        };
+        assert_eq!(managed.owner(&p, &c), "manager:m");
         let tags = vec![ROLE_DRAWDOWN.to_string(), Tag::Service.with("PC")];
         assert_eq!(Tag::Service.find(&tags), Some("PC"));
         assert_eq!(Tag::Supplier.find(&tags), None);

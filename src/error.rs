@@ -12,18 +12,6 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::budget::BudgetError;
-use crate::dp::MonitorError;
-use crate::isf::DrawdownError;
-#[cfg(feature = "serde")]
-use crate::ledger::LogError;
-use crate::ledger::{LedgerError, VerifyError};
-use crate::money::MoneyError;
-use crate::period::PeriodError;
-use crate::plan::DeployError;
-use crate::reconcile::ReconcileError;
-use crate::report::{JournalError, ReportError};
-
 /// What kind of failure an [`Error`] is: the part a caller acts on. The detail beneath it
 /// ([`Error::ledger`], [`Error::drawdown`], …) names the value at fault.
 ///
@@ -100,99 +88,57 @@ impl fmt::Display for ErrorKind {
 /// It is one pointer wide, so a `Result<T, Error>` stays small, and cheap to clone (the
 /// detail is shared, as in `jiff`).
 #[derive(Clone)]
-pub struct Error(Arc<Detail>);
+pub struct Error(Arc<Inner>);
 
-/// One area's detail.
-#[derive(Debug)]
-enum Detail {
-    Money(MoneyError),
-    Period(PeriodError),
-    Ledger(LedgerError),
-    Verify(VerifyError),
-    #[cfg(feature = "serde")]
-    Log(LogError),
-    Budget(BudgetError),
-    Deploy(DeployError),
-    Drawdown(DrawdownError),
-    Monitor(MonitorError),
-    Reconcile(ReconcileError),
-    Report(ReportError),
-    Journal(JournalError),
+/// What an [`Error`] holds: its kind, the name of the area its detail comes from (for
+/// `Debug`), and the detail. The detail types live in their own areas, which sit above this
+/// module: each area hands its detail in with [`error_detail!`], so this module imports none
+/// of them.
+struct Inner {
+    kind: ErrorKind,
+    area: &'static str,
+    detail: Box<dyn std::error::Error + Send + Sync + 'static>,
 }
 
-impl Detail {
-    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
-        match self {
-            Detail::Money(e) => e,
-            Detail::Period(e) => e,
-            Detail::Ledger(e) => e,
-            Detail::Verify(e) => e,
-            #[cfg(feature = "serde")]
-            Detail::Log(e) => e,
-            Detail::Budget(e) => e,
-            Detail::Deploy(e) => e,
-            Detail::Drawdown(e) => e,
-            Detail::Monitor(e) => e,
-            Detail::Reconcile(e) => e,
-            Detail::Report(e) => e,
-            Detail::Journal(e) => e,
-        }
+impl Error {
+    /// Wraps an area's detail. Used by [`error_detail!`].
+    pub(crate) fn from_detail<E>(kind: ErrorKind, area: &'static str, detail: E) -> Error
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        Error(Arc::new(Inner {
+            kind,
+            area,
+            detail: Box::new(detail),
+        }))
+    }
+
+    /// The detail, if it is an `E`.
+    pub(crate) fn detail<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        self.0.detail.downcast_ref::<E>()
     }
 }
 
-macro_rules! accessors {
-    ($($(#[$attr:meta])* $area:ident: $name:ident -> $ty:ty;)*) => {
-        impl Error {
-            $(
-                $(#[$attr])*
-                pub fn $name(&self) -> Option<&$ty> {
-                    match &*self.0 {
-                        Detail::$area(e) => Some(e),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    }
-                }
-            )*
+/// Declares an area's detail type to the crate error: `From<Detail> for Error` (with the
+/// detail's own `kind()`) and an accessor on [`Error`] that returns the detail. Each area calls
+/// it beside its detail type, so the dependency runs from the area down to this module.
+macro_rules! error_detail {
+    ($(#[$attr:meta])* $area:literal: $name:ident -> $ty:ty) => {
+        impl $crate::error::Error {
+            $(#[$attr])*
+            pub fn $name(&self) -> Option<&$ty> {
+                self.detail::<$ty>()
+            }
         }
 
-        $(
-            $(#[$attr])*
-            impl From<$ty> for Error {
-                fn from(e: $ty) -> Error {
-                    Error(Arc::new(Detail::$area(e)))
-                }
+        impl From<$ty> for $crate::error::Error {
+            fn from(e: $ty) -> $crate::error::Error {
+                $crate::error::Error::from_detail(e.kind(), $area, e)
             }
-        )*
+        }
     };
 }
-
-accessors! {
-    /// The detail, if this is a money error (arithmetic, parsing, allocation).
-    Money: money -> MoneyError;
-    /// The detail, if this is a period, schedule or financial-year error.
-    Period: period -> PeriodError;
-    /// The detail, if the ledger refused an operation.
-    Ledger: ledger -> LedgerError;
-    /// The detail, if [`Ledger::verify`](crate::Ledger::verify) found a discrepancy.
-    Verify: verify -> VerifyError;
-    /// The detail, if a log or import could not be read.
-    #[cfg(feature = "serde")]
-    Log: log -> LogError;
-    /// The detail, if this is a personal budget error.
-    Budget: budget -> BudgetError;
-    /// The detail, if this is a deployment, schedule, run or fund error.
-    Deploy: deploy -> DeployError;
-    /// The detail, if this is an ISF agreement, claim or drawdown error.
-    Drawdown: drawdown -> DrawdownError;
-    /// The detail, if this is a spend, monitoring, surplus or recovery error.
-    Monitor: monitor -> MonitorError;
-    /// The detail, if this is a statement import or reconciliation error.
-    Reconcile: reconcile -> ReconcileError;
-    /// The detail, if a report could not be built or does not tie to the ledger.
-    Report: report -> ReportError;
-    /// The detail, if a plain-text journal could not be written.
-    Journal: journal -> JournalError;
-}
+pub(crate) use error_detail;
 
 impl Error {
     /// What kind of failure this is.
@@ -212,21 +158,7 @@ impl Error {
     /// # Ok::<(), isf_ledger::Error>(())
     /// ```
     pub fn kind(&self) -> ErrorKind {
-        match &*self.0 {
-            Detail::Money(e) => e.kind(),
-            Detail::Period(e) => e.kind(),
-            Detail::Ledger(e) => e.kind(),
-            Detail::Verify(e) => e.kind(),
-            #[cfg(feature = "serde")]
-            Detail::Log(e) => e.kind(),
-            Detail::Budget(e) => e.kind(),
-            Detail::Deploy(e) => e.kind(),
-            Detail::Drawdown(e) => e.kind(),
-            Detail::Monitor(e) => e.kind(),
-            Detail::Reconcile(e) => e.kind(),
-            Detail::Report(e) => e.kind(),
-            Detail::Journal(e) => e.kind(),
-        }
+        self.0.kind
     }
 
     /// Whether a value given is malformed or out of range ([`ErrorKind::InvalidInput`]).
@@ -287,25 +219,18 @@ impl Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        write!(f, "{}({:?})", self.0.area, self.0.detail)
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.0.as_error(), f)
+        fmt::Display::fmt(&self.0.detail, f)
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.as_error().source()
-    }
-}
-
-impl VerifyError {
-    /// What kind of failure this is: always [`ErrorKind::Corrupt`].
-    pub fn kind(&self) -> ErrorKind {
-        ErrorKind::Corrupt
+        self.0.detail.source()
     }
 }

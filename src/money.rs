@@ -39,8 +39,6 @@ use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::ledger::MAX_AMOUNT;
-
 /// Errors from money arithmetic, parsing and allocation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -108,8 +106,8 @@ pub enum MoneyError {
 
 impl MoneyError {
     /// What kind of failure this is.
-    pub fn kind(&self) -> crate::ErrorKind {
-        use crate::ErrorKind as K;
+    pub fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
         match self {
             MoneyError::CurrencyMismatch { .. } => K::CurrencyMismatch,
             MoneyError::Overflow { .. } => K::Overflow,
@@ -141,6 +139,16 @@ pub struct Currency {
     code: [u8; 3],
     minor_units: u8,
 }
+
+/// The largest absolute amount one posting may carry: 10^15 (a thousand million million pounds)
+/// in any currency, and no more than 10^17 minor units (so 10^9 in a currency with eight decimal
+/// places).
+///
+/// The limits keep every sum in the ledger exact. A decimal holds 28 to 29 significant digits,
+/// and beyond them `rust_decimal` rounds an addition rather than failing it. With at most 10^17
+/// minor units a posting and at most `u32::MAX` postings, no running sum exceeds about 4.3 × 10^26
+/// minor units, well inside that.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
 
 /// The largest number of minor-unit decimal places a currency may have.
 pub const MAX_MINOR_UNITS: u32 = 8;
@@ -1412,4 +1420,9 @@ mod tests {
         }
         assert!(parse_amount("-1", Currency::GBP, false).is_err());
     }
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a money error (arithmetic, parsing, allocation).
+    "Money": money -> MoneyError
 }

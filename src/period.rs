@@ -80,8 +80,8 @@ pub enum PeriodError {
 
 impl PeriodError {
     /// What kind of failure this is.
-    pub fn kind(&self) -> crate::ErrorKind {
-        use crate::ErrorKind as K;
+    pub fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
         match self {
             PeriodError::DateOutOfRange { .. } => K::Overflow,
             PeriodError::EmptyPeriod { .. }
@@ -1313,4 +1313,9 @@ mod tests {
         assert_send_sync::<FinancialYear>();
         assert_send_sync::<Frequency>();
     }
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a period, schedule or financial-year error.
+    "Period": period -> PeriodError
 }

@@ -33,7 +33,7 @@ pub fn open_spend_accounts(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     deployment: &str,
-) -> Result<(), crate::Error> {
+) -> Result<(), crate::error::Error> {
     ledger.atomically(|ledger| open_spend_accounts_once(ledger, plan, deployment))
 }
 
@@ -41,7 +41,7 @@ fn open_spend_accounts_once(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     deployment: &str,
-) -> Result<(), crate::Error> {
+) -> Result<(), crate::error::Error> {
     check_deployment(plan, deployment)?;
     let currency = plan.budget().currency();
     let person = chart::person_owner(plan.budget().person());

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::ErrorKind;
+use crate::error::ErrorKind;
 use crate::money::Money;
 use crate::period::Period;
 
@@ -134,4 +134,9 @@ impl MonitorError {
             MonitorError::DoesNotTieOut { .. } => ErrorKind::Corrupt,
         }
     }
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a spend, monitoring, surplus or recovery error.
+    "Monitor": monitor -> MonitorError
 }

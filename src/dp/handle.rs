@@ -57,7 +57,7 @@ impl<'p> DirectPayment<'p> {
     ///
     /// [`DeployError::UnknownDeployment`](crate::DeployError::UnknownDeployment) if the plan has
     /// no deployment of that name.
-    pub fn new(plan: &'p PaymentPlan, deployment: &'p str) -> Result<Self, crate::Error> {
+    pub fn new(plan: &'p PaymentPlan, deployment: &'p str) -> Result<Self, crate::error::Error> {
         check_deployment(plan, deployment)?;
         Ok(DirectPayment { plan, deployment })
     }
@@ -77,7 +77,7 @@ impl<'p> DirectPayment<'p> {
     /// # Errors
     ///
     /// As [`super::open_spend_accounts`].
-    pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), crate::Error> {
+    pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), crate::error::Error> {
         super::open_spend_accounts(ledger, self.plan, self.deployment)
     }
 
@@ -87,7 +87,7 @@ impl<'p> DirectPayment<'p> {
     ///
     /// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount) if the fund's accounts
     /// are not open.
-    pub fn balance(&self, ledger: &Ledger) -> Result<Money, crate::Error> {
+    pub fn balance(&self, ledger: &Ledger) -> Result<Money, crate::error::Error> {
         self.plan.fund_balance(ledger, self.deployment)
     }
 
@@ -97,7 +97,7 @@ impl<'p> DirectPayment<'p> {
     ///
     /// [`LedgerError::UnknownAccount`](crate::LedgerError::UnknownAccount) if the fund's accounts
     /// are not open.
-    pub fn attribution(&self, ledger: &Ledger) -> Result<Attribution, crate::Error> {
+    pub fn attribution(&self, ledger: &Ledger) -> Result<Attribution, crate::error::Error> {
         self.plan.attribution(ledger, self.deployment)
     }
 
@@ -111,7 +111,7 @@ impl<'p> DirectPayment<'p> {
         ledger: &mut Ledger,
         spend: &Spend,
         policy: &SpendPolicy,
-    ) -> Result<Recorded, crate::Error> {
+    ) -> Result<Recorded, crate::error::Error> {
         super::record_spend(ledger, self.plan, self.deployment, spend, policy)
     }
 
@@ -125,7 +125,7 @@ impl<'p> DirectPayment<'p> {
         ledger: &mut Ledger,
         spend: &Spend,
         policy: &SpendPolicy,
-    ) -> Result<Recorded, crate::Error> {
+    ) -> Result<Recorded, crate::error::Error> {
         super::accrue_liability(ledger, self.plan, self.deployment, spend, policy)
     }
 
@@ -141,7 +141,7 @@ impl<'p> DirectPayment<'p> {
         id: impl Into<EntryId>,
         amount: Money,
         date: NaiveDate,
-    ) -> Result<Recorded, crate::Error> {
+    ) -> Result<Recorded, crate::error::Error> {
         super::pay_liability(
             ledger,
             self.plan,
@@ -162,7 +162,7 @@ impl<'p> DirectPayment<'p> {
         &self,
         ledger: &Ledger,
         as_at: Option<NaiveDate>,
-    ) -> Result<Vec<Liability>, crate::Error> {
+    ) -> Result<Vec<Liability>, crate::error::Error> {
         super::liabilities(ledger, self.plan, self.deployment, as_at)
     }
 
@@ -175,7 +175,7 @@ impl<'p> DirectPayment<'p> {
         &self,
         ledger: &Ledger,
         date: NaiveDate,
-    ) -> Result<Money, crate::Error> {
+    ) -> Result<Money, crate::error::Error> {
         super::outstanding_liabilities(ledger, self.plan, self.deployment, date)
     }
 
@@ -188,7 +188,7 @@ impl<'p> DirectPayment<'p> {
         &self,
         ledger: &Ledger,
         period: Period,
-    ) -> Result<MonitoringReturn, crate::Error> {
+    ) -> Result<MonitoringReturn, crate::error::Error> {
         super::monitoring_return(ledger, self.plan, self.deployment, period)
     }
 
@@ -202,7 +202,7 @@ impl<'p> DirectPayment<'p> {
         ledger: &Ledger,
         date: NaiveDate,
         policy: SurplusPolicy,
-    ) -> Result<Surplus, crate::Error> {
+    ) -> Result<Surplus, crate::error::Error> {
         super::surplus(ledger, self.plan, self.deployment, date, policy)
     }
 
@@ -216,7 +216,7 @@ impl<'p> DirectPayment<'p> {
         &self,
         ledger: &Ledger,
         decision: &RecoveryDecision,
-    ) -> Result<Recovery, crate::Error> {
+    ) -> Result<Recovery, crate::error::Error> {
         self.check_decision(decision)?;
         super::plan_recovery(ledger, self.plan, decision)
     }
@@ -231,7 +231,7 @@ impl<'p> DirectPayment<'p> {
         &self,
         ledger: &mut Ledger,
         decision: &RecoveryDecision,
-    ) -> Result<Recovery, crate::Error> {
+    ) -> Result<Recovery, crate::error::Error> {
         self.check_decision(decision)?;
         super::post_recovery(ledger, self.plan, decision)
     }
@@ -251,7 +251,7 @@ impl<'p> DirectPayment<'p> {
         self.plan.fund_account(self.deployment, source)
     }
 
-    fn check_decision(&self, decision: &RecoveryDecision) -> Result<(), crate::Error> {
+    fn check_decision(&self, decision: &RecoveryDecision) -> Result<(), crate::error::Error> {
         if decision.deployment == self.deployment {
             Ok(())
         } else {

@@ -27,7 +27,7 @@ pub fn accrue_liability(
     deployment: &str,
     spend: &Spend,
     policy: &SpendPolicy,
-) -> Result<Recorded, crate::Error> {
+) -> Result<Recorded, crate::error::Error> {
     ledger.atomically(|ledger| accrue_liability_once(ledger, plan, deployment, spend, policy))
 }
 
@@ -37,7 +37,7 @@ fn accrue_liability_once(
     deployment: &str,
     spend: &Spend,
     policy: &SpendPolicy,
-) -> Result<Recorded, crate::Error> {
+) -> Result<Recorded, crate::error::Error> {
     check_deployment(plan, deployment)?;
     spend.validate()?;
     let entry = NewEntry::new(spend.id.clone(), spend.date).transfer(
@@ -75,7 +75,7 @@ pub fn pay_liability(
     id: impl Into<EntryId>,
     amount: Money,
     date: NaiveDate,
-) -> Result<Recorded, crate::Error> {
+) -> Result<Recorded, crate::error::Error> {
     ledger.atomically(|ledger| {
         pay_liability_once(ledger, plan, deployment, liability, id, amount, date)
     })
@@ -89,7 +89,7 @@ fn pay_liability_once(
     id: impl Into<EntryId>,
     amount: Money,
     date: NaiveDate,
-) -> Result<Recorded, crate::Error> {
+) -> Result<Recorded, crate::error::Error> {
     check_deployment(plan, deployment)?;
     positive("a liability payment", amount)?;
     let id = id.into();
@@ -178,7 +178,7 @@ pub fn liabilities(
     plan: &PaymentPlan,
     deployment: &str,
     as_at: Option<NaiveDate>,
-) -> Result<Vec<Liability>, crate::Error> {
+) -> Result<Vec<Liability>, crate::error::Error> {
     check_deployment(plan, deployment)?;
     let currency = plan.budget().currency();
     let mut order: Vec<String> = Vec::new();
@@ -231,7 +231,7 @@ pub fn outstanding_liabilities(
     plan: &PaymentPlan,
     deployment: &str,
     date: NaiveDate,
-) -> Result<Money, crate::Error> {
+) -> Result<Money, crate::error::Error> {
     check_deployment(plan, deployment)?;
     Ok(ledger
         .balance_as_at(&payable_account(plan, deployment), date)?

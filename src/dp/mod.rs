@@ -148,6 +148,7 @@
 //! [`Period`]: crate::Period
 
 mod accounts;
+pub(crate) mod category;
 mod error;
 mod handle;
 mod liability;
@@ -158,6 +159,7 @@ mod review;
 mod spend;
 mod surplus;
 
+pub use self::category::SpendCategory;
 pub use self::handle::DirectPayment;
 pub use self::{
     accounts::{open_spend_accounts, payable_account, refund_account, spend_account},
@@ -172,7 +174,7 @@ pub use self::{
     },
     reduction::{ReductionSchedule, reduction_id},
     review::{ReviewPolicy, first_payment_date, next_review_due},
-    spend::{Recorded, Spend, SpendCategory, SpendPolicy, record_spend, spend_entry},
+    spend::{Recorded, Spend, SpendPolicy, record_spend, spend_entry},
     surplus::{Surplus, SurplusPolicy, surplus, weekly_planned},
 };
 
@@ -212,7 +214,7 @@ fn positive(what: &'static str, amount: Money) -> Result<(), MonitorError> {
 fn fund_accounts(
     plan: &PaymentPlan,
     deployment: &str,
-) -> Result<Vec<(Source, AccountId)>, crate::Error> {
+) -> Result<Vec<(Source, AccountId)>, crate::error::Error> {
     Ok(plan
         .fund(deployment)?
         .sources()
@@ -226,7 +228,7 @@ fn fund_balance_as_at(
     plan: &PaymentPlan,
     deployment: &str,
     date: Option<NaiveDate>,
-) -> Result<Money, crate::Error> {
+) -> Result<Money, crate::error::Error> {
     match date {
         Some(date) => plan.fund(deployment)?.balance_as_at(ledger, date),
         None => Ok(Money::zero(plan.budget().currency())),

@@ -125,7 +125,7 @@ pub fn monitoring_return(
     plan: &PaymentPlan,
     deployment: &str,
     period: Period,
-) -> Result<MonitoringReturn, crate::Error> {
+) -> Result<MonitoringReturn, crate::error::Error> {
     check_deployment(plan, deployment)?;
     let opening = fund_balance_as_at(ledger, plan, deployment, day_before(period.start()))?;
     let closing = fund_balance_as_at(ledger, plan, deployment, Some(period.last_day()))?;
@@ -189,7 +189,7 @@ fn flows(
     plan: &PaymentPlan,
     deployment: &str,
     period: Period,
-) -> Result<Flows, crate::Error> {
+) -> Result<Flows, crate::error::Error> {
     let currency = plan.budget().currency();
     let zero = Money::zero(currency);
     let plan_money =
@@ -255,7 +255,7 @@ fn flagged_spend(
     plan: &PaymentPlan,
     deployment: &str,
     period: Period,
-) -> Result<Vec<FlaggedSpend>, crate::Error> {
+) -> Result<Vec<FlaggedSpend>, crate::error::Error> {
     let zero = Money::zero(plan.budget().currency());
     let mut flags = Vec::new();
     let mut flagged_seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();

@@ -151,7 +151,7 @@ pub fn split_recovery(
     plan: &PaymentPlan,
     deployment: &str,
     amount: Money,
-) -> Result<Vec<RecoveryPart>, crate::Error> {
+) -> Result<Vec<RecoveryPart>, crate::error::Error> {
     let attribution = plan.attribution(ledger, deployment)?;
     if attribution.available < amount {
         return Err(MonitorError::InsufficientFunds {
@@ -180,7 +180,7 @@ pub fn split_recovery(
         .collect())
 }
 
-fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, crate::Error> {
+fn requested(surplus: Money, amount: RecoveryAmount) -> Result<Money, crate::error::Error> {
     Ok(match amount {
         RecoveryAmount::Full => surplus,
         RecoveryAmount::Amount(m) => {
@@ -228,7 +228,7 @@ pub fn plan_recovery(
     ledger: &Ledger,
     plan: &PaymentPlan,
     decision: &RecoveryDecision,
-) -> Result<Recovery, crate::Error> {
+) -> Result<Recovery, crate::error::Error> {
     let dep = decision.deployment.as_str();
     let found = surplus(ledger, plan, dep, decision.date, decision.policy)?;
     let id = recovery_id(plan, dep, &decision.id);
@@ -294,7 +294,7 @@ fn recorded_recovery(
     decision: &RecoveryDecision,
     found: Surplus,
     posted: EntryView<'_>,
-) -> Result<Recovery, crate::Error> {
+) -> Result<Recovery, crate::error::Error> {
     let currency = plan.budget().currency();
     let mut parts = Vec::new();
     let mut amount = Money::zero(currency);
@@ -337,7 +337,7 @@ pub fn post_recovery(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     decision: &RecoveryDecision,
-) -> Result<Recovery, crate::Error> {
+) -> Result<Recovery, crate::error::Error> {
     ledger.atomically(|ledger| post_recovery_once(ledger, plan, decision))
 }
 
@@ -345,7 +345,7 @@ fn post_recovery_once(
     ledger: &mut Ledger,
     plan: &PaymentPlan,
     decision: &RecoveryDecision,
-) -> Result<Recovery, crate::Error> {
+) -> Result<Recovery, crate::error::Error> {
     let recovery = plan_recovery(ledger, plan, decision)?;
     ledger.post_batch(recovery.entries.clone())?;
     Ok(recovery)

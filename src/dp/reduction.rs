@@ -89,7 +89,7 @@ pub(super) fn reduction_schedule(
     deployment: &str,
     decision: &RecoveryDecision,
     amount: Money,
-) -> Result<ReductionSchedule, crate::Error> {
+) -> Result<ReductionSchedule, crate::error::Error> {
     let mut left = amount;
     let mut planned = Vec::new();
     let mut available = Money::zero(amount.currency());
@@ -132,7 +132,11 @@ impl ReductionSchedule {
     ///
     /// [`DeployError`](crate::DeployError) if the plan's periods cannot be listed, [`MoneyError`](crate::MoneyError)
     /// on overflow.
-    pub fn recovered(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, crate::Error> {
+    pub fn recovered(
+        &self,
+        ledger: &Ledger,
+        plan: &PaymentPlan,
+    ) -> Result<Money, crate::error::Error> {
         let council = plan.fund_account(&self.deployment, &Source::Council);
         let mut total = Money::zero(self.amount.currency());
         for period in plan.periods()? {
@@ -153,7 +157,11 @@ impl ReductionSchedule {
     /// # Errors
     ///
     /// As [`ReductionSchedule::recovered`].
-    pub fn remaining(&self, ledger: &Ledger, plan: &PaymentPlan) -> Result<Money, crate::Error> {
+    pub fn remaining(
+        &self,
+        ledger: &Ledger,
+        plan: &PaymentPlan,
+    ) -> Result<Money, crate::error::Error> {
         Ok(self.amount.checked_sub(self.recovered(ledger, plan)?)?)
     }
 
@@ -170,7 +178,7 @@ impl ReductionSchedule {
         &self,
         ledger: &Ledger,
         plan: &PaymentPlan,
-    ) -> Result<Vec<NewEntry>, crate::Error> {
+    ) -> Result<Vec<NewEntry>, crate::error::Error> {
         let zero = Money::zero(self.amount.currency());
         let council = plan.fund_account(&self.deployment, &Source::Council);
         let mut left = self.remaining(ledger, plan)?;
@@ -233,7 +241,7 @@ impl ReductionSchedule {
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
-    ) -> Result<Vec<Receipt>, crate::Error> {
+    ) -> Result<Vec<Receipt>, crate::error::Error> {
         ledger.atomically(|ledger| self.post_due_once(ledger, plan))
     }
 
@@ -241,7 +249,7 @@ impl ReductionSchedule {
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
-    ) -> Result<Vec<Receipt>, crate::Error> {
+    ) -> Result<Vec<Receipt>, crate::error::Error> {
         let entries = self.due_entries(ledger, plan)?;
         Ok(ledger.post_batch(entries)?)
     }

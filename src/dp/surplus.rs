@@ -101,11 +101,11 @@ pub fn weekly_planned(
     plan: &PaymentPlan,
     deployment: &str,
     date: NaiveDate,
-) -> Result<Money, crate::Error> {
+) -> Result<Money, crate::error::Error> {
     check_deployment(plan, deployment)?;
     let terms = plan.budget().terms_on(date);
     let currency = plan.budget().currency();
-    let overflow = |what: &str| crate::Error::from(crate::money::overflow(what.to_string()));
+    let overflow = |what: &str| crate::error::Error::from(crate::money::overflow(what.to_string()));
     let cost = terms.cost.amount();
     let weekly = match terms.basis {
         Basis::Week => Some(cost),
@@ -163,7 +163,7 @@ pub fn surplus(
     deployment: &str,
     date: NaiveDate,
     policy: SurplusPolicy,
-) -> Result<Surplus, crate::Error> {
+) -> Result<Surplus, crate::error::Error> {
     let weekly = weekly_planned(plan, deployment, date)?;
     let contingency = weekly
         .checked_mul(Decimal::from(policy.contingency_weeks))?

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use super::ids::check_code;
+use super::ids::{check_code, check_code_echo};
 use super::{
     AgreementId, Banking, CancellationRule, ClaimPolicy, DrawdownError, ManagementFee, Service,
     SupplierId, TimeBand, unit_currency,
@@ -133,22 +133,6 @@ impl TryFrom<AgreementData> for ServiceAgreement {
     }
 }
 
-/// [`check_code`], echoing at most the start of a bad value.
-pub(super) fn check_code_echo(what: &'static str, value: &str) -> Result<(), DrawdownError> {
-    check_code(what, value).map_err(|e| match e {
-        DrawdownError::InvalidCode {
-            what,
-            value,
-            reason,
-        } => DrawdownError::InvalidCode {
-            what,
-            value: echo(&value),
-            reason,
-        },
-        other => other,
-    })
-}
-
 impl ServiceAgreement {
     /// An agreement for deployment `deployment` of `plan`, which must be an ISF, valid over
     /// `validity`, with no services yet, no fee, the default [`ClaimPolicy`] and
@@ -163,7 +147,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         deployment: &str,
         validity: Period,
-    ) -> Result<ServiceAgreement, crate::Error> {
+    ) -> Result<ServiceAgreement, crate::error::Error> {
         let id = id.into();
         check_code("agreement", id.as_str())?;
         let found = plan
@@ -379,7 +363,7 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
-    ) -> Result<(), crate::Error> {
+    ) -> Result<(), crate::error::Error> {
         ledger.atomically(|ledger| self.open_accounts_once(ledger, plan))
     }
 
@@ -387,7 +371,7 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         plan: &PaymentPlan,
-    ) -> Result<(), crate::Error> {
+    ) -> Result<(), crate::error::Error> {
         self.check(plan)?;
         let owner = chart::provider_owner(&self.provider);
         let budget = Tag::Budget.with(plan.budget().id());
@@ -467,7 +451,7 @@ impl ServiceAgreement {
     /// Checks what depends on the plan the agreement draws on: the deployment exists, is an
     /// ISF held by the agreement's provider, and the currencies match. The agreement's own
     /// terms are checked here too if it was never [built](ServiceAgreement::build).
-    pub(super) fn check(&self, plan: &PaymentPlan) -> Result<(), crate::Error> {
+    pub(super) fn check(&self, plan: &PaymentPlan) -> Result<(), crate::error::Error> {
         if plan.budget().currency() != self.currency {
             return Err(self
                 .invalid(format!(

@@ -68,7 +68,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         plan: &PaymentPlan,
         claim: &Claim,
-    ) -> Result<Vec<LinePlan>, crate::Error> {
+    ) -> Result<Vec<LinePlan>, crate::error::Error> {
         // Each service's paid lines, read once for the duplicate and weekly-plan checks.
         let mut lines = BTreeMap::new();
         for service in &self.services {
@@ -99,7 +99,7 @@ impl ServiceAgreement {
         claim: &Claim,
         n: usize,
         claimed: &mut Claimed,
-    ) -> Result<LinePlan, crate::Error> {
+    ) -> Result<LinePlan, crate::error::Error> {
         let line = &claim.lines[n - 1];
         self.check_line_values(&claim.id, n, line)?;
         let band = self.band(line.date);
@@ -248,7 +248,11 @@ impl ServiceAgreement {
 
     /// What a line costing `cost` is charged, by the cancellation rule, and whether it is
     /// charged at all.
-    fn charge(&self, line: &ClaimLine, cost: Money) -> Result<(Money, LineAction), crate::Error> {
+    fn charge(
+        &self,
+        line: &ClaimLine,
+        cost: Money,
+    ) -> Result<(Money, LineAction), crate::error::Error> {
         let mut amount = cost;
         let mut action = LineAction::Pay;
         if let Some(notice) = line.cancelled_with_notice_hours {
@@ -277,7 +281,7 @@ impl ServiceAgreement {
         claim: &Claim,
         n: usize,
         amount: Money,
-    ) -> Result<Option<ClaimIssue>, crate::Error> {
+    ) -> Result<Option<ClaimIssue>, crate::error::Error> {
         let line = &claim.lines[n - 1];
         let Some(booking) = &line.booking else {
             return Ok(None);
@@ -324,7 +328,7 @@ impl ServiceAgreement {
         line: &ClaimLine,
         service: &Service,
         claimed: &mut Claimed,
-    ) -> Result<Cover, crate::Error> {
+    ) -> Result<Cover, crate::error::Error> {
         let over = claimed.weekly.add(&claimed.lines, service, line)?;
         if over <= Decimal::ZERO {
             return Ok(Cover::Banked(Decimal::ZERO));
@@ -411,7 +415,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<(), crate::Error> {
+    ) -> Result<(), crate::error::Error> {
         let mut needed = Money::zero(self.currency);
         let mut freed = Money::zero(self.currency);
         let mut bookings_used = BTreeSet::new();
@@ -469,7 +473,7 @@ impl ServiceAgreement {
         claimed: &BTreeMap<String, Vec<ClaimedLine>>,
         ledger: &Ledger,
         plan: &PaymentPlan,
-    ) -> Result<BTreeMap<String, String>, crate::Error> {
+    ) -> Result<BTreeMap<String, String>, crate::error::Error> {
         let mut keys = BTreeMap::new();
         for l in claimed.values().flatten() {
             if let Some(k) = &l.key {
@@ -500,7 +504,7 @@ impl ServiceAgreement {
         &self,
         ledger: &Ledger,
         service: &str,
-    ) -> Result<Vec<ClaimedLine>, crate::Error> {
+    ) -> Result<Vec<ClaimedLine>, crate::error::Error> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         let suppliers = std::iter::once(None).chain(self.suppliers.iter().map(Some));
@@ -565,7 +569,7 @@ impl WeekTotals {
         claimed: &BTreeMap<String, Vec<ClaimedLine>>,
         service: &Service,
         line: &ClaimLine,
-    ) -> Result<Decimal, crate::Error> {
+    ) -> Result<Decimal, crate::error::Error> {
         let week = monday_of(line.date);
         let key = (service.code.clone(), week);
         if !self.totals.contains_key(&key) {

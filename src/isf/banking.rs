@@ -52,7 +52,7 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         week: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>, crate::Error> {
+    ) -> Result<Vec<(String, Decimal)>, crate::error::Error> {
         ledger.atomically(|ledger| self.bank_unused_once(ledger, week))
     }
 
@@ -60,7 +60,7 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         week: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>, crate::Error> {
+    ) -> Result<Vec<(String, Decimal)>, crate::error::Error> {
         let Some(banking) = self.banking else {
             return Err(DrawdownError::BankingOff {
                 agreement: self.id.clone(),
@@ -154,7 +154,7 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         today: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>, crate::Error> {
+    ) -> Result<Vec<(String, Decimal)>, crate::error::Error> {
         ledger.atomically(|ledger| self.expire_banked_once(ledger, today))
     }
 
@@ -162,7 +162,7 @@ impl ServiceAgreement {
         &self,
         ledger: &mut Ledger,
         today: NaiveDate,
-    ) -> Result<Vec<(String, Decimal)>, crate::Error> {
+    ) -> Result<Vec<(String, Decimal)>, crate::error::Error> {
         if self.banking.is_none() {
             return Err(DrawdownError::BankingOff {
                 agreement: self.id.clone(),
@@ -224,7 +224,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         service: &str,
         date: NaiveDate,
-    ) -> Result<BankedUnits, crate::Error> {
+    ) -> Result<BankedUnits, crate::error::Error> {
         let lots = self.banked_lots(ledger, service, date)?;
         let mut units = Decimal::ZERO;
         let mut value = Money::zero(self.currency);
@@ -248,7 +248,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         service: &str,
         date: NaiveDate,
-    ) -> Result<Vec<BankedLot>, crate::Error> {
+    ) -> Result<Vec<BankedLot>, crate::error::Error> {
         if self.banking.is_none() {
             return Ok(Vec::new());
         }
@@ -265,7 +265,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         service: &str,
         date: NaiveDate,
-    ) -> Result<Decimal, crate::Error> {
+    ) -> Result<Decimal, crate::error::Error> {
         Ok(ledger
             .balance_as_at(&self.banked_account(service), date)?
             .amount())
@@ -277,7 +277,7 @@ impl ServiceAgreement {
         &self,
         ledger: &Ledger,
         service: &str,
-    ) -> Result<Vec<BankedLot>, crate::Error> {
+    ) -> Result<Vec<BankedLot>, crate::error::Error> {
         if self.banking.is_none() || self.find_service(service).is_none() {
             return Ok(Vec::new());
         }

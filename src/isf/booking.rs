@@ -72,7 +72,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         booking: &Booking,
-    ) -> Result<Money, crate::Error> {
+    ) -> Result<Money, crate::error::Error> {
         ledger.atomically(|ledger| self.book_once(ledger, plan, booking))
     }
 
@@ -81,7 +81,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         booking: &Booking,
-    ) -> Result<Money, crate::Error> {
+    ) -> Result<Money, crate::error::Error> {
         check_code("booking", booking.id.as_str())?;
         let as_claim = ClaimId::from(format!("booking {}", booking.id));
         check_units(&as_claim, 1, booking.units)?;
@@ -134,7 +134,7 @@ impl ServiceAgreement {
                 .all(|h| h.memo == memo && h.date == booking.booked_on);
             return if same {
                 Money::sum(self.currency, existing.iter().map(|h| h.amount))
-                    .map_err(crate::Error::from)
+                    .map_err(crate::error::Error::from)
             } else {
                 Err(DrawdownError::DuplicateBooking {
                     booking: booking.id.clone(),
@@ -172,7 +172,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         booking: &BookingId,
-    ) -> Result<(), crate::Error> {
+    ) -> Result<(), crate::error::Error> {
         ledger.atomically(|ledger| self.release_booking_once(ledger, plan, booking))
     }
 
@@ -181,7 +181,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         booking: &BookingId,
-    ) -> Result<(), crate::Error> {
+    ) -> Result<(), crate::error::Error> {
         let holds = self.active_holds(ledger, plan, |s| chart::booking_hold(&self.id, booking, s));
         if holds.is_empty() {
             return Err(DrawdownError::UnknownBooking {

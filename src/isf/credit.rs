@@ -42,7 +42,7 @@ impl ServiceAgreement {
         claim: &ClaimId,
         line: usize,
         date: NaiveDate,
-    ) -> Result<Money, crate::Error> {
+    ) -> Result<Money, crate::error::Error> {
         ledger.atomically(|ledger| self.accept_disputed_once(ledger, plan, claim, line, date))
     }
 
@@ -53,7 +53,7 @@ impl ServiceAgreement {
         claim: &ClaimId,
         line: usize,
         date: NaiveDate,
-    ) -> Result<Money, crate::Error> {
+    ) -> Result<Money, crate::error::Error> {
         let holds = self.active_holds(ledger, plan, |s| {
             chart::dispute_hold(&self.id, claim, line, s)
         });
@@ -131,7 +131,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &ClaimId,
         line: usize,
-    ) -> Result<Money, crate::Error> {
+    ) -> Result<Money, crate::error::Error> {
         ledger.atomically(|ledger| self.credit_disputed_once(ledger, plan, claim, line))
     }
 
@@ -141,7 +141,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &ClaimId,
         line: usize,
-    ) -> Result<Money, crate::Error> {
+    ) -> Result<Money, crate::error::Error> {
         let holds = self.active_holds(ledger, plan, |s| {
             chart::dispute_hold(&self.id, claim, line, s)
         });
@@ -172,7 +172,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         note: &CreditNote,
-    ) -> Result<Money, crate::Error> {
+    ) -> Result<Money, crate::error::Error> {
         ledger.atomically(|ledger| self.credit_note_once(ledger, plan, note))
     }
 
@@ -181,7 +181,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         note: &CreditNote,
-    ) -> Result<Money, crate::Error> {
+    ) -> Result<Money, crate::error::Error> {
         check_code("credit note", note.id.as_str())?;
         self.check_open(ledger, note.date)?;
         let mut to_reverse: Vec<EntryId> = Vec::new();

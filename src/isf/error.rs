@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{AgreementId, BookingId, ClaimId, ClaimIssue, CreditNoteId};
-use crate::ErrorKind;
+use crate::error::ErrorKind;
 use crate::money::Money;
 
 /// Errors from agreements, claims and drawdowns.
@@ -147,4 +147,9 @@ impl DrawdownError {
             DrawdownError::PeriodClosed { .. } => ErrorKind::PeriodClosed,
         }
     }
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a ISF agreement, claim or drawdown error.
+    "Drawdown": drawdown -> DrawdownError
 }

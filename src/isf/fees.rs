@@ -24,7 +24,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         through: NaiveDate,
-    ) -> Result<usize, crate::Error> {
+    ) -> Result<usize, crate::error::Error> {
         ledger.atomically(|ledger| self.charge_fees_once(ledger, plan, through))
     }
 
@@ -33,7 +33,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         through: NaiveDate,
-    ) -> Result<usize, crate::Error> {
+    ) -> Result<usize, crate::error::Error> {
         let Some(ManagementFee::FixedPerPeriod { amount, frequency }) = self.fee else {
             return Ok(0);
         };

@@ -41,7 +41,7 @@ impl ServiceAgreement {
         amount: Money,
         date: NaiveDate,
         hold: impl Fn(&Source) -> NewHold,
-    ) -> Result<(), crate::Error> {
+    ) -> Result<(), crate::error::Error> {
         let split = self.split(ledger, plan, amount)?;
         for (source, part) in split {
             let mut h = hold(&source);
@@ -59,7 +59,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         plan: &PaymentPlan,
         amount: Money,
-    ) -> Result<Vec<(Source, Money)>, crate::Error> {
+    ) -> Result<Vec<(Source, Money)>, crate::error::Error> {
         let postings = plan
             .spend_postings(ledger, &self.deployment, amount)
             .map_err(|e| match e.deploy() {
@@ -94,7 +94,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         date: NaiveDate,
         rows: Vec<(EntryId, AccountId, Money, BTreeMap<String, String>)>,
-    ) -> Result<Vec<NewEntry>, crate::Error> {
+    ) -> Result<Vec<NewEntry>, crate::error::Error> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }

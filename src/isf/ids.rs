@@ -4,6 +4,7 @@
 use super::DrawdownError;
 use crate::ids::code_problem;
 pub use crate::ids::{AgreementId, BookingId, ClaimId, CreditNoteId, MAX_CODE_LEN, SupplierId};
+use crate::money::echo;
 
 /// Codes and ids the module builds ledger ids from: 1 to [`MAX_CODE_LEN`] ASCII letters,
 /// digits, `-`, `_` or `.` (see `crate::ids::code_problem`).
@@ -16,4 +17,20 @@ pub(super) fn check_code(what: &'static str, value: &str) -> Result<(), Drawdown
             reason,
         }),
     }
+}
+
+/// [`check_code`], echoing at most the start of a bad value.
+pub(super) fn check_code_echo(what: &'static str, value: &str) -> Result<(), DrawdownError> {
+    check_code(what, value).map_err(|e| match e {
+        DrawdownError::InvalidCode {
+            what,
+            value,
+            reason,
+        } => DrawdownError::InvalidCode {
+            what,
+            value: echo(&value),
+            reason,
+        },
+        other => other,
+    })
 }

@@ -193,7 +193,7 @@ impl TryFrom<ServiceData> for Service {
     type Error = String;
 
     fn try_from(data: ServiceData) -> Result<Service, String> {
-        super::agreement::check_code_echo("service", &data.code).map_err(|e| e.to_string())?;
+        super::ids::check_code_echo("service", &data.code).map_err(|e| e.to_string())?;
         let service = data.unchecked();
         service.check_terms(service.rates.weekday.currency())?;
         Ok(service)

@@ -63,7 +63,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         claim: &Claim,
-    ) -> Result<ClaimOutcome, crate::Error> {
+    ) -> Result<ClaimOutcome, crate::error::Error> {
         ledger.atomically(|ledger| self.submit_once(ledger, plan, claim))
     }
 
@@ -72,7 +72,7 @@ impl ServiceAgreement {
         ledger: &mut Ledger,
         plan: &PaymentPlan,
         claim: &Claim,
-    ) -> Result<ClaimOutcome, crate::Error> {
+    ) -> Result<ClaimOutcome, crate::error::Error> {
         check_code("claim", claim.id.as_str())?;
         self.check(plan)?;
         if claim.lines.is_empty() || claim.lines.len() > MAX_CLAIM_LINES {
@@ -122,7 +122,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<ClaimOutcome, crate::Error> {
+    ) -> Result<ClaimOutcome, crate::error::Error> {
         let mut outcome = ClaimOutcome {
             claim: claim.id.clone(),
             currency: self.currency,
@@ -185,7 +185,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<(), crate::Error> {
+    ) -> Result<(), crate::error::Error> {
         for (i, (line, p)) in claim.lines.iter().zip(plans).enumerate() {
             let n = i + 1;
             let Some(booking) = line
@@ -229,7 +229,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
         plans: &[LinePlan],
-    ) -> Result<(), crate::Error> {
+    ) -> Result<(), crate::error::Error> {
         let payable: Vec<(usize, &LinePlan)> = plans
             .iter()
             .enumerate()

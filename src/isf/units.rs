@@ -48,7 +48,7 @@ impl ServiceAgreement {
         ledger: &Ledger,
         service: &str,
         range: Period,
-    ) -> Result<(Decimal, Decimal), crate::Error> {
+    ) -> Result<(Decimal, Decimal), crate::error::Error> {
         let lines = self.claimed_lines(ledger, service)?;
         let mut delivered = Decimal::ZERO;
         let mut cancelled = Decimal::ZERO;
@@ -74,7 +74,7 @@ impl ServiceAgreement {
         &self,
         ledger: &Ledger,
         period: Period,
-    ) -> Result<UnitsSummary, crate::Error> {
+    ) -> Result<UnitsSummary, crate::error::Error> {
         let days = period.intersect(&self.validity).map_or(0, |p| p.days());
         let mut lines = Vec::new();
         for service in &self.services {

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::types::{AccountId, EntryId, HoldId};
-use crate::ErrorKind;
+use crate::error::ErrorKind;
 use crate::money::{Currency, Money};
 
 /// Why the ledger refused an operation. A refused operation has changed nothing.
@@ -295,4 +295,9 @@ impl LedgerError {
             LedgerError::Batch { source, .. } | LedgerError::Linked { source, .. } => source.kind(),
         }
     }
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a ledger refusal.
+    "Ledger": ledger -> LedgerError
 }

@@ -339,8 +339,8 @@ impl LogError {
     /// failed, [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) for another format
     /// version, else [`ErrorKind::Corrupt`](crate::ErrorKind::Corrupt) (a malformed line, or
     /// one the ledger refused).
-    pub fn kind(&self) -> crate::ErrorKind {
-        use crate::ErrorKind as K;
+    pub fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
         match self {
             LogError::Io { .. } => K::Io,
             LogError::Version { .. } => K::Unsupported,
@@ -565,4 +565,9 @@ impl Ledger {
             summary.count(&applied);
         }
     }
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a log or import that could not be read.
+    "Log": log -> LogError
 }

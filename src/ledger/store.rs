@@ -9,15 +9,7 @@ use rust_decimal::Decimal;
 
 use super::*;
 
-/// The largest absolute amount one posting may carry: 10^15 (a thousand million million pounds)
-/// in any currency, and no more than 10^17 minor units (so 10^9 in a currency with eight decimal
-/// places).
-///
-/// The limits keep every sum in the ledger exact. A decimal holds 28 to 29 significant digits,
-/// and beyond them `rust_decimal` rounds an addition rather than failing it. With at most 10^17
-/// minor units a posting and at most `u32::MAX` postings, no running sum exceeds about 4.3 × 10^26
-/// minor units, well inside that.
-pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+pub use crate::money::MAX_AMOUNT;
 
 /// The most minor units one posting may carry: 10^17.
 pub const MAX_MINOR_UNITS_PER_POSTING: i128 = 100_000_000_000_000_000;

@@ -263,3 +263,15 @@ impl Ledger {
 fn add_to(total: &mut Decimal, amount: Decimal) {
     *total = super::bounded_add(*total, amount);
 }
+
+crate::error::error_detail! {
+    /// The detail, if this is a discrepancy [`Ledger::verify`](crate::Ledger::verify) found.
+    "Verify": verify -> VerifyError
+}
+
+impl VerifyError {
+    /// What kind of failure this is: always [`ErrorKind::Corrupt`](crate::ErrorKind::Corrupt).
+    pub fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Corrupt
+    }
+}

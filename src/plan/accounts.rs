@@ -46,11 +46,11 @@ impl PaymentPlan {
     /// # Errors
     ///
     /// [`LedgerError`](crate::LedgerError) if an account exists with other details.
-    pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), crate::Error> {
+    pub fn open_accounts(&self, ledger: &mut Ledger) -> Result<(), crate::error::Error> {
         ledger.atomically(|ledger| self.open_accounts_once(ledger))
     }
 
-    fn open_accounts_once(&self, ledger: &mut Ledger) -> Result<(), crate::Error> {
+    fn open_accounts_once(&self, ledger: &mut Ledger) -> Result<(), crate::error::Error> {
         let currency = self.budget.currency();
         let council = chart::council_owner(&self.council);
         let person = chart::person_owner(self.budget.person());

@@ -19,7 +19,7 @@ impl PaymentPlan {
     /// [`BudgetError`](crate::BudgetError).
     ///
     /// [`PersonalBudget::revise`]: crate::PersonalBudget::revise
-    pub fn revise(&mut self, revision: crate::budget::Revision) -> Result<(), crate::Error> {
+    pub fn revise(&mut self, revision: crate::budget::Revision) -> Result<(), crate::error::Error> {
         self.budget.revise(revision)?;
         Ok(())
     }
@@ -35,7 +35,7 @@ impl PaymentPlan {
         &self,
         ledger: &Ledger,
         amounts: &PeriodAmounts,
-    ) -> Result<Vec<Vec<Money>>, crate::Error> {
+    ) -> Result<Vec<Vec<Money>>, crate::error::Error> {
         let start = amounts.period.start();
         let mut ids = vec![self.payment_id(start)];
         ids.extend(
@@ -80,7 +80,7 @@ impl PaymentPlan {
         ledger: &Ledger,
         revision: &RevisionId,
         date: NaiveDate,
-    ) -> Result<Vec<NewEntry>, crate::Error> {
+    ) -> Result<Vec<NewEntry>, crate::error::Error> {
         let Some(rev) = self.budget.revisions().iter().find(|r| r.id == *revision) else {
             return Err(BudgetError::UnknownRevision {
                 budget: self.budget.id().clone(),
@@ -135,7 +135,7 @@ impl PaymentPlan {
         ledger: &mut Ledger,
         revision: &RevisionId,
         date: NaiveDate,
-    ) -> Result<Vec<Receipt>, crate::Error> {
+    ) -> Result<Vec<Receipt>, crate::error::Error> {
         ledger.atomically(|ledger| self.post_adjustments_once(ledger, revision, date))
     }
 
@@ -144,7 +144,7 @@ impl PaymentPlan {
         ledger: &mut Ledger,
         revision: &RevisionId,
         date: NaiveDate,
-    ) -> Result<Vec<Receipt>, crate::Error> {
+    ) -> Result<Vec<Receipt>, crate::error::Error> {
         let entries = self.adjustments(ledger, revision, date)?;
         Ok(ledger.post_batch(entries)?)
     }

@@ -47,7 +47,7 @@ impl PaymentPlan {
     /// # Errors
     ///
     /// [`PeriodError`](crate::PeriodError).
-    pub fn periods(&self) -> Result<Vec<Period>, crate::Error> {
+    pub fn periods(&self) -> Result<Vec<Period>, crate::error::Error> {
         Ok(self.schedule.periods(self.budget.validity())?)
     }
 
@@ -58,7 +58,7 @@ impl PaymentPlan {
     ///
     /// [`DeployError::FixedExceedsBudget`] if fixed amounts exceed the budget,
     /// [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow.
-    pub fn amounts(&self) -> Result<Vec<PeriodAmounts>, crate::Error> {
+    pub fn amounts(&self) -> Result<Vec<PeriodAmounts>, crate::error::Error> {
         let currency = self.budget.currency();
         let sources = self.budget.all_sources();
         let mut running: Vec<Fraction> = vec![Fraction::ZERO; sources.len()];
@@ -68,7 +68,7 @@ impl PaymentPlan {
         let mut fixed_before: Vec<Money> = vec![Money::zero(currency); self.deployments.len()];
         let mut out = Vec::new();
         let overflow = |what: &str| {
-            crate::Error::from(crate::MoneyError::Overflow {
+            crate::error::Error::from(crate::money::MoneyError::Overflow {
                 operation: what.to_string(),
             })
         };
@@ -141,7 +141,7 @@ impl PaymentPlan {
         period: Period,
         by_source: &[Money],
         fixed: &[Money],
-    ) -> Result<Vec<Vec<Money>>, crate::Error> {
+    ) -> Result<Vec<Vec<Money>>, crate::error::Error> {
         let currency = self.budget.currency();
         let mut total = Money::zero(currency);
         for m in by_source {
@@ -213,7 +213,7 @@ impl PaymentPlan {
                 let weights = left
                     .iter()
                     .map(|m| m.negate().checked_max(*m)?.minor_weight())
-                    .collect::<Result<Vec<u64>, crate::MoneyError>>()?;
+                    .collect::<Result<Vec<u64>, crate::money::MoneyError>>()?;
                 if targets[j].is_zero() || weights.iter().all(|w| *w == 0) || !signs_agree {
                     vec![Money::zero(currency); by_source.len()]
                 } else {

@@ -65,7 +65,7 @@ impl PaymentPlan {
         &self,
         ledger: &Ledger,
         as_of: NaiveDate,
-    ) -> Result<ContributionStatus, crate::Error> {
+    ) -> Result<ContributionStatus, crate::error::Error> {
         let currency = self.budget.currency();
         let mut expected = Money::zero(currency);
         for amounts in self.amounts()? {

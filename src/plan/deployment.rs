@@ -57,8 +57,15 @@ impl DeploymentKind {
         )
     }
 
+    /// Who holds the fund, as the chart names owners.
     pub(crate) fn owner(&self, person: &PersonId, council: &CouncilId) -> String {
-        crate::chart::owner(self, person, council)
+        use crate::chart::{council_owner, manager_owner, person_owner, provider_owner};
+        match self {
+            DeploymentKind::DirectPayment { .. } => person_owner(person),
+            DeploymentKind::CouncilManaged => council_owner(council),
+            DeploymentKind::Isf { provider } => provider_owner(provider),
+            DeploymentKind::ThirdPartyManaged { manager } => manager_owner(manager),
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::ErrorKind;
+use crate::error::ErrorKind;
 use crate::money::Money;
 use crate::period::Period;
 
@@ -91,4 +91,9 @@ impl DeployError {
             DeployError::InsufficientFunds { .. } => ErrorKind::InsufficientFunds,
         }
     }
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a deployment, schedule, run or fund error.
+    "Deploy": deploy -> DeployError
 }

@@ -31,7 +31,11 @@ impl PaymentPlan {
     /// # Errors
     ///
     /// [`DeployError::UnknownDeployment`], [`LedgerError`](crate::LedgerError) if accounts are not open.
-    pub fn fund_balance(&self, ledger: &Ledger, deployment: &str) -> Result<Money, crate::Error> {
+    pub fn fund_balance(
+        &self,
+        ledger: &Ledger,
+        deployment: &str,
+    ) -> Result<Money, crate::error::Error> {
         self.fund(deployment)?.balance(ledger)
     }
 
@@ -45,7 +49,7 @@ impl PaymentPlan {
         &self,
         ledger: &Ledger,
         deployment: &str,
-    ) -> Result<Attribution, crate::Error> {
+    ) -> Result<Attribution, crate::error::Error> {
         self.fund(deployment)?.attribution(ledger)
     }
 
@@ -55,7 +59,7 @@ impl PaymentPlan {
     /// # Errors
     ///
     /// [`DeployError::UnknownDeployment`].
-    pub fn fund(&self, deployment: &str) -> Result<Fund, crate::Error> {
+    pub fn fund(&self, deployment: &str) -> Result<Fund, crate::error::Error> {
         Fund::of(self, deployment)
     }
 
@@ -71,7 +75,7 @@ impl PaymentPlan {
         ledger: &Ledger,
         deployment: &str,
         amount: Money,
-    ) -> Result<Vec<(AccountId, Money)>, crate::Error> {
+    ) -> Result<Vec<(AccountId, Money)>, crate::error::Error> {
         positive("spending", amount)?;
         let attribution = self.attribution(ledger, deployment)?;
         if attribution.available < amount {
@@ -105,7 +109,7 @@ impl PaymentPlan {
         to: impl Into<AccountId>,
         amount: Money,
         date: NaiveDate,
-    ) -> Result<NewEntry, crate::Error> {
+    ) -> Result<NewEntry, crate::error::Error> {
         let postings = self.spend_postings(ledger, deployment, amount)?;
         Ok(postings
             .into_iter()
@@ -120,7 +124,7 @@ fn split_spend(
     sources: &[SourceBalance],
     amount: Money,
     order: &SpendOrder,
-) -> Result<Vec<Money>, crate::Error> {
+) -> Result<Vec<Money>, crate::error::Error> {
     let currency = amount.currency();
     let mut take = vec![Money::zero(currency); sources.len()];
     let mut left = amount;
@@ -141,7 +145,7 @@ fn split_spend(
             .iter()
             .zip(&take)
             .map(|(s, t)| s.available.checked_sub(*t)?.minor_weight())
-            .collect::<Result<Vec<u64>, crate::MoneyError>>()?;
+            .collect::<Result<Vec<u64>, crate::money::MoneyError>>()?;
         let shares = left.allocate_by_weights(&weights)?;
         for (t, s) in take.iter_mut().zip(shares) {
             *t = t.checked_add(s)?;
@@ -197,7 +201,7 @@ impl Fund {
     /// # Errors
     ///
     /// [`DeployError::UnknownDeployment`].
-    pub fn of(plan: &PaymentPlan, deployment: &str) -> Result<Fund, crate::Error> {
+    pub fn of(plan: &PaymentPlan, deployment: &str) -> Result<Fund, crate::error::Error> {
         let d = plan
             .deployments()
             .iter()
@@ -282,7 +286,7 @@ impl Fund {
         &self,
         ledger: &Ledger,
         date: chrono::NaiveDate,
-    ) -> Result<Money, crate::Error> {
+    ) -> Result<Money, crate::error::Error> {
         let mut total = Money::zero(self.currency);
         for (_, account) in &self.accounts {
             total = total.checked_add(ledger.balance_as_at(account, date)?)?;
@@ -295,7 +299,7 @@ impl Fund {
     /// # Errors
     ///
     /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError).
-    pub fn now(&self, ledger: &Ledger) -> Result<(Money, Money, Money), crate::Error> {
+    pub fn now(&self, ledger: &Ledger) -> Result<(Money, Money, Money), crate::error::Error> {
         let mut balance = Money::zero(self.currency);
         let mut held = Money::zero(self.currency);
         let mut available = Money::zero(self.currency);
@@ -320,7 +324,7 @@ impl Fund {
     /// # Errors
     ///
     /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError).
-    pub fn balance(&self, ledger: &Ledger) -> Result<Money, crate::Error> {
+    pub fn balance(&self, ledger: &Ledger) -> Result<Money, crate::error::Error> {
         Ok(self.now(ledger)?.0)
     }
 
@@ -330,7 +334,7 @@ impl Fund {
     /// # Errors
     ///
     /// [`LedgerError`](crate::LedgerError) if an account is not open, [`MoneyError`](crate::MoneyError).
-    pub fn attribution(&self, ledger: &Ledger) -> Result<Attribution, crate::Error> {
+    pub fn attribution(&self, ledger: &Ledger) -> Result<Attribution, crate::error::Error> {
         let mut balance = Money::zero(self.currency);
         let mut available = Money::zero(self.currency);
         let mut by_source = Vec::with_capacity(self.accounts.len());

@@ -27,7 +27,7 @@ impl PaymentPlan {
         &self,
         sources: &[Source],
         cells: &[Vec<Money>],
-    ) -> Result<Vec<(AccountId, Money)>, crate::Error> {
+    ) -> Result<Vec<(AccountId, Money)>, crate::error::Error> {
         let currency = self.budget.currency();
         let mut credits: BTreeMap<AccountId, Money> = BTreeMap::new();
         let mut postings = Vec::new();
@@ -81,7 +81,7 @@ impl PaymentPlan {
         &self,
         ledger: &Ledger,
         run_date: NaiveDate,
-    ) -> Result<Vec<NewEntry>, crate::Error> {
+    ) -> Result<Vec<NewEntry>, crate::error::Error> {
         let mut out = Vec::new();
         for amounts in self.amounts()? {
             if self.schedule.due_on(&amounts.period) > run_date {
@@ -163,7 +163,7 @@ pub struct RunRefusal {
         feature = "serde",
         serde(serialize_with = "crate::plan::run::as_message")
     )]
-    pub error: crate::Error,
+    pub error: crate::error::Error,
 }
 
 /// What a run did: what it posted and what it refused. See [`run_payments`].
@@ -181,7 +181,7 @@ pub struct RunReport {
 
 #[cfg(feature = "serde")]
 fn as_message<S: serde::Serializer>(
-    error: &crate::Error,
+    error: &crate::error::Error,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     serializer.collect_str(error)
@@ -222,7 +222,7 @@ pub fn run_payments(ledger: &mut Ledger, plans: &[&PaymentPlan], run: &PaymentRu
             let amounts = entries
                 .iter()
                 .map(|e| funds_received(plan, e))
-                .collect::<Result<Vec<Money>, crate::Error>>()?;
+                .collect::<Result<Vec<Money>, crate::error::Error>>()?;
             let receipts = ledger.post_batch(entries.clone())?;
             Ok((entries, amounts, receipts))
         });
@@ -243,7 +243,7 @@ pub fn run_payments(ledger: &mut Ledger, plans: &[&PaymentPlan], run: &PaymentRu
     report
 }
 
-fn funds_received(plan: &PaymentPlan, entry: &NewEntry) -> Result<Money, crate::Error> {
+fn funds_received(plan: &PaymentPlan, entry: &NewEntry) -> Result<Money, crate::error::Error> {
     let into_funds = entry
         .postings
         .iter()

@@ -139,7 +139,11 @@ impl PaymentSchedule {
     /// assert!(payments.iter().all(|(_, m)| m.to_string() == "1200.00 GBP"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn split(&self, range: Period, total: Money) -> Result<Vec<(Period, Money)>, crate::Error> {
+    pub fn split(
+        &self,
+        range: Period,
+        total: Money,
+    ) -> Result<Vec<(Period, Money)>, crate::error::Error> {
         let periods = self.periods(range)?;
         if periods.is_empty() {
             return if total.is_zero() {

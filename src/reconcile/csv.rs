@@ -6,13 +6,11 @@ use std::io::{Read, Write};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::error::MAX_FIELD_LEN;
 use super::error::{ReconcileError, RowError};
 use super::format::{AmountColumns, StatementFormat, column_key};
 use super::lines::StatementLine;
 use crate::money::{AmountProblem, Money, parse_amount};
-
-/// The longest field, in bytes, that import reads from a column it uses.
-pub const MAX_FIELD_LEN: usize = 1024;
 
 impl StatementFormat {
     /// Reads a statement. Malformed rows are reported in [`Imported::errors`], each with its

@@ -3,9 +3,12 @@
 
 use std::io;
 
-use super::csv::MAX_FIELD_LEN;
-use crate::ErrorKind;
+use crate::error::ErrorKind;
 use crate::money::Currency;
+
+/// The longest field, in bytes, that import reads from a column it uses; a longer one is
+/// refused ([`RowError::FieldTooLong`]) naming its length, never echoed whole.
+pub const MAX_FIELD_LEN: usize = 1024;
 
 /// Errors from statement import and reconciliation.
 #[derive(Debug, thiserror::Error)]
@@ -213,4 +216,9 @@ impl RowError {
             | RowError::Unreadable { line, .. } => *line,
         }
     }
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a statement import or reconciliation error.
+    "Reconcile": reconcile -> ReconcileError
 }

@@ -220,7 +220,7 @@ pub fn ledger_lines(
     ledger: &Ledger,
     account: &AccountId,
     period: Period,
-) -> Result<Vec<LedgerLine>, crate::Error> {
+) -> Result<Vec<LedgerLine>, crate::error::Error> {
     ledger_lines_of(ledger, std::slice::from_ref(account), period)
 }
 
@@ -237,7 +237,7 @@ pub fn ledger_lines_of(
     ledger: &Ledger,
     accounts: &[AccountId],
     period: Period,
-) -> Result<Vec<LedgerLine>, crate::Error> {
+) -> Result<Vec<LedgerLine>, crate::error::Error> {
     let mut by_seq: BTreeMap<Seq, LedgerLine> = BTreeMap::new();
     let mut history = Vec::new();
     for account in accounts {

@@ -7,63 +7,9 @@ use rust_decimal::Decimal;
 
 use super::error::ReconcileError;
 use super::lines::{LedgerLine, StatementLine};
+use super::reconciliation::MatchOptions;
 use super::reconciliation::{DuplicateReason, Match, Reconciliation, SuspectedDuplicate, Totals};
 use crate::money::{Currency, Money};
-
-/// The default date window: a statement line and a ledger line may be paired when their
-/// dates are at most this many days apart.
-pub const DEFAULT_WINDOW_DAYS: u32 = 3;
-
-/// How [`reconcile`] pairs lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-pub struct MatchOptions {
-    currency: Currency,
-    window_days: u32,
-    require_reference: bool,
-}
-
-impl MatchOptions {
-    /// Lines in `currency`, a window of [`DEFAULT_WINDOW_DAYS`], references preferred but not
-    /// required.
-    pub fn new(currency: Currency) -> MatchOptions {
-        MatchOptions {
-            currency,
-            window_days: DEFAULT_WINDOW_DAYS,
-            require_reference: false,
-        }
-    }
-
-    /// Sets the date window: lines at most this many days apart may be paired.
-    #[must_use]
-    pub fn window_days(mut self, days: u32) -> MatchOptions {
-        self.window_days = days;
-        self
-    }
-
-    /// Pairs only lines whose references are equal (trimmed, ignoring case).
-    #[must_use]
-    pub fn require_reference(mut self, required: bool) -> MatchOptions {
-        self.require_reference = required;
-        self
-    }
-
-    /// The currency of every line.
-    pub fn currency(&self) -> Currency {
-        self.currency
-    }
-
-    /// The date window in days.
-    pub fn window(&self) -> u32 {
-        self.window_days
-    }
-
-    /// Whether references must be equal.
-    pub fn requires_reference(&self) -> bool {
-        self.require_reference
-    }
-}
 
 fn day_number(date: NaiveDate) -> i64 {
     i64::from(date.num_days_from_ce())
@@ -133,15 +79,15 @@ pub fn reconcile(
     statement: &[StatementLine],
     ledger: &[LedgerLine],
     options: &MatchOptions,
-) -> Result<Reconciliation, crate::Error> {
-    check_currency(statement, ledger, options.currency)?;
+) -> Result<Reconciliation, crate::error::Error> {
+    check_currency(statement, ledger, options.currency())?;
     let sides = Sides::new(statement, ledger, options);
     let mut pairing = Pairing {
         s_match: vec![None; statement.len()],
         l_taken: vec![None; ledger.len()],
     };
     sides.pair_by_reference(&mut pairing);
-    if !options.require_reference {
+    if !options.requires_reference() {
         sides.pair_by_amount(&mut pairing);
     }
     let mut by_content: Vec<usize> = (0..statement.len()).collect();
@@ -209,7 +155,7 @@ impl<'a> Sides<'a> {
             statement,
             ledger,
             options,
-            window: i64::from(options.window_days),
+            window: i64::from(options.window()),
             s_day: statement.iter().map(|s| day_number(s.date)).collect(),
             l_day: ledger.iter().map(|l| day_number(l.date)).collect(),
             s_ref: statement
@@ -399,8 +345,8 @@ impl<'a> Sides<'a> {
         pairing: &Pairing,
         by_content: &[usize],
         duplicates: Vec<SuspectedDuplicate>,
-    ) -> Result<Reconciliation, crate::Error> {
-        let zero = Money::zero(self.options.currency);
+    ) -> Result<Reconciliation, crate::error::Error> {
+        let zero = Money::zero(self.options.currency());
         let mut totals = Totals {
             statement: zero,
             ledger: zero,

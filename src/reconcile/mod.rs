@@ -161,11 +161,13 @@ mod matching;
 mod reconciliation;
 
 pub(crate) use self::csv::csv_io_error;
-pub use self::csv::{BalanceRow, Imported, MAX_FIELD_LEN};
+pub use self::csv::{BalanceRow, Imported};
+pub use self::error::MAX_FIELD_LEN;
 pub use self::error::{ReconcileError, RowError};
 pub use self::format::{AmountColumns, DateFormat, StatementFormat};
 pub use self::lines::{LedgerLine, StatementLine, ledger_lines, ledger_lines_of};
-pub use self::matching::{DEFAULT_WINDOW_DAYS, MatchOptions, reconcile};
+pub use self::matching::reconcile;
+pub use self::reconciliation::{DEFAULT_WINDOW_DAYS, MatchOptions};
 pub use self::reconciliation::{
     DuplicateReason, Match, Reconciliation, SuspectedDuplicate, Totals,
 };

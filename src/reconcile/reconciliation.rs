@@ -4,9 +4,8 @@
 use std::fmt;
 
 use super::lines::{LedgerLine, StatementLine};
-use super::matching::MatchOptions;
 use crate::ledger::EntryId;
-use crate::money::Money;
+use crate::money::{Currency, Money};
 
 /// A statement line paired with a ledger line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,7 +111,7 @@ impl Reconciliation {
     /// [`MoneyError::Overflow`](crate::MoneyError::Overflow) on overflow,
     /// [`MoneyError::CurrencyMismatch`](crate::MoneyError::CurrencyMismatch) for a currency
     /// other than the reconciliation's.
-    pub fn expected_bank_balance(&self, books: Money) -> Result<Money, crate::MoneyError> {
+    pub fn expected_bank_balance(&self, books: Money) -> Result<Money, crate::money::MoneyError> {
         books
             .checked_sub(self.totals.unmatched_ledger)?
             .checked_add(self.totals.unmatched_statement)
@@ -187,5 +186,60 @@ impl fmt::Display for Reconciliation {
             "totals: statement {}, ledger {}, matched {}",
             self.totals.statement, self.totals.ledger, self.totals.matched
         )
+    }
+}
+
+/// The default date window: a statement line and a ledger line may be paired when their
+/// dates are at most this many days apart.
+pub const DEFAULT_WINDOW_DAYS: u32 = 3;
+
+/// How [`reconcile`](super::reconcile) pairs lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct MatchOptions {
+    currency: Currency,
+    window_days: u32,
+    require_reference: bool,
+}
+
+impl MatchOptions {
+    /// Lines in `currency`, a window of [`DEFAULT_WINDOW_DAYS`], references preferred but not
+    /// required.
+    pub fn new(currency: Currency) -> MatchOptions {
+        MatchOptions {
+            currency,
+            window_days: DEFAULT_WINDOW_DAYS,
+            require_reference: false,
+        }
+    }
+
+    /// Sets the date window: lines at most this many days apart may be paired.
+    #[must_use]
+    pub fn window_days(mut self, days: u32) -> MatchOptions {
+        self.window_days = days;
+        self
+    }
+
+    /// Pairs only lines whose references are equal (trimmed, ignoring case).
+    #[must_use]
+    pub fn require_reference(mut self, required: bool) -> MatchOptions {
+        self.require_reference = required;
+        self
+    }
+
+    /// The currency of every line.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The date window in days.
+    pub fn window(&self) -> u32 {
+        self.window_days
+    }
+
+    /// Whether references must be equal.
+    pub fn requires_reference(&self) -> bool {
+        self.require_reference
     }
 }

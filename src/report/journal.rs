@@ -104,8 +104,8 @@ pub enum JournalError {
 
 impl JournalError {
     /// What kind of failure this is.
-    pub fn kind(&self) -> crate::ErrorKind {
-        use crate::ErrorKind as K;
+    pub fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
         match self {
             JournalError::Io { .. } => K::Io,
             JournalError::DateOutOfRange { .. } | JournalError::CommodityClash { .. } => {
@@ -717,4 +717,9 @@ impl<W: io::Write> Writer<'_, W> {
         }
         postings.len()
     }
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a plain-text journal that could not be written.
+    "Journal": journal -> JournalError
 }

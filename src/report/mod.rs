@@ -116,8 +116,8 @@ pub enum ReportError {
 
 impl ReportError {
     /// What kind of failure this is.
-    pub fn kind(&self) -> crate::ErrorKind {
-        use crate::ErrorKind as K;
+    pub fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
         match self {
             ReportError::UnknownFund { .. } => K::NotFound,
             ReportError::DoesNotTie { .. } => K::Corrupt,
@@ -142,4 +142,9 @@ fn write_csv(rows: &[Vec<String>]) -> Result<String, ReportError> {
     String::from_utf8(bytes).map_err(|e| ReportError::Csv {
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })
+}
+
+crate::error::error_detail! {
+    /// The detail, if this is a report that could not be built or does not tie to the ledger.
+    "Report": report -> ReportError
 }

@@ -145,7 +145,7 @@ impl FundStatement {
         ledger: &Ledger,
         fund: &Fund,
         period: Period,
-    ) -> Result<FundStatement, crate::Error> {
+    ) -> Result<FundStatement, crate::error::Error> {
         let currency = fund.currency;
         let zero = Money::zero(currency);
         let before = period
@@ -336,7 +336,7 @@ impl FundStatement {
     /// # Errors
     ///
     /// [`ReportError::DoesNotTie`] naming the figure that differs.
-    pub fn check(&self, ledger: &Ledger) -> Result<(), crate::Error> {
+    pub fn check(&self, ledger: &Ledger) -> Result<(), crate::error::Error> {
         let name = format!("statement of {} for {}", self.fund.name(), self.period);
         let differs = |what, reported, ledger| ReportError::DoesNotTie {
             report: name.clone(),
@@ -454,7 +454,7 @@ fn fund_total(
     fund: &Fund,
     entry: &EntryView<'_>,
     currency: Currency,
-) -> Result<Money, crate::Error> {
+) -> Result<Money, crate::error::Error> {
     let mut t = Money::zero(currency);
     for (account, amount) in entry.postings() {
         if fund.is_fund_account(account) {

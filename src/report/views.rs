@@ -56,7 +56,7 @@ impl ProviderView {
         provider: &ProviderId,
         currency: Currency,
         as_at: NaiveDate,
-    ) -> Result<ProviderView, crate::Error> {
+    ) -> Result<ProviderView, crate::error::Error> {
         let holder = chart::provider_owner(provider);
         let mut funds = Vec::new();
         let mut client_money = Money::zero(currency);
@@ -96,7 +96,7 @@ impl ProviderView {
     /// # Errors
     ///
     /// [`MoneyError`](crate::MoneyError).
-    pub fn difference(&self) -> Result<Option<Money>, crate::Error> {
+    pub fn difference(&self) -> Result<Option<Money>, crate::error::Error> {
         match self.bank_balance {
             Some(bank) => Ok(Some(bank.checked_sub(self.client_money)?)),
             None => Ok(None),
@@ -109,7 +109,7 @@ impl ProviderView {
     /// # Errors
     ///
     /// [`ReportError::DoesNotTie`].
-    pub fn check(&self, ledger: &Ledger) -> Result<(), crate::Error> {
+    pub fn check(&self, ledger: &Ledger) -> Result<(), crate::error::Error> {
         let mut sum = Money::zero(self.currency);
         for position in &self.funds {
             sum = sum.checked_add(position.balance)?;
@@ -143,7 +143,7 @@ impl ProviderView {
     /// # Errors
     ///
     /// [`ReportError::Csv`], [`MoneyError`](crate::MoneyError).
-    pub fn to_csv(&self) -> Result<String, crate::Error> {
+    pub fn to_csv(&self) -> Result<String, crate::error::Error> {
         let c = self.currency.code().to_string();
         let mut rows = vec![
             ["fund", "balance", "held", "currency"]
@@ -272,7 +272,7 @@ impl CouncilView {
         plans: &[&PaymentPlan],
         currency: Currency,
         period: Period,
-    ) -> Result<CouncilView, crate::Error> {
+    ) -> Result<CouncilView, crate::error::Error> {
         let mut lines = Vec::new();
         for plan in plans {
             if plan.budget().currency() != currency {
@@ -313,7 +313,7 @@ impl CouncilView {
     /// # Errors
     ///
     /// [`MoneyError`](crate::MoneyError).
-    pub fn totals(&self) -> Result<CouncilLine, crate::MoneyError> {
+    pub fn totals(&self) -> Result<CouncilLine, crate::money::MoneyError> {
         let zero = Money::zero(self.currency);
         let mut t = CouncilLine {
             fund: "total".into(),
@@ -339,7 +339,7 @@ impl CouncilView {
     /// # Errors
     ///
     /// [`ReportError::Csv`], [`MoneyError`](crate::MoneyError).
-    pub fn to_csv(&self) -> Result<String, crate::Error> {
+    pub fn to_csv(&self) -> Result<String, crate::error::Error> {
         let c = self.currency.code().to_string();
         let mut rows = vec![
             [
