@@ -375,7 +375,8 @@ fn balances_after_april_are_worked_by_hand() {
     assert_eq!(p.balance(&p.b), gbp("3045.00"));
     // C: 1000 + 1000 − 37.50 − 50 + 1000.
     assert_eq!(p.balance(&p.c), gbp("2912.50"));
-    p.ledger.verify().unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = p.ledger.verify().unwrap();
 }
 
 #[test]

@@ -149,6 +149,7 @@ fn pay_liability_once(
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct Liability {
     /// Its id (the accrual's entry id).
     pub id: String,

@@ -110,6 +110,7 @@ pub struct RecoveryPart {
 
 /// What a recovery decision recovers and the entries that do it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
 pub struct Recovery {
     /// The decision.
     pub decision: String,

@@ -28,6 +28,7 @@ pub struct BankedLot {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct BankedUnits {
     /// The service.
     pub service: String,

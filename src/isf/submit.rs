@@ -207,7 +207,8 @@ impl ServiceAgreement {
             let meta = self.line_meta(claim, n, p).to_meta();
             for ((source, hold, _), part) in holds.iter().zip(parts) {
                 if part.is_positive() {
-                    ledger.settle_hold_with(
+                    // The receipt's sequence number is not needed here.
+                    let _ = ledger.settle_hold_with(
                         hold,
                         chart::claim_line_source_entry(&self.id, &claim.id, n, source),
                         part,

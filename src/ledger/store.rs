@@ -498,6 +498,7 @@ mod tests {
         );
         let retry = NewEntry::new(second.as_str(), day).transfer("a", "b", one);
         assert!(ledger.post(retry).unwrap().already_posted);
-        ledger.verify().unwrap();
+        // Only that the books verify matters here, not the counts.
+        let _ = ledger.verify().unwrap();
     }
 }

@@ -111,6 +111,7 @@ impl fmt::Display for Discrepancy {
 
 /// What [`Ledger::verify`] checked, when it found nothing wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
 pub struct Verified {
     /// Accounts checked.
     pub accounts: usize,

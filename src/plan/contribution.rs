@@ -101,6 +101,7 @@ impl PaymentPlan {
 
 /// Contributions as at a date. See [`PaymentPlan::contribution_status`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
 pub struct ContributionStatus {
     /// Expected into net direct-payment funds for periods due by the date.
     pub expected: Money,

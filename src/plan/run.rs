@@ -172,6 +172,7 @@ pub struct RunRefusal {
 /// it is not read back.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[must_use]
 pub struct RunReport {
     /// The payments posted.
     pub posted: Vec<RunPayment>,

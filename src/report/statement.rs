@@ -95,6 +95,7 @@ pub struct HoldLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct FundStatement {
     /// The fund.
     pub fund: Fund,
@@ -266,7 +267,6 @@ impl FundStatement {
     }
 
     /// Adds an agreement's planned and delivered units.
-    #[must_use]
     pub fn with_units(mut self, units: UnitsSummary) -> FundStatement {
         self.units.push(units);
         self
