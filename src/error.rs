@@ -87,6 +87,30 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// Reads the [`Display`](fmt::Display) form: `"invalid input"`, `"not found"`, ….
+impl std::str::FromStr for ErrorKind {
+    type Err = ParseEnumError;
+
+    fn from_str(s: &str) -> Result<ErrorKind, ParseEnumError> {
+        use ErrorKind as K;
+        const ALL: [ErrorKind; 12] = [
+            K::InvalidInput,
+            K::NotFound,
+            K::AlreadyExists,
+            K::Conflict,
+            K::InsufficientFunds,
+            K::PeriodClosed,
+            K::CurrencyMismatch,
+            K::Overflow,
+            K::Refused,
+            K::Unsupported,
+            K::Corrupt,
+            K::Io,
+        ];
+        parse_enum("error kind", &ALL, s)
+    }
+}
+
 /// Any error from this crate: one [`ErrorKind`] to act on, and one area's detail beneath it.
 ///
 /// [`Error::kind`] and the `is_*` predicates say what happened; the accessors
@@ -118,6 +142,7 @@ enum Detail {
     Reconcile(ReconcileError),
     Report(ReportError),
     Journal(JournalError),
+    Parse(ParseEnumError),
 }
 
 impl Detail {
@@ -136,6 +161,7 @@ impl Detail {
             Detail::Reconcile(e) => e,
             Detail::Report(e) => e,
             Detail::Journal(e) => e,
+            Detail::Parse(e) => e,
         }
     }
 }
@@ -192,6 +218,8 @@ accessors! {
     Report: report -> ReportError;
     /// The detail, if a plain-text journal could not be written.
     Journal: journal -> JournalError;
+    /// The detail, if text was not one of an enum's names (`ParseEnumError`).
+    Parse: parse -> ParseEnumError;
 }
 
 impl Error {
@@ -226,6 +254,7 @@ impl Error {
             Detail::Reconcile(e) => e.kind(),
             Detail::Report(e) => e.kind(),
             Detail::Journal(e) => e.kind(),
+            Detail::Parse(_) => ErrorKind::InvalidInput,
         }
     }
 
@@ -308,4 +337,31 @@ impl VerifyError {
     pub fn kind(&self) -> ErrorKind {
         ErrorKind::Corrupt
     }
+}
+
+/// Text that is not one of an enum's names: what [`FromStr`](std::str::FromStr) returns for
+/// [`Frequency`](crate::Frequency), [`AccountKind`](crate::AccountKind), [`Unit`](crate::Unit)
+/// and the crate's other enums with a text form. Its kind is [`ErrorKind::InvalidInput`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a {what}")]
+pub struct ParseEnumError {
+    /// What was being read: `"frequency"`, `"account kind"`, ….
+    pub what: &'static str,
+    /// The start of the text at fault, at most 40 characters and `…`.
+    pub text: String,
+}
+
+/// Reads `text` as the one of `all` whose [`Display`](fmt::Display) form it is.
+pub(crate) fn parse_enum<T: Copy + fmt::Display>(
+    what: &'static str,
+    all: &[T],
+    text: &str,
+) -> Result<T, ParseEnumError> {
+    all.iter()
+        .copied()
+        .find(|x| x.to_string() == text)
+        .ok_or_else(|| ParseEnumError {
+            what,
+            text: crate::money::echo(text),
+        })
 }

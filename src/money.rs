@@ -314,6 +314,24 @@ pub enum Rounding {
     HalfEven,
 }
 
+impl fmt::Display for Rounding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Rounding::HalfUp => "half_up",
+            Rounding::HalfEven => "half_even",
+        })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"half_up"`, `"half_even"`.
+impl std::str::FromStr for Rounding {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Rounding, crate::error::ParseEnumError> {
+        crate::error::parse_enum("rounding", &[Rounding::HalfUp, Rounding::HalfEven], s)
+    }
+}
+
 impl Rounding {
     fn strategy(self) -> RoundingStrategy {
         match self {
@@ -1225,6 +1243,19 @@ impl fmt::Display for Unit {
             Unit::Week => "week",
             Unit::Item => "item",
         })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"hour"`, `"item"`.
+impl std::str::FromStr for Unit {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Unit, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "unit",
+            &[Unit::Hour, Unit::Visit, Unit::Day, Unit::Week, Unit::Item],
+            s,
+        )
     }
 }
 

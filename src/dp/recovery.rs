@@ -1,5 +1,7 @@
 //! Recovering surplus: how much, from which sources, and the entries that do it.
 
+use std::fmt;
+
 use crate::chart::{self, EntryKind, RecoveryMeta, WithMeta};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -40,6 +42,31 @@ pub enum RecoveryMethod {
     Immediate,
     /// The council's next payments are reduced (council money only).
     ReduceFuturePayments,
+}
+
+impl fmt::Display for RecoveryMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RecoveryMethod::Immediate => "immediate",
+            RecoveryMethod::ReduceFuturePayments => "reduce_future_payments",
+        })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"immediate"`, `"reduce_future_payments"`.
+impl std::str::FromStr for RecoveryMethod {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<RecoveryMethod, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "recovery method",
+            &[
+                RecoveryMethod::Immediate,
+                RecoveryMethod::ReduceFuturePayments,
+            ],
+            s,
+        )
+    }
 }
 
 /// A council's decision to recover surplus from a deployment's fund.

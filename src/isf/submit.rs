@@ -106,7 +106,7 @@ impl ServiceAgreement {
             delivered_on: Some(line.date),
             units: Some(line.units),
             price: Some(p.price),
-            band: Some(p.band.to_string()),
+            band: Some(p.band.label().to_string()),
             key: Some(line.key()),
             supplier: line.supplier.clone(),
             claimed_price: (p.price != line.price).then_some(line.price),

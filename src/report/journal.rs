@@ -53,6 +53,16 @@ impl fmt::Display for JournalFormat {
     }
 }
 
+/// Reads the [`Display`](fmt::Display) form: `"ledger"`, `"hledger"`, `"beancount"`.
+impl std::str::FromStr for JournalFormat {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<JournalFormat, crate::error::ParseEnumError> {
+        use JournalFormat::{Beancount, Hledger, Ledger};
+        crate::error::parse_enum("journal format", &[Ledger, Hledger, Beancount], s)
+    }
+}
+
 /// What [`write_journal`] wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[must_use]
