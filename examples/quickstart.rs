@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // ...and settles for the 18 hours delivered (£371.25); the rest is released.
     // The receipt's sequence number is not needed here.
     let _ = ledger.settle_hold(
-        &"plan-w1".into(),
+        "plan-w1",
         "claim-w1",
         "371.25 GBP".parse()?,
         date(2025, 4, 14),
@@ -71,7 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // The receipt's sequence number is not needed here.
     let _ = ledger.reverse(
-        &"inv-0002-dup".into(),
+        "inv-0002-dup",
         "inv-0002-dup-rev",
         date(2025, 4, 29),
         "keyed twice",

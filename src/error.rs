@@ -232,7 +232,7 @@ impl Error {
     /// ledger.open_account(NewAccount::new("bank", AccountKind::Asset, Currency::GBP))?;
     ///
     /// // A ledger method returns its own detail; `?` or `into` makes it an `isf_ledger::Error`.
-    /// let err: isf_ledger::Error = ledger.balance(&"ghost".into()).unwrap_err().into();
+    /// let err: isf_ledger::Error = ledger.balance("ghost").unwrap_err().into();
     /// assert_eq!(err.kind(), ErrorKind::NotFound);
     /// assert!(err.is_not_found());
     /// assert!(matches!(err.ledger(), Some(LedgerError::UnknownAccount { .. })));

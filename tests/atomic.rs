@@ -72,7 +72,7 @@ fn a_claim_interrupted_half_way_leaves_the_ledger_and_its_log_as_before() {
     )
     .unwrap();
     ledger
-        .close_account(&ag.service_account("SIT", None))
+        .close_account(ag.service_account("SIT", None))
         .unwrap();
     let before = ledger.clone();
     let log_before = log_of(&ledger);

@@ -61,7 +61,7 @@ fn cambridgeshire_net_direct_payment() {
             let _ = ledger.post(deposit).unwrap();
         }
     }
-    assert_eq!(ledger.balance(&p.council_bank()).unwrap(), gbp("-80.00"));
+    assert_eq!(ledger.balance(p.council_bank()).unwrap(), gbp("-80.00"));
     assert_eq!(p.fund_balance(&ledger, "dp").unwrap(), gbp("164.00"));
     let status = p.contribution_status(&ledger, d(2025, 5, 4)).unwrap();
     assert_eq!(status.expected, gbp("112.00"));
@@ -173,7 +173,7 @@ fn gross_direct_payment_invoices_the_contribution() {
     p.open_accounts(&mut ledger).unwrap();
     let report = run_payments(&mut ledger, &[&p], &PaymentRun::new("r", d(2025, 4, 14)));
     assert_eq!(paid_into_funds(&report), gbp("96.00"));
-    assert_eq!(ledger.balance(&p.council_bank()).unwrap(), gbp("-96.00"));
+    assert_eq!(ledger.balance(p.council_bank()).unwrap(), gbp("-96.00"));
     let status = p.contribution_status(&ledger, d(2025, 4, 20)).unwrap();
     assert_eq!(status.invoiced_outstanding, gbp("56.00"));
     assert_eq!(status.expected, gbp("0.00"));
@@ -186,7 +186,7 @@ fn gross_direct_payment_invoices_the_contribution() {
         .unwrap();
     let status = p.contribution_status(&ledger, d(2025, 4, 20)).unwrap();
     assert_eq!(status.invoiced_outstanding, gbp("28.00"));
-    assert_eq!(ledger.balance(&p.council_bank()).unwrap(), gbp("-68.00"));
+    assert_eq!(ledger.balance(p.council_bank()).unwrap(), gbp("-68.00"));
 }
 
 #[test]
@@ -335,7 +335,7 @@ fn backdated_contribution_reassessment_adjusts_exactly() {
     // Paid weekly to the end of June (the first period is the part week 1–6 April).
     let report = run_payments(&mut ledger, &[&p], &PaymentRun::new("q1", d(2025, 6, 30)));
     assert!(report.refused.is_empty());
-    let paid_before = ledger.balance(&p.council_bank()).unwrap();
+    let paid_before = ledger.balance(p.council_bank()).unwrap();
     p.revise(Revision {
         id: "reassess-jul".into(),
         effective: d(2025, 5, 5),
@@ -348,7 +348,7 @@ fn backdated_contribution_reassessment_adjusts_exactly() {
         .unwrap();
     // Weeks from 5 May to the week of 30 June: 9 weeks × £15.50 back to the council.
     assert_eq!(receipts.len(), 9);
-    let paid_after = ledger.balance(&p.council_bank()).unwrap();
+    let paid_after = ledger.balance(p.council_bank()).unwrap();
     assert_eq!(paid_after.checked_sub(paid_before).unwrap(), gbp("139.50"));
     // Asking again posts nothing.
     assert!(
@@ -399,7 +399,7 @@ fn a_council_share_of_nothing_is_never_negative() {
     }
     assert_eq!(
         ledger
-            .balance(&p.fund_account("dp", &Source::Council))
+            .balance(p.fund_account("dp", &Source::Council))
             .unwrap(),
         gbp("0.00")
     );

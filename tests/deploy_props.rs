@@ -250,7 +250,7 @@ proptest! {
         prop_assert!(ledger.trial_balance().balances());
         prop_assert!(ledger.verify().is_ok());
         let paid = sum(report.posted.iter().map(|p| p.amount));
-        prop_assert_eq!(ledger.balance(&plan.council_bank()).unwrap(), paid.negate());
+        prop_assert_eq!(ledger.balance(plan.council_bank()).unwrap(), paid.negate());
     }
 }
 

@@ -551,7 +551,7 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
     delivered.insert("hours".to_string(), "16.5".to_string());
     // The receipt's sequence number is not needed here.
     let _ = ledger.settle_hold_with(
-        &"week-1".into(),
+        "week-1",
         "claim-1",
         money("371.25 GBP"),
         d(2025, 4, 14),
@@ -571,7 +571,7 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
         money("100.00 GBP"),
         d(2025, 4, 14),
     ))?;
-    ledger.release_hold(&"week-3".into())?;
+    ledger.release_hold("week-3")?;
     // The receipt's sequence number is not needed here.
     let _ = ledger.post(NewEntry::new("payable", d(2025, 4, 15)).transfer(
         "Provider:Acme:2025.04",
@@ -579,12 +579,7 @@ fn scenario() -> Result<Ledger, Box<dyn std::error::Error>> {
         money("25.00 GBP"),
     ))?;
     // The receipt's sequence number is not needed here.
-    let _ = ledger.reverse(
-        &"payable".into(),
-        "payable-rev",
-        d(2025, 4, 16),
-        "keyed twice",
-    )?;
+    let _ = ledger.reverse("payable", "payable-rev", d(2025, 4, 16), "keyed twice")?;
     // Text that means something to one tool or another, everywhere text goes.
     // The receipt's sequence number is not needed here.
     let _ = ledger.post(
@@ -990,7 +985,7 @@ mod random_ledgers {
             if n % 5 == 4 {
                 // The receipt's sequence number is not needed here.
                 let _ = ledger
-                    .reverse(&format!("e{n}").into(), format!("e{n}-rev"), date, "undo")
+                    .reverse(format!("e{n}"), format!("e{n}-rev"), date, "undo")
                     .expect("a fresh entry can be reversed");
             }
         }

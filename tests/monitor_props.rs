@@ -359,17 +359,17 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
     let flagged: BTreeSet<String> = ret.flags.iter().map(|f| f.entry.clone()).collect();
     prop_assert_eq!(&flagged, &model.flagged);
     for id in &model.flagged {
-        let entry = ledger.entry(&id.as_str().into());
+        let entry = ledger.entry(id.as_str());
         prop_assert!(entry.is_some_and(|e| e.metadata().contains_key("flag")));
     }
     for id in &model.spend_ids {
-        prop_assert!(ledger.entry(&id.as_str().into()).is_some());
+        prop_assert!(ledger.entry(id.as_str()).is_some());
     }
     // Per source, over the whole history: what was returned to it is at most what it put in
     // less what was spent from it (its net contribution).
     for source in plan.budget().all_sources() {
         let (mut put_in, mut spent, mut returned) = (0i128, 0i128, 0i128);
-        for line in ledger.history(&plan.fund_account("dp", &source)).unwrap() {
+        for line in ledger.history(plan.fund_account("dp", &source)).unwrap() {
             let amount = minor(line.amount);
             match line.entry.metadata().get("monitor").map(String::as_str) {
                 Some("recovery") | Some("reduction") => returned -= amount,
@@ -491,7 +491,7 @@ proptest! {
         prop_assert!(ret.ties_out());
         let fund_as_at = |date: NaiveDate| -> i128 {
             plan.budget().all_sources().iter()
-                .map(|s| minor(ledger.balance_as_at(&plan.fund_account("dp", s), date).unwrap()))
+                .map(|s| minor(ledger.balance_as_at(plan.fund_account("dp", s), date).unwrap()))
                 .sum()
         };
         prop_assert_eq!(minor(ret.closing), fund_as_at(period.last_day()));

@@ -212,7 +212,7 @@ fn monitoring_return_at_six_months_shows_every_figure_from_the_ledger() {
     assert!(flag.reason.contains("gambling"));
     assert!(!flag.owed);
     // The bet is in the books, with its flag.
-    let bet = ledger.entry(&"bet-1".into()).unwrap();
+    let bet = ledger.entry("bet-1").unwrap();
     assert_eq!(bet.metadata()["category"], "gambling");
     assert_eq!(bet.metadata()["flag"], flag.reason);
 
@@ -410,11 +410,11 @@ fn full_recovery_returns_council_money_and_refunds_the_person_pro_rata() {
         ]
     );
     assert_eq!(
-        ledger.balance(&plan.council_bank()).unwrap(),
+        ledger.balance(plan.council_bank()).unwrap(),
         gbp("-7120.03")
     );
     assert_eq!(
-        ledger.balance(&refund_account(&plan)).unwrap(),
+        ledger.balance(refund_account(&plan)).unwrap(),
         gbp("922.03")
     );
     assert_eq!(plan.fund_balance(&ledger, "dp").unwrap(), gbp("1580.00"));
@@ -521,7 +521,7 @@ fn recovery_by_reducing_future_payments() {
     let receipts = schedule.post_due(&mut ledger, &plan).unwrap();
     assert_eq!(receipts.len(), 1);
     let first = ledger
-        .entry(&reduction_id(&plan, "dp", "reduce", d(2025, 10, 20)))
+        .entry(reduction_id(&plan, "dp", "reduce", d(2025, 10, 20)))
         .unwrap();
     assert_eq!(first.date(), d(2025, 10, 20));
     assert_eq!(schedule.remaining(&ledger, &plan).unwrap(), gbp("662.00"));
@@ -537,7 +537,7 @@ fn recovery_by_reducing_future_payments() {
     assert!(schedule.due_entries(&ledger, &plan).unwrap().is_empty());
     // Ten council payments of £1,160, less the £1,822 recovered.
     assert_eq!(
-        ledger.balance(&plan.council_bank()).unwrap(),
+        ledger.balance(plan.council_bank()).unwrap(),
         gbp("-9778.00")
     );
     // The person's money was not touched.

@@ -220,7 +220,7 @@ fn isf_provider_reconciles_its_client_money_account() {
     );
     // The receipt's sequence number is not needed here.
     let _ = ledger
-        .reverse(&"pay-2".into(), "pay-2-rev", d(2025, 4, 8), "paid twice")
+        .reverse("pay-2", "pay-2-rev", d(2025, 4, 8), "paid twice")
         .unwrap();
     post(
         &mut ledger,

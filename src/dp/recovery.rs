@@ -300,7 +300,7 @@ pub fn plan_recovery(
             })
         }
         RecoveryMethod::ReduceFuturePayments => {
-            let council = ledger.available(&plan.fund_account(dep, &Source::Council))?;
+            let council = ledger.available(plan.fund_account(dep, &Source::Council))?;
             let amount = want.checked_min(council.checked_max(Money::zero(want.currency()))?)?;
             let schedule = reduction_schedule(plan, dep, decision, amount)?;
             Ok(Recovery {

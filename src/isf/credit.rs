@@ -198,7 +198,7 @@ impl ServiceAgreement {
                 }
                 .into());
             }
-            entries.extend(ledger.entry(&chart::line_fee_entry(&self.id, claim, *line)));
+            entries.extend(ledger.entry(chart::line_fee_entry(&self.id, claim, *line)));
             for e in entries {
                 let reversal = chart::credit_reversal_entry(&self.id, &note.id, e.id());
                 match e.reversed_by() {

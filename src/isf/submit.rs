@@ -26,11 +26,11 @@ impl ServiceAgreement {
         line: usize,
     ) -> Vec<crate::ledger::EntryView<'l>> {
         let mut out: Vec<_> = ledger
-            .entry(&chart::claim_line_entry(&self.id, claim, line))
+            .entry(chart::claim_line_entry(&self.id, claim, line))
             .into_iter()
             .collect();
         for s in plan.budget().all_sources() {
-            out.extend(ledger.entry(&chart::claim_line_source_entry(&self.id, claim, line, &s)));
+            out.extend(ledger.entry(chart::claim_line_source_entry(&self.id, claim, line, &s)));
         }
         out
     }
@@ -39,11 +39,11 @@ impl ServiceAgreement {
         (1..=claim.lines.len()).any(|n| {
             !self.line_entries(ledger, plan, &claim.id, n).is_empty()
                 || ledger
-                    .entry(&chart::line_fee_entry(&self.id, &claim.id, n))
+                    .entry(chart::line_fee_entry(&self.id, &claim.id, n))
                     .is_some()
                 || plan.budget().all_sources().iter().any(|s| {
                     ledger
-                        .hold(&chart::dispute_hold(&self.id, &claim.id, n, s))
+                        .hold(chart::dispute_hold(&self.id, &claim.id, n, s))
                         .is_some()
                 })
         })

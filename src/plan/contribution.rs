@@ -82,7 +82,7 @@ impl PaymentPlan {
             }
         }
         let received = ledger
-            .balance_as_at(&self.contributions_paid(), as_of)?
+            .balance_as_at(self.contributions_paid(), as_of)?
             .negate();
         let short = expected.checked_sub(received)?;
         let arrears = if short.is_positive() {
@@ -94,7 +94,7 @@ impl PaymentPlan {
             expected,
             received,
             arrears,
-            invoiced_outstanding: ledger.balance_as_at(&self.council_receivable(), as_of)?,
+            invoiced_outstanding: ledger.balance_as_at(self.council_receivable(), as_of)?,
         })
     }
 }

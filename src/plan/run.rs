@@ -110,7 +110,7 @@ impl PaymentPlan {
 
     /// True if the payment for the period starting on `start` is in the ledger.
     pub fn is_paid(&self, ledger: &Ledger, start: NaiveDate) -> bool {
-        ledger.entry(&self.payment_id(start)).is_some()
+        ledger.entry(self.payment_id(start)).is_some()
     }
 }
 

@@ -96,12 +96,7 @@ pub fn books() -> Ledger {
     }
     // The receipt's sequence number is not needed here.
     let _ = ledger
-        .reverse(
-            &"card-1".into(),
-            "card-1-rev",
-            date(2025, 4, 9),
-            "keyed twice",
-        )
+        .reverse("card-1", "card-1-rev", date(2025, 4, 9), "keyed twice")
         .expect("reverses");
     ledger
 }
