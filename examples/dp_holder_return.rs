@@ -104,7 +104,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         let owed = due
             .source_total(&Source::Person)
             .ok_or("no contribution column")?;
-        ledger.post(plan.contribution_receipt(dp, format!("so-{n}"), owed, run_date)?)?;
+        // The receipt's sequence number is not needed here.
+        let _ = ledger.post(plan.contribution_receipt(dp, format!("so-{n}"), owed, run_date)?)?;
         let payday = run_date + Days::new(14);
         for (category, payee, amount) in [
             (C::PaWages, "Sam Jones", "800.00"),
@@ -114,7 +115,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         ] {
             let id = format!("{}-{n}", category.key());
             let spend = Spend::new(id, payday, category, payee, gbp(amount)?);
-            record_spend(&mut ledger, &plan, dp, &spend, &policy)?;
+            // The recorded ids are not needed here.
+            let _ = record_spend(&mut ledger, &plan, dp, &spend, &policy)?;
         }
     }
     // One-off spending: insurance, a bet (not allowed), a grab rail paid by a cheque the bank
@@ -211,7 +213,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         .ok_or("no account fee on the statement")?;
     let (day, amount, memo) = (fee.date, fee.amount.negate(), fee.description.clone());
     let fee = Spend::new("bank-fee-1", day, C::Other, "the bank", amount).memo(memo);
-    record_spend(&mut ledger, &plan, dp, &fee, &policy)?;
+    // The recorded ids are not needed here.
+    let _ = record_spend(&mut ledger, &plan, dp, &fee, &policy)?;
     println!("Now recorded in the books: the bank's fee of {amount} on {day}.");
 
     // ----- the review ---------------------------------------------------------------------------

@@ -41,7 +41,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .transfer(&council, &fund, four_weeks),
         )
     };
-    allocate(&mut ledger, 0, &periods[0])?;
+    // The receipt's sequence number is not needed here.
+    let _ = allocate(&mut ledger, 0, &periods[0])?;
 
     // Week one: the provider reserves the planned 20 hours at £20.625 an hour (£412.50)...
     let week_one = date(2025, 4, 7);
@@ -51,8 +52,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .memo("planned support, week of 7 April"),
     )?;
     // ...and settles for the 18 hours delivered (£371.25); the rest is released.
-    ledger.settle_hold(
-        &"plan-w1".into(),
+    // The receipt's sequence number is not needed here.
+    let _ = ledger.settle_hold(
+        "plan-w1",
         "claim-w1",
         "371.25 GBP".parse()?,
         date(2025, 4, 14),
@@ -60,14 +62,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Two weekly invoices, one keyed twice by mistake and reversed.
     for (id, day) in [("inv-0002", 21), ("inv-0002-dup", 21), ("inv-0003", 28)] {
-        ledger.post(
+        // The receipt's sequence number is not needed here.
+        let _ = ledger.post(
             NewEntry::new(id, date(2025, 4, day))
                 .memo(format!("provider invoice {id}"))
                 .transfer(&fund, &provider, "396.00 GBP".parse()?),
         )?;
     }
-    ledger.reverse(
-        &"inv-0002-dup".into(),
+    // The receipt's sequence number is not needed here.
+    let _ = ledger.reverse(
+        "inv-0002-dup",
         "inv-0002-dup-rev",
         date(2025, 4, 29),
         "keyed twice",
@@ -75,7 +79,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The rest of the quarter's allocations.
     for (n, period) in periods.iter().enumerate().skip(1) {
-        allocate(&mut ledger, n, period)?;
+        // The receipt's sequence number is not needed here.
+        let _ = allocate(&mut ledger, n, period)?;
     }
 
     println!("Statement for {fund}");

@@ -117,14 +117,40 @@ pub enum Basis {
     Year,
 }
 
-impl fmt::Display for Basis {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Basis {
+    /// The words for it in a sentence: `"week"`, `"four weeks"`, `"month"`, `"year"`. Its
+    /// [`Display`](fmt::Display) form is the serde name (`"four_weeks"`).
+    pub fn label(&self) -> &'static str {
+        match self {
             Basis::Week => "week",
             Basis::FourWeeks => "four weeks",
             Basis::Month => "month",
             Basis::Year => "year",
+        }
+    }
+}
+
+impl fmt::Display for Basis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Basis::Week => "week",
+            Basis::FourWeeks => "four_weeks",
+            Basis::Month => "month",
+            Basis::Year => "year",
         })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"week"`, `"year"`.
+impl std::str::FromStr for Basis {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Basis, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "basis",
+            &[Basis::Week, Basis::FourWeeks, Basis::Month, Basis::Year],
+            s,
+        )
     }
 }
 
@@ -248,7 +274,7 @@ impl BudgetRate {
 
 impl fmt::Display for BudgetRate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} per {}", self.amount, self.per)
+        write!(f, "{} per {}", self.amount, self.per.label())
     }
 }
 
@@ -348,6 +374,20 @@ impl fmt::Display for Source {
             Source::TopUp(payer) => write!(f, "top-up from {payer}"),
             Source::Other(name) => write!(f, "{name} funding"),
         }
+    }
+}
+
+/// Reads a [`Source::key`]: `"council"`, `"person"`, `"topup:ID"`, `"other:NAME"`. (The
+/// [`Display`](fmt::Display) form is words for a report, `"person's contribution"`; the key
+/// is the text form that reads back, and for `council` and `person` it is the serde name.)
+impl std::str::FromStr for Source {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Source, crate::error::ParseEnumError> {
+        crate::chart::parse_source_key(s).ok_or_else(|| crate::error::ParseEnumError {
+            what: "source",
+            text: crate::money::echo(s),
+        })
     }
 }
 

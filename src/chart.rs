@@ -769,6 +769,7 @@ impl ClaimLineMeta {
 
     /// Fills delivered_on, service, supplier, units and kind from a line's key
     /// (`{date}|{service}|{supplier or -}|{units}|{kind}`), and the key itself.
+    #[must_use]
     pub fn with_key(mut self, key: &str) -> ClaimLineMeta {
         let parts: Vec<&str> = key.split('|').collect();
         if let [delivered_on, service, supplier, units, kind] = parts[..] {

@@ -75,6 +75,30 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// Reads the [`Display`](fmt::Display) form: `"invalid input"`, `"not found"`, ….
+impl std::str::FromStr for ErrorKind {
+    type Err = ParseEnumError;
+
+    fn from_str(s: &str) -> Result<ErrorKind, ParseEnumError> {
+        use ErrorKind as K;
+        const ALL: [ErrorKind; 12] = [
+            K::InvalidInput,
+            K::NotFound,
+            K::AlreadyExists,
+            K::Conflict,
+            K::InsufficientFunds,
+            K::PeriodClosed,
+            K::CurrencyMismatch,
+            K::Overflow,
+            K::Refused,
+            K::Unsupported,
+            K::Corrupt,
+            K::Io,
+        ];
+        parse_enum("error kind", &ALL, s)
+    }
+}
+
 /// Any error from this crate: one [`ErrorKind`] to act on, and one area's detail beneath it.
 ///
 /// [`Error::kind`] and the `is_*` predicates say what happened; the accessors
@@ -150,7 +174,7 @@ impl Error {
     /// ledger.open_account(NewAccount::new("bank", AccountKind::Asset, Currency::GBP))?;
     ///
     /// // A ledger method returns its own detail; `?` or `into` makes it an `isf_ledger::Error`.
-    /// let err: isf_ledger::Error = ledger.balance(&"ghost".into()).unwrap_err().into();
+    /// let err: isf_ledger::Error = ledger.balance("ghost").unwrap_err().into();
     /// assert_eq!(err.kind(), ErrorKind::NotFound);
     /// assert!(err.is_not_found());
     /// assert!(matches!(err.ledger(), Some(LedgerError::UnknownAccount { .. })));
@@ -233,4 +257,56 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.0.detail.source()
     }
+}
+
+/// Text that is not one of an enum's names: what [`FromStr`](std::str::FromStr) returns for
+/// [`Frequency`](crate::Frequency), [`AccountKind`](crate::AccountKind), [`Unit`](crate::Unit)
+/// and the crate's other enums with a text form. Its kind is [`ErrorKind::InvalidInput`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a {what}")]
+pub struct ParseEnumError {
+    /// What was being read: `"frequency"`, `"account kind"`, ….
+    pub what: &'static str,
+    /// The start of the text at fault, at most 40 characters and `…`.
+    pub text: String,
+}
+
+/// Reads `text` as the one of `all` whose [`Display`](fmt::Display) form it is.
+pub(crate) fn parse_enum<T: Copy + fmt::Display>(
+    what: &'static str,
+    all: &[T],
+    text: &str,
+) -> Result<T, ParseEnumError> {
+    all.iter()
+        .copied()
+        .find(|x| x.to_string() == text)
+        .ok_or_else(|| ParseEnumError {
+            what,
+            text: echo(text),
+        })
+}
+
+/// The most characters of a bad value an error repeats.
+pub(crate) const ECHO_CHARS: usize = 40;
+
+/// The first [`ECHO_CHARS`] characters of `text`, and `…` if there were more.
+pub(crate) fn echo(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut head: String = chars.by_ref().take(ECHO_CHARS).collect();
+    if chars.next().is_some() {
+        head.push('…');
+    }
+    head
+}
+
+impl ParseEnumError {
+    /// What kind of failure this is: always [`ErrorKind::InvalidInput`].
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::InvalidInput
+    }
+}
+
+error_detail! {
+    /// The detail, if text was not one of an enum's names ([`ParseEnumError`]).
+    "Parse": parse -> ParseEnumError
 }

@@ -27,9 +27,9 @@
 //! let day = NaiveDate::from_ymd_opt(2025, 4, 7).unwrap();
 //! ledger.post(NewEntry::new("alloc-1", day).transfer("council", "isf:P1", "1650.00 GBP".parse()?))?;
 //! ledger.place_hold(NewHold::new("week-1", "isf:P1", "provider", "412.50 GBP".parse()?, day))?;
-//! ledger.settle_hold(&"week-1".into(), "claim-1", "371.25 GBP".parse()?, day)?;
+//! ledger.settle_hold("week-1", "claim-1", "371.25 GBP".parse()?, day)?;
 //!
-//! assert_eq!(ledger.balance(&"isf:P1".into())?.to_string(), "1278.75 GBP");
+//! assert_eq!(ledger.balance("isf:P1")?.to_string(), "1278.75 GBP");
 //! assert!(ledger.trial_balance().balances());
 //! ledger.verify()?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -277,7 +277,7 @@ pub use budget::{
     Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,
     PersonalBudget, Revision, RevisionId, Source, TopUp,
 };
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, ParseEnumError};
 pub use ledger::{
     AccountId, AccountKind, AccountView, Applied, BalanceRule, Discrepancy, EntryId, EntryOrigin,
     EntryView, HistoryLine, HoldId, HoldStatus, HoldView, Ledger, LedgerError, MAX_AMOUNT,

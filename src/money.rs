@@ -322,6 +322,24 @@ pub enum Rounding {
     HalfEven,
 }
 
+impl fmt::Display for Rounding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Rounding::HalfUp => "half_up",
+            Rounding::HalfEven => "half_even",
+        })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"half_up"`, `"half_even"`.
+impl std::str::FromStr for Rounding {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Rounding, crate::error::ParseEnumError> {
+        crate::error::parse_enum("rounding", &[Rounding::HalfUp, Rounding::HalfEven], s)
+    }
+}
+
 impl Rounding {
     fn strategy(self) -> RoundingStrategy {
         match self {
@@ -836,17 +854,7 @@ impl PartialOrd for Money {
 }
 
 /// The most characters of bad text an error repeats.
-const ECHO_CHARS: usize = 40;
-
-/// The first [`ECHO_CHARS`] characters of `text`, and `…` if there were more.
-pub(crate) fn echo(text: &str) -> String {
-    let mut chars = text.chars();
-    let mut head: String = chars.by_ref().take(ECHO_CHARS).collect();
-    if chars.next().is_some() {
-        head.push('…');
-    }
-    head
-}
+pub(crate) use crate::error::echo;
 
 /// The sign a person writes before an amount of `currency`, if it has one people use.
 fn currency_sign(currency: Currency) -> Option<char> {
@@ -1233,6 +1241,19 @@ impl fmt::Display for Unit {
             Unit::Week => "week",
             Unit::Item => "item",
         })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"hour"`, `"item"`.
+impl std::str::FromStr for Unit {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Unit, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "unit",
+            &[Unit::Hour, Unit::Visit, Unit::Day, Unit::Week, Unit::Item],
+            s,
+        )
     }
 }
 

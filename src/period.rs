@@ -357,6 +357,26 @@ impl fmt::Display for Frequency {
     }
 }
 
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"weekly"`, `"annual"`.
+impl std::str::FromStr for Frequency {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Frequency, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "frequency",
+            &[
+                Frequency::Weekly,
+                Frequency::Fortnightly,
+                Frequency::FourWeekly,
+                Frequency::CalendarMonthly,
+                Frequency::Quarterly,
+                Frequency::Annual,
+            ],
+            s,
+        )
+    }
+}
+
 /// A run of back-to-back periods of one [`Frequency`], the first starting on the anchor date.
 ///
 /// Period `n` is `[nth_start(n), nth_start(n + 1))`; the periods tile the time line from the

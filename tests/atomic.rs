@@ -37,7 +37,8 @@ fn funded() -> (Ledger, PaymentPlan, ServiceAgreement) {
     let mut ledger = Ledger::new();
     p.open_accounts(&mut ledger).unwrap();
     ag.open_accounts(&mut ledger, &p).unwrap();
-    run_payments(&mut ledger, &[&p], &PaymentRun::new("r", d(4, 7)));
+    // Setup: the report is not inspected, the ledger is.
+    let _ = run_payments(&mut ledger, &[&p], &PaymentRun::new("r", d(4, 7)));
     (ledger, p, ag)
 }
 
@@ -71,7 +72,7 @@ fn a_claim_interrupted_half_way_leaves_the_ledger_and_its_log_as_before() {
     )
     .unwrap();
     ledger
-        .close_account(&ag.service_account("SIT", None))
+        .close_account(ag.service_account("SIT", None))
         .unwrap();
     let before = ledger.clone();
     let log_before = log_of(&ledger);
@@ -99,7 +100,8 @@ fn a_claim_interrupted_half_way_leaves_the_ledger_and_its_log_as_before() {
     for hold in ledger.holds() {
         assert_eq!(hold.status(), HoldStatus::Active, "{hold:?}");
     }
-    ledger.verify().unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = ledger.verify().unwrap();
 }
 
 #[test]

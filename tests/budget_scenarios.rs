@@ -57,10 +57,11 @@ fn cambridgeshire_net_direct_payment() {
                     d(2025, 4, day),
                 )
                 .unwrap();
-            ledger.post(deposit).unwrap();
+            // The receipt's sequence number is not needed here.
+            let _ = ledger.post(deposit).unwrap();
         }
     }
-    assert_eq!(ledger.balance(&p.council_bank()).unwrap(), gbp("-80.00"));
+    assert_eq!(ledger.balance(p.council_bank()).unwrap(), gbp("-80.00"));
     assert_eq!(p.fund_balance(&ledger, "dp").unwrap(), gbp("164.00"));
     let status = p.contribution_status(&ledger, d(2025, 5, 4)).unwrap();
     assert_eq!(status.expected, gbp("112.00"));
@@ -69,7 +70,8 @@ fn cambridgeshire_net_direct_payment() {
     let attribution = p.attribution(&ledger, "dp").unwrap();
     let by: Vec<Money> = attribution.by_source.iter().map(|s| s.balance).collect();
     assert_eq!(by, vec![gbp("80.00"), gbp("84.00")]);
-    ledger.verify().unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = ledger.verify().unwrap();
 }
 
 /// Hampshire pays direct payments four-weekly in advance: thirteen identical payments in a
@@ -171,11 +173,12 @@ fn gross_direct_payment_invoices_the_contribution() {
     p.open_accounts(&mut ledger).unwrap();
     let report = run_payments(&mut ledger, &[&p], &PaymentRun::new("r", d(2025, 4, 14)));
     assert_eq!(paid_into_funds(&report), gbp("96.00"));
-    assert_eq!(ledger.balance(&p.council_bank()).unwrap(), gbp("-96.00"));
+    assert_eq!(ledger.balance(p.council_bank()).unwrap(), gbp("-96.00"));
     let status = p.contribution_status(&ledger, d(2025, 4, 20)).unwrap();
     assert_eq!(status.invoiced_outstanding, gbp("56.00"));
     assert_eq!(status.expected, gbp("0.00"));
-    ledger
+    // The receipt's sequence number is not needed here.
+    let _ = ledger
         .post(
             p.invoice_payment("inv-paid-1", gbp("28.00"), d(2025, 4, 15))
                 .unwrap(),
@@ -183,7 +186,7 @@ fn gross_direct_payment_invoices_the_contribution() {
         .unwrap();
     let status = p.contribution_status(&ledger, d(2025, 4, 20)).unwrap();
     assert_eq!(status.invoiced_outstanding, gbp("28.00"));
-    assert_eq!(ledger.balance(&p.council_bank()).unwrap(), gbp("-68.00"));
+    assert_eq!(ledger.balance(p.council_bank()).unwrap(), gbp("-68.00"));
 }
 
 #[test]
@@ -236,7 +239,8 @@ fn mixed_package_splits_exactly_and_keeps_sources() {
     let report = run_payments(&mut ledger, &[&p], &PaymentRun::new("r", d(2025, 5, 5)));
     assert_eq!(report.posted.len(), 2);
     assert!(ledger.trial_balance().balances());
-    ledger.verify().unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = ledger.verify().unwrap();
     // The person's share of the net direct payment is expected from them, not paid by the run.
     let status = p.contribution_status(&ledger, d(2025, 5, 5)).unwrap();
     assert!(status.expected.is_positive());
@@ -304,7 +308,8 @@ fn a_refused_plan_changes_nothing_and_the_rest_are_paid() {
     assert_eq!(report.posted.len(), 2);
     let mut only_good = Ledger::new();
     good.open_accounts(&mut only_good).unwrap();
-    run_payments(
+    // Setup: the report is not inspected, the ledger is.
+    let _ = run_payments(
         &mut only_good,
         &[&good],
         &PaymentRun::new("r", d(2025, 4, 14)),
@@ -330,7 +335,7 @@ fn backdated_contribution_reassessment_adjusts_exactly() {
     // Paid weekly to the end of June (the first period is the part week 1–6 April).
     let report = run_payments(&mut ledger, &[&p], &PaymentRun::new("q1", d(2025, 6, 30)));
     assert!(report.refused.is_empty());
-    let paid_before = ledger.balance(&p.council_bank()).unwrap();
+    let paid_before = ledger.balance(p.council_bank()).unwrap();
     p.revise(Revision {
         id: "reassess-jul".into(),
         effective: d(2025, 5, 5),
@@ -343,7 +348,7 @@ fn backdated_contribution_reassessment_adjusts_exactly() {
         .unwrap();
     // Weeks from 5 May to the week of 30 June: 9 weeks × £15.50 back to the council.
     assert_eq!(receipts.len(), 9);
-    let paid_after = ledger.balance(&p.council_bank()).unwrap();
+    let paid_after = ledger.balance(p.council_bank()).unwrap();
     assert_eq!(paid_after.checked_sub(paid_before).unwrap(), gbp("139.50"));
     // Asking again posts nothing.
     assert!(
@@ -351,7 +356,8 @@ fn backdated_contribution_reassessment_adjusts_exactly() {
             .unwrap()
             .is_empty()
     );
-    ledger.verify().unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = ledger.verify().unwrap();
 }
 
 /// A budget the person and a top-up pay for entirely: the council's share is nothing, and the
@@ -393,9 +399,10 @@ fn a_council_share_of_nothing_is_never_negative() {
     }
     assert_eq!(
         ledger
-            .balance(&p.fund_account("dp", &Source::Council))
+            .balance(p.fund_account("dp", &Source::Council))
             .unwrap(),
         gbp("0.00")
     );
-    ledger.verify().unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = ledger.verify().unwrap();
 }

@@ -52,7 +52,9 @@ fn ledger() -> Ledger {
     .unwrap();
     l.open_account(NewAccount::new("euro", AccountKind::Asset, Currency::EUR))
         .unwrap();
-    l.post(NewEntry::new("fund-in", day(1)).transfer("council", "fund", gbp("100.00")))
+    // The receipt's sequence number is not needed here.
+    let _ = l
+        .post(NewEntry::new("fund-in", day(1)).transfer("council", "fund", gbp("100.00")))
         .unwrap();
     l
 }
@@ -112,11 +114,11 @@ fn unknown_account() {
     assert!(matches!(&err, LedgerError::UnknownAccount { account } if account.as_str() == "ghost"));
     check_message(&err, &["ghost"]);
     assert!(matches!(
-        l.balance(&"nobody".into()),
+        l.balance("nobody"),
         Err(LedgerError::UnknownAccount { .. })
     ));
     assert!(matches!(
-        l.close_account(&"nobody".into()),
+        l.close_account("nobody"),
         Err(LedgerError::UnknownAccount { .. })
     ));
 }
@@ -126,7 +128,7 @@ fn account_closed() {
     let mut l = ledger();
     l.open_account(NewAccount::new("spare", AccountKind::Asset, Currency::GBP))
         .unwrap();
-    l.close_account(&"spare".into()).unwrap();
+    l.close_account("spare").unwrap();
     let err = refused(&mut l, |l| {
         l.post(NewEntry::new("e", day(2)).transfer("council", "spare", gbp("1.00")))
     });
@@ -156,7 +158,7 @@ fn account_exists() {
 #[test]
 fn account_not_empty() {
     let mut l = ledger();
-    let err = refused(&mut l, |l| l.close_account(&"fund".into()));
+    let err = refused(&mut l, |l| l.close_account("fund"));
     assert!(matches!(
         &err,
         LedgerError::AccountNotEmpty { account, balance, held }
@@ -167,13 +169,17 @@ fn account_not_empty() {
     // Zero balance but money held is not empty either.
     l.open_account(NewAccount::new("pot", AccountKind::Asset, Currency::GBP))
         .unwrap();
-    l.post(NewEntry::new("pot-in", day(2)).transfer("council", "pot", gbp("5.00")))
+    // The receipt's sequence number is not needed here.
+    let _ = l
+        .post(NewEntry::new("pot-in", day(2)).transfer("council", "pot", gbp("5.00")))
         .unwrap();
     l.place_hold(NewHold::new("h", "pot", "provider", gbp("5.00"), day(2)))
         .unwrap();
-    l.post(NewEntry::new("pot-out", day(2)).transfer("pot", "council", gbp("5.00")))
+    // The receipt's sequence number is not needed here.
+    let _ = l
+        .post(NewEntry::new("pot-out", day(2)).transfer("pot", "council", gbp("5.00")))
         .unwrap();
-    let err = refused(&mut l, |l| l.close_account(&"pot".into()));
+    let err = refused(&mut l, |l| l.close_account("pot"));
     assert!(matches!(
         &err,
         LedgerError::AccountNotEmpty { balance, held, .. }
@@ -335,17 +341,22 @@ fn amount_out_of_range() {
         l.post(NewEntry::new("e8", day(2)).transfer("x", "y", over))
     });
     check_message(&err, &["1000000000.00000001 XBT:8"]);
-    l.post(NewEntry::new("e8", day(2)).transfer("x", "y", most))
+    // The receipt's sequence number is not needed here.
+    let _ = l
+        .post(NewEntry::new("e8", day(2)).transfer("x", "y", most))
         .unwrap();
 
     // MAX_AMOUNT itself is accepted.
-    l.post(NewEntry::new("max", day(2)).transfer(
-        "council",
-        "provider",
-        Money::new(MAX_AMOUNT, Currency::GBP),
-    ))
-    .unwrap();
-    l.verify().unwrap();
+    // The receipt's sequence number is not needed here.
+    let _ = l
+        .post(NewEntry::new("max", day(2)).transfer(
+            "council",
+            "provider",
+            Money::new(MAX_AMOUNT, Currency::GBP),
+        ))
+        .unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = l.verify().unwrap();
 }
 
 #[test]
@@ -362,9 +373,7 @@ fn not_positive() {
 
     l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)))
         .unwrap();
-    let err = refused(&mut l, |l| {
-        l.settle_hold(&"h".into(), "s", gbp("-1.00"), day(3))
-    });
+    let err = refused(&mut l, |l| l.settle_hold("h", "s", gbp("-1.00"), day(3)));
     assert!(matches!(
         &err,
         LedgerError::NotPositive {
@@ -409,7 +418,9 @@ fn limit_breached() {
             .rule(BalanceRule::AtLeast(Decimal::new(-5000, 2))),
     )
     .unwrap();
-    l.post(NewEntry::new("od-1", day(2)).transfer("od", "provider", gbp("50.00")))
+    // The receipt's sequence number is not needed here.
+    let _ = l
+        .post(NewEntry::new("od-1", day(2)).transfer("od", "provider", gbp("50.00")))
         .unwrap();
     let err = refused(&mut l, |l| {
         l.post(NewEntry::new("od-2", day(2)).transfer("od", "provider", gbp("0.01")))
@@ -472,10 +483,12 @@ fn period_closed() {
     });
     assert!(matches!(err, LedgerError::PeriodClosed { .. }));
     check_message(&err, &["2025-04-09", "2025-04-10"]);
-    let err = refused(&mut l, |l| l.reverse(&"fund-in".into(), "r", day(3), ""));
+    let err = refused(&mut l, |l| l.reverse("fund-in", "r", day(3), ""));
     assert!(matches!(err, LedgerError::PeriodClosed { .. }));
     // The day after is open.
-    l.post(NewEntry::new("late", day(11)).transfer("council", "provider", gbp("1.00")))
+    // The receipt's sequence number is not needed here.
+    let _ = l
+        .post(NewEntry::new("late", day(11)).transfer("council", "provider", gbp("1.00")))
         .unwrap();
 }
 
@@ -495,7 +508,7 @@ fn already_closed() {
 #[test]
 fn unknown_entry() {
     let mut l = ledger();
-    let err = refused(&mut l, |l| l.reverse(&"nothing".into(), "r", day(3), ""));
+    let err = refused(&mut l, |l| l.reverse("nothing", "r", day(3), ""));
     assert!(matches!(&err, LedgerError::UnknownEntry { entry } if entry.as_str() == "nothing"));
     check_message(&err, &["nothing"]);
     let err = refused(&mut l, |l| {
@@ -511,10 +524,9 @@ fn unknown_entry() {
 #[test]
 fn already_reversed() {
     let mut l = ledger();
-    l.reverse(&"fund-in".into(), "undo-1", day(3), "").unwrap();
-    let err = refused(&mut l, |l| {
-        l.reverse(&"fund-in".into(), "undo-2", day(3), "")
-    });
+    // The receipt's sequence number is not needed here.
+    let _ = l.reverse("fund-in", "undo-1", day(3), "").unwrap();
+    let err = refused(&mut l, |l| l.reverse("fund-in", "undo-2", day(3), ""));
     assert!(matches!(
         &err,
         LedgerError::AlreadyReversed { entry, reversal }
@@ -526,8 +538,9 @@ fn already_reversed() {
 #[test]
 fn reversal_of_reversal() {
     let mut l = ledger();
-    l.reverse(&"fund-in".into(), "undo", day(3), "").unwrap();
-    let err = refused(&mut l, |l| l.reverse(&"undo".into(), "redo", day(3), ""));
+    // The receipt's sequence number is not needed here.
+    let _ = l.reverse("fund-in", "undo", day(3), "").unwrap();
+    let err = refused(&mut l, |l| l.reverse("undo", "redo", day(3), ""));
     assert!(matches!(&err, LedgerError::ReversalOfReversal { entry } if entry.as_str() == "undo"));
     check_message(&err, &["undo"]);
 }
@@ -535,12 +548,10 @@ fn reversal_of_reversal() {
 #[test]
 fn unknown_hold() {
     let mut l = ledger();
-    let err = refused(&mut l, |l| l.release_hold(&"nope".into()));
+    let err = refused(&mut l, |l| l.release_hold("nope"));
     assert!(matches!(&err, LedgerError::UnknownHold { hold } if hold.as_str() == "nope"));
     check_message(&err, &["nope"]);
-    let err = refused(&mut l, |l| {
-        l.settle_hold(&"nope".into(), "s", gbp("1.00"), day(2))
-    });
+    let err = refused(&mut l, |l| l.settle_hold("nope", "s", gbp("1.00"), day(2)));
     assert!(matches!(err, LedgerError::UnknownHold { .. }));
 }
 
@@ -562,14 +573,14 @@ fn hold_settled() {
     let mut l = ledger();
     l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)))
         .unwrap();
-    l.settle_hold(&"h".into(), "paid", gbp("10.00"), day(3))
-        .unwrap();
+    // The receipt's sequence number is not needed here.
+    let _ = l.settle_hold("h", "paid", gbp("10.00"), day(3)).unwrap();
     let err = refused(&mut l, |l| {
-        l.settle_hold(&"h".into(), "paid-again", gbp("10.00"), day(3))
+        l.settle_hold("h", "paid-again", gbp("10.00"), day(3))
     });
     assert!(matches!(&err, LedgerError::HoldSettled { hold } if hold.as_str() == "h"));
     check_message(&err, &["hold h"]);
-    let err = refused(&mut l, |l| l.release_hold(&"h".into()));
+    let err = refused(&mut l, |l| l.release_hold("h"));
     assert!(matches!(err, LedgerError::HoldSettled { .. }));
 }
 
@@ -578,13 +589,11 @@ fn hold_released() {
     let mut l = ledger();
     l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)))
         .unwrap();
-    l.release_hold(&"h".into()).unwrap();
-    let err = refused(&mut l, |l| l.release_hold(&"h".into()));
+    l.release_hold("h").unwrap();
+    let err = refused(&mut l, |l| l.release_hold("h"));
     assert!(matches!(&err, LedgerError::HoldReleased { hold } if hold.as_str() == "h"));
     check_message(&err, &["hold h"]);
-    let err = refused(&mut l, |l| {
-        l.settle_hold(&"h".into(), "s", gbp("1.00"), day(3))
-    });
+    let err = refused(&mut l, |l| l.settle_hold("h", "s", gbp("1.00"), day(3)));
     assert!(matches!(err, LedgerError::HoldReleased { .. }));
 }
 
@@ -594,16 +603,14 @@ fn hold_expired() {
     l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)).expires_on(day(5)))
         .unwrap();
     // Settling on or after the expiry date is refused even before expire_holds runs.
-    let err = refused(&mut l, |l| {
-        l.settle_hold(&"h".into(), "s", gbp("1.00"), day(5))
-    });
+    let err = refused(&mut l, |l| l.settle_hold("h", "s", gbp("1.00"), day(5)));
     assert!(matches!(
         &err,
         LedgerError::HoldExpired { hold, expired_on } if hold.as_str() == "h" && *expired_on == day(5)
     ));
     check_message(&err, &["hold h", "2025-04-05"]);
     assert_eq!(l.expire_holds(day(5)), vec!["h".into()]);
-    let err = refused(&mut l, |l| l.release_hold(&"h".into()));
+    let err = refused(&mut l, |l| l.release_hold("h"));
     assert!(matches!(err, LedgerError::HoldExpired { .. }));
     check_message(&err, &["hold h", "2025-04-05"]);
 }
@@ -613,9 +620,7 @@ fn settle_exceeds_hold() {
     let mut l = ledger();
     l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)))
         .unwrap();
-    let err = refused(&mut l, |l| {
-        l.settle_hold(&"h".into(), "s", gbp("10.01"), day(3))
-    });
+    let err = refused(&mut l, |l| l.settle_hold("h", "s", gbp("10.01"), day(3)));
     assert!(matches!(
         &err,
         LedgerError::SettleExceedsHold { hold, held, requested }
@@ -802,7 +807,7 @@ fn log_rejected() {
     let mut l = Ledger::new();
     let err = l.import_jsonl(text.as_bytes()).unwrap_err();
     assert_eq!(err.line(), 2);
-    assert!(l.account(&"bank".into()).is_ok());
+    assert!(l.account("bank").is_ok());
 }
 
 /// Yields its text, then fails.
@@ -876,13 +881,8 @@ fn settling_before_the_hold_was_placed_is_refused() {
     ))
     .unwrap();
     let err = refused(&mut l, |l| {
-        l.settle_hold(
-            &"h".into(),
-            "s",
-            Money::from_minor(500, Currency::GBP),
-            day(4),
-        )
-        .map(|_| ())
+        l.settle_hold("h", "s", Money::from_minor(500, Currency::GBP), day(4))
+            .map(|_| ())
     });
     assert!(matches!(err, LedgerError::InvalidHold { .. }));
     check_message(&err, &["h"]);

@@ -429,7 +429,7 @@ impl World {
         // Banked units never go below zero.
         let banked = self
             .ledger
-            .balance(&self.agreement.banked_account("PC"))
+            .balance(self.agreement.banked_account("PC"))
             .unwrap();
         if banked.is_negative() {
             return Err(format!("banked units {banked}"));

@@ -337,10 +337,7 @@ fn person_c_april(p: &mut Provider) {
     let attribution = plan.attribution(&p.ledger, "isf").unwrap();
     assert_eq!(attribution.balance, attribution.available);
     for b in ["C-b1", "C-b2", "C-b3"] {
-        let hold = p
-            .ledger
-            .hold(&format!("book:AG-C:{b}:council").into())
-            .unwrap();
+        let hold = p.ledger.hold(format!("book:AG-C:{b}:council")).unwrap();
         assert_ne!(hold.status(), HoldStatus::Active);
     }
 }
@@ -375,7 +372,8 @@ fn balances_after_april_are_worked_by_hand() {
     assert_eq!(p.balance(&p.b), gbp("3045.00"));
     // C: 1000 + 1000 − 37.50 − 50 + 1000.
     assert_eq!(p.balance(&p.c), gbp("2912.50"));
-    p.ledger.verify().unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = p.ledger.verify().unwrap();
 }
 
 #[test]
@@ -494,7 +492,7 @@ fn banked_hours_expire_and_are_written_off() {
         dec("0")
     );
     assert_eq!(
-        p.ledger.balance(&ag.banked_account("PC")).unwrap().amount(),
+        p.ledger.balance(ag.banked_account("PC")).unwrap().amount(),
         dec("0")
     );
     // Writing off again changes nothing.

@@ -201,7 +201,8 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
                     let e = plan
                         .contribution_receipt("dp", format!("dep-{n}"), gbp_minor(*p), today)
                         .unwrap();
-                    ledger.post(e).unwrap();
+                    // The receipt's sequence number is not needed here.
+                    let _ = ledger.post(e).unwrap();
                     model.paid_in += i128::from(*p);
                 }
             }
@@ -358,17 +359,17 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
     let flagged: BTreeSet<String> = ret.flags.iter().map(|f| f.entry.clone()).collect();
     prop_assert_eq!(&flagged, &model.flagged);
     for id in &model.flagged {
-        let entry = ledger.entry(&id.as_str().into());
+        let entry = ledger.entry(id.as_str());
         prop_assert!(entry.is_some_and(|e| e.metadata().contains_key("flag")));
     }
     for id in &model.spend_ids {
-        prop_assert!(ledger.entry(&id.as_str().into()).is_some());
+        prop_assert!(ledger.entry(id.as_str()).is_some());
     }
     // Per source, over the whole history: what was returned to it is at most what it put in
     // less what was spent from it (its net contribution).
     for source in plan.budget().all_sources() {
         let (mut put_in, mut spent, mut returned) = (0i128, 0i128, 0i128);
-        for line in ledger.history(&plan.fund_account("dp", &source)).unwrap() {
+        for line in ledger.history(plan.fund_account("dp", &source)).unwrap() {
             let amount = minor(line.amount);
             match line.entry.metadata().get("monitor").map(String::as_str) {
                 Some("recovery") | Some("reduction") => returned -= amount,
@@ -385,7 +386,8 @@ fn run_ops(spec: &PlanSpec, ops: &[(u8, Op)]) -> Result<(), TestCaseError> {
             spent
         );
     }
-    ledger.verify().unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = ledger.verify().unwrap();
     Ok(())
 }
 
@@ -419,16 +421,19 @@ proptest! {
         plan.open_accounts(&mut ledger).unwrap();
         open_spend_accounts(&mut ledger, &plan, "dp").unwrap();
         let today = start() + Days::new(runs);
-        run_payments(&mut ledger, &[&plan], &PaymentRun::new("r", today));
+        // Setup: the report is not inspected, the ledger is.
+        let _ = run_payments(&mut ledger, &[&plan], &PaymentRun::new("r", today));
         let available = minor(plan.attribution(&ledger, "dp").unwrap().available);
         let spend = available * i128::from(spent_share) / 1000;
         if spend > 0 {
             let s = Spend::new("s", today, SpendCategory::Equipment, "Shop", gbp_minor(spend as i64));
-            record_spend(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
+            // The recorded ids are not needed here.
+            let _ = record_spend(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
         }
         if owed > 0 {
             let s = Spend::new("o", today, SpendCategory::Agency, "Agency", gbp_minor(owed));
-            accrue_liability(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
+            // The recorded ids are not needed here.
+            let _ = accrue_liability(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
         }
         let found = surplus(&ledger, &plan, "dp", today, SurplusPolicy::weeks(weeks).unwrap()).unwrap();
         let contingency = i128::from(spec.cost) * i128::from(weeks);
@@ -460,20 +465,23 @@ proptest! {
             today = today + Days::new(u64::from(*step));
             match op {
                 Op::Run => {
-                    run_payments(&mut ledger, &[&plan], &PaymentRun::new("r", today));
+                    // Setup: the report is not inspected, the ledger is.
+                    let _ = run_payments(&mut ledger, &[&plan], &PaymentRun::new("r", today));
                 }
                 Op::Spend(share, category, _) => {
                     let available = minor(plan.attribution(&ledger, "dp").unwrap().available);
                     let amount = available * i128::from(*share) / 1000;
                     if amount > 0 {
                         let s = Spend::new(format!("s{n}"), today, SpendCategory::ALL[*category], "X", gbp_minor(amount as i64));
-                        record_spend(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
+                        // The recorded ids are not needed here.
+                        let _ = record_spend(&mut ledger, &plan, "dp", &s, &policy()).unwrap();
                     }
                 }
                 Op::Recover(_, _, weeks, _) => {
                     let decision = RecoveryDecision::new(format!("r{n}"), "dp", today, RecoveryAmount::Full)
                         .policy(SurplusPolicy::weeks(*weeks).unwrap());
-                    post_recovery(&mut ledger, &plan, &decision).unwrap();
+                    // The recovery's parts are not inspected here.
+                    let _ = post_recovery(&mut ledger, &plan, &decision).unwrap();
                 }
                 _ => {}
             }
@@ -483,7 +491,7 @@ proptest! {
         prop_assert!(ret.ties_out());
         let fund_as_at = |date: NaiveDate| -> i128 {
             plan.budget().all_sources().iter()
-                .map(|s| minor(ledger.balance_as_at(&plan.fund_account("dp", s), date).unwrap()))
+                .map(|s| minor(ledger.balance_as_at(plan.fund_account("dp", s), date).unwrap()))
                 .sum()
         };
         prop_assert_eq!(minor(ret.closing), fund_as_at(period.last_day()));

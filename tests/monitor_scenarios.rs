@@ -67,7 +67,8 @@ fn six_months() -> (PaymentPlan, Ledger) {
         let deposit = plan
             .contribution_receipt("dp", format!("dep-{n}"), gbp("240.00"), date)
             .unwrap();
-        ledger.post(deposit).unwrap();
+        // The receipt's sequence number is not needed here.
+        let _ = ledger.post(deposit).unwrap();
         let payday = date + chrono::Days::new(14);
         for (category, payee, amount) in [
             (SpendCategory::PaWages, "Sam Jones", "800.00"),
@@ -87,7 +88,8 @@ fn six_months() -> (PaymentPlan, Ledger) {
             assert_eq!(r.flag, None);
         }
     }
-    spend(
+    // The recorded ids are not needed here.
+    let _ = spend(
         &mut ledger,
         &plan,
         "ins-1".into(),
@@ -114,7 +116,8 @@ fn six_months() -> (PaymentPlan, Ledger) {
         gbp("180.00"),
     )
     .reference("INV-77");
-    accrue_liability(&mut ledger, &plan, "dp", &invoice, &SpendPolicy::england()).unwrap();
+    // The recorded ids are not needed here.
+    let _ = accrue_liability(&mut ledger, &plan, "dp", &invoice, &SpendPolicy::england()).unwrap();
     (plan, ledger)
 }
 
@@ -209,7 +212,7 @@ fn monitoring_return_at_six_months_shows_every_figure_from_the_ledger() {
     assert!(flag.reason.contains("gambling"));
     assert!(!flag.owed);
     // The bet is in the books, with its flag.
-    let bet = ledger.entry(&"bet-1".into()).unwrap();
+    let bet = ledger.entry("bet-1").unwrap();
     assert_eq!(bet.metadata()["category"], "gambling");
     assert_eq!(bet.metadata()["flag"], flag.reason);
 
@@ -277,7 +280,8 @@ fn paying_the_invoice_later_clears_the_liability() {
         unknown.as_ref().map_err(isf_ledger::Error::monitor),
         Err(Some(MonitorError::UnknownLiability { .. }))
     ));
-    pay_liability(
+    // The recorded ids are not needed here.
+    let _ = pay_liability(
         &mut ledger,
         &plan,
         "dp",
@@ -291,7 +295,8 @@ fn paying_the_invoice_later_clears_the_liability() {
         outstanding_liabilities(&ledger, &plan, "dp", d(2025, 10, 10)).unwrap(),
         gbp("80.00")
     );
-    pay_liability(
+    // The recorded ids are not needed here.
+    let _ = pay_liability(
         &mut ledger,
         &plan,
         "dp",
@@ -405,11 +410,11 @@ fn full_recovery_returns_council_money_and_refunds_the_person_pro_rata() {
         ]
     );
     assert_eq!(
-        ledger.balance(&plan.council_bank()).unwrap(),
+        ledger.balance(plan.council_bank()).unwrap(),
         gbp("-7120.03")
     );
     assert_eq!(
-        ledger.balance(&refund_account(&plan)).unwrap(),
+        ledger.balance(refund_account(&plan)).unwrap(),
         gbp("922.03")
     );
     assert_eq!(plan.fund_balance(&ledger, "dp").unwrap(), gbp("1580.00"));
@@ -427,7 +432,8 @@ fn full_recovery_returns_council_money_and_refunds_the_person_pro_rata() {
     assert_eq!(ledger, before);
     assert_eq!(again.amount, gbp("1922.00"));
     assert_eq!(again.parts, recovery.parts);
-    ledger.verify().unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = ledger.verify().unwrap();
 }
 
 #[test]
@@ -515,7 +521,7 @@ fn recovery_by_reducing_future_payments() {
     let receipts = schedule.post_due(&mut ledger, &plan).unwrap();
     assert_eq!(receipts.len(), 1);
     let first = ledger
-        .entry(&reduction_id(&plan, "dp", "reduce", d(2025, 10, 20)))
+        .entry(reduction_id(&plan, "dp", "reduce", d(2025, 10, 20)))
         .unwrap();
     assert_eq!(first.date(), d(2025, 10, 20));
     assert_eq!(schedule.remaining(&ledger, &plan).unwrap(), gbp("662.00"));
@@ -531,14 +537,15 @@ fn recovery_by_reducing_future_payments() {
     assert!(schedule.due_entries(&ledger, &plan).unwrap().is_empty());
     // Ten council payments of £1,160, less the £1,822 recovered.
     assert_eq!(
-        ledger.balance(&plan.council_bank()).unwrap(),
+        ledger.balance(plan.council_bank()).unwrap(),
         gbp("-9778.00")
     );
     // The person's money was not touched.
     let attribution = plan.attribution(&ledger, "dp").unwrap();
     assert_eq!(attribution.by_source[1].balance, gbp("1680.00"));
     assert_eq!(attribution.by_source[0].balance, gbp("3480.00"));
-    ledger.verify().unwrap();
+    // Only that the books verify matters here, not the counts.
+    let _ = ledger.verify().unwrap();
 }
 
 #[test]
@@ -659,7 +666,8 @@ fn recording_the_same_spend_or_payment_again_changes_nothing() {
         "Sam",
         gbp("30.00"),
     );
-    record_spend(&mut ledger, &plan, "dp", &more, &policy).unwrap();
+    // The recorded ids are not needed here.
+    let _ = record_spend(&mut ledger, &plan, "dp", &more, &policy).unwrap();
     let before = ledger.clone();
     let again = record_spend(&mut ledger, &plan, "dp", &kit, &policy).unwrap();
     assert!(again.receipt.already_posted);
@@ -729,7 +737,8 @@ fn spend_posted_without_this_module_shows_as_uncategorised_spend() {
             d(2025, 10, 3),
         )
         .unwrap();
-    ledger.post(plain).unwrap();
+    // The receipt's sequence number is not needed here.
+    let _ = ledger.post(plain).unwrap();
     let ret = monitoring_return(&ledger, &plan, "dp", review_period()).unwrap();
     assert_eq!(ret.total_in, gbp("9800.00"));
     assert!(

@@ -112,7 +112,7 @@ fn pay_liability_once(
         .into_iter()
         .find(|l| l.id == liability)
         .ok_or_else(unknown)?;
-    let accrual = ledger.entry(&liability.into()).ok_or_else(unknown)?;
+    let accrual = ledger.entry(liability).ok_or_else(unknown)?;
     if amount > outstanding.outstanding {
         return Err(MonitorError::LiabilityOverpaid {
             liability: liability.to_string(),
@@ -149,6 +149,7 @@ fn pay_liability_once(
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct Liability {
     /// Its id (the accrual's entry id).
     pub id: String,
@@ -183,7 +184,7 @@ pub fn liabilities(
     let currency = plan.budget().currency();
     let mut order: Vec<String> = Vec::new();
     let mut by_id: BTreeMap<String, Liability> = BTreeMap::new();
-    for line in ledger.history(&payable_account(plan, deployment))? {
+    for line in ledger.history(payable_account(plan, deployment))? {
         let entry = line.entry;
         if as_at.is_some_and(|d| entry.date() > d) {
             continue;
@@ -234,6 +235,6 @@ pub fn outstanding_liabilities(
 ) -> Result<Money, crate::error::Error> {
     check_deployment(plan, deployment)?;
     Ok(ledger
-        .balance_as_at(&payable_account(plan, deployment), date)?
+        .balance_as_at(payable_account(plan, deployment), date)?
         .negate())
 }

@@ -63,6 +63,7 @@ pub struct FlaggedSpend {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct MonitoringReturn {
     /// The budget.
     pub budget: String,

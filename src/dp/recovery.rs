@@ -1,5 +1,7 @@
 //! Recovering surplus: how much, from which sources, and the entries that do it.
 
+use std::fmt;
+
 use crate::chart::{self, EntryKind, RecoveryMeta, WithMeta};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -40,6 +42,31 @@ pub enum RecoveryMethod {
     Immediate,
     /// The council's next payments are reduced (council money only).
     ReduceFuturePayments,
+}
+
+impl fmt::Display for RecoveryMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RecoveryMethod::Immediate => "immediate",
+            RecoveryMethod::ReduceFuturePayments => "reduce_future_payments",
+        })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"immediate"`, `"reduce_future_payments"`.
+impl std::str::FromStr for RecoveryMethod {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<RecoveryMethod, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "recovery method",
+            &[
+                RecoveryMethod::Immediate,
+                RecoveryMethod::ReduceFuturePayments,
+            ],
+            s,
+        )
+    }
 }
 
 /// A council's decision to recover surplus from a deployment's fund.
@@ -110,6 +137,7 @@ pub struct RecoveryPart {
 
 /// What a recovery decision recovers and the entries that do it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
 pub struct Recovery {
     /// The decision.
     pub decision: String,
@@ -272,7 +300,7 @@ pub fn plan_recovery(
             })
         }
         RecoveryMethod::ReduceFuturePayments => {
-            let council = ledger.available(&plan.fund_account(dep, &Source::Council))?;
+            let council = ledger.available(plan.fund_account(dep, &Source::Council))?;
             let amount = want.checked_min(council.checked_max(Money::zero(want.currency()))?)?;
             let schedule = reduction_schedule(plan, dep, decision, amount)?;
             Ok(Recovery {

@@ -196,7 +196,7 @@ impl ReductionSchedule {
             if ledger.entry(&id).is_some() {
                 continue;
             }
-            let Some(payment) = ledger.entry(&plan.payment_id(start)) else {
+            let Some(payment) = ledger.entry(plan.payment_id(start)) else {
                 continue;
             };
             let paid_in = payment

@@ -91,7 +91,7 @@ pub fn first_payment_date(ledger: &Ledger, plan: &PaymentPlan) -> Option<NaiveDa
     let periods = plan.periods().ok()?;
     periods
         .iter()
-        .filter_map(|p| ledger.entry(&plan.payment_id(p.start())))
+        .filter_map(|p| ledger.entry(plan.payment_id(p.start())))
         .map(|e| e.date())
         .min()
 }

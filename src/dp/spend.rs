@@ -230,6 +230,7 @@ impl Spend {
 /// [`accrue_liability`]: super::accrue_liability
 /// [`pay_liability`]: super::pay_liability
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
 pub struct Recorded {
     /// The ledger's receipt.
     pub receipt: Receipt,

@@ -76,6 +76,7 @@ impl Default for SurplusPolicy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct Surplus {
     /// The date.
     pub as_at: NaiveDate,

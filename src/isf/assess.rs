@@ -339,9 +339,7 @@ impl ServiceAgreement {
                 // Every lot: each line takes only from those open on its day.
                 let lots = self.lots(ledger, &service.code)?;
                 let units = match self.banking {
-                    Some(_) => ledger
-                        .balance(&self.banked_account(&service.code))?
-                        .amount(),
+                    Some(_) => ledger.balance(self.banked_account(&service.code))?.amount(),
                     None => Decimal::ZERO,
                 };
                 claimed
@@ -484,7 +482,7 @@ impl ServiceAgreement {
             .budget()
             .all_sources()
             .into_iter()
-            .map(|source| ledger.holds_on(&plan.fund_account(&self.deployment, &source)))
+            .map(|source| ledger.holds_on(plan.fund_account(&self.deployment, &source)))
             .collect::<Result<Vec<_>, LedgerError>>()?;
         for hold in fund_holds.into_iter().flatten() {
             let d = hold.details();

@@ -28,6 +28,7 @@ pub struct BankedLot {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct BankedUnits {
     /// The service.
     pub service: String,
@@ -267,7 +268,7 @@ impl ServiceAgreement {
         date: NaiveDate,
     ) -> Result<Decimal, crate::error::Error> {
         Ok(ledger
-            .balance_as_at(&self.banked_account(service), date)?
+            .balance_as_at(self.banked_account(service), date)?
             .amount())
     }
 
@@ -283,7 +284,7 @@ impl ServiceAgreement {
         }
         let mut lots: Vec<BankedLot> = Vec::new();
         let mut taken: Vec<(NaiveDate, Decimal, Option<NaiveDate>)> = Vec::new();
-        for line in ledger.history(&self.banked_account(service))? {
+        for line in ledger.history(self.banked_account(service))? {
             let meta = BankMeta::from_meta(line.entry.metadata());
             let units = line.amount.amount();
             let kind = meta.as_ref().map(|m| m.kind);

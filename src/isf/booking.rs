@@ -125,7 +125,7 @@ impl ServiceAgreement {
             .budget()
             .all_sources()
             .iter()
-            .filter_map(|s| ledger.hold(&chart::booking_hold(&self.id, &booking.id, s)))
+            .filter_map(|s| ledger.hold(chart::booking_hold(&self.id, &booking.id, s)))
             .map(|h| h.details().clone())
             .collect();
         if !existing.is_empty() {

@@ -149,6 +149,7 @@ pub struct DisputedLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct ClaimOutcome {
     /// The claim.
     pub claim: ClaimId,

@@ -109,7 +109,8 @@ impl ServiceAgreement {
             ledger.post_batch(batch)?;
         }
         for (source, hold, held) in holds {
-            ledger.settle_hold_with(
+            // The receipt's sequence number is not needed here.
+            let _ = ledger.settle_hold_with(
                 &hold,
                 chart::claim_line_source_entry(&self.id, claim, line, &source),
                 held,
@@ -197,7 +198,7 @@ impl ServiceAgreement {
                 }
                 .into());
             }
-            entries.extend(ledger.entry(&chart::line_fee_entry(&self.id, claim, *line)));
+            entries.extend(ledger.entry(chart::line_fee_entry(&self.id, claim, *line)));
             for e in entries {
                 let reversal = chart::credit_reversal_entry(&self.id, &note.id, e.id());
                 match e.reversed_by() {
@@ -228,7 +229,8 @@ impl ServiceAgreement {
         }
         for id in to_reverse {
             let reversal = chart::credit_reversal_entry(&self.id, &note.id, id.as_str());
-            ledger.reverse(
+            // The receipt's sequence number is not needed here.
+            let _ = ledger.reverse(
                 &id,
                 reversal,
                 note.date,

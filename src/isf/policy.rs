@@ -22,6 +22,28 @@ pub enum OnIssue {
     Dispute,
 }
 
+impl fmt::Display for OnIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OnIssue::Refuse => "refuse",
+            OnIssue::Dispute => "dispute",
+        })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"refuse"`, `"dispute"`.
+impl std::str::FromStr for OnIssue {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<OnIssue, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "claim issue policy",
+            &[OnIssue::Refuse, OnIssue::Dispute],
+            s,
+        )
+    }
+}
+
 /// What to do with a claim line whose price differs from the agreed rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -35,6 +57,33 @@ pub enum OnRateDiffers {
     Dispute,
     /// Pay the line at the agreed price and report it as flagged.
     PayAgreedRate,
+}
+
+impl fmt::Display for OnRateDiffers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OnRateDiffers::Refuse => "refuse",
+            OnRateDiffers::Dispute => "dispute",
+            OnRateDiffers::PayAgreedRate => "pay_agreed_rate",
+        })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"refuse"`, `"pay_agreed_rate"`.
+impl std::str::FromStr for OnRateDiffers {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<OnRateDiffers, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "rate policy",
+            &[
+                OnRateDiffers::Refuse,
+                OnRateDiffers::Dispute,
+                OnRateDiffers::PayAgreedRate,
+            ],
+            s,
+        )
+    }
 }
 
 /// The agreement's policy for claim lines that fail a check. See the module docs for defaults.
@@ -144,7 +193,8 @@ impl fmt::Display for ClaimIssue {
                 band,
             } => write!(
                 f,
-                "price {claimed} differs from the agreed {band} rate {agreed}"
+                "price {claimed} differs from the agreed {} rate {agreed}",
+                band.label()
             ),
             ClaimIssue::Duplicate { of } => write!(f, "duplicate of claim line {of}"),
             ClaimIssue::OverPlan {

@@ -26,13 +26,39 @@ pub enum TimeBand {
     BankHoliday,
 }
 
+impl TimeBand {
+    /// The words for it in a sentence and in a claim line's metadata: `"weekday"`,
+    /// `"weekend"`, `"bank holiday"`. Its [`Display`](fmt::Display) form is the serde name
+    /// (`"bank_holiday"`).
+    pub fn label(&self) -> &'static str {
+        match self {
+            TimeBand::Weekday => "weekday",
+            TimeBand::Weekend => "weekend",
+            TimeBand::BankHoliday => "bank holiday",
+        }
+    }
+}
+
 impl fmt::Display for TimeBand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             TimeBand::Weekday => "weekday",
             TimeBand::Weekend => "weekend",
-            TimeBand::BankHoliday => "bank holiday",
+            TimeBand::BankHoliday => "bank_holiday",
         })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"weekday"`, `"bank_holiday"`.
+impl std::str::FromStr for TimeBand {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<TimeBand, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "time band",
+            &[TimeBand::Weekday, TimeBand::Weekend, TimeBand::BankHoliday],
+            s,
+        )
     }
 }
 

@@ -26,11 +26,11 @@ impl ServiceAgreement {
         line: usize,
     ) -> Vec<crate::ledger::EntryView<'l>> {
         let mut out: Vec<_> = ledger
-            .entry(&chart::claim_line_entry(&self.id, claim, line))
+            .entry(chart::claim_line_entry(&self.id, claim, line))
             .into_iter()
             .collect();
         for s in plan.budget().all_sources() {
-            out.extend(ledger.entry(&chart::claim_line_source_entry(&self.id, claim, line, &s)));
+            out.extend(ledger.entry(chart::claim_line_source_entry(&self.id, claim, line, &s)));
         }
         out
     }
@@ -39,11 +39,11 @@ impl ServiceAgreement {
         (1..=claim.lines.len()).any(|n| {
             !self.line_entries(ledger, plan, &claim.id, n).is_empty()
                 || ledger
-                    .entry(&chart::line_fee_entry(&self.id, &claim.id, n))
+                    .entry(chart::line_fee_entry(&self.id, &claim.id, n))
                     .is_some()
                 || plan.budget().all_sources().iter().any(|s| {
                     ledger
-                        .hold(&chart::dispute_hold(&self.id, &claim.id, n, s))
+                        .hold(chart::dispute_hold(&self.id, &claim.id, n, s))
                         .is_some()
                 })
         })
@@ -106,7 +106,7 @@ impl ServiceAgreement {
             delivered_on: Some(line.date),
             units: Some(line.units),
             price: Some(p.price),
-            band: Some(p.band.to_string()),
+            band: Some(p.band.label().to_string()),
             key: Some(line.key()),
             supplier: line.supplier.clone(),
             claimed_price: (p.price != line.price).then_some(line.price),
@@ -207,7 +207,8 @@ impl ServiceAgreement {
             let meta = self.line_meta(claim, n, p).to_meta();
             for ((source, hold, _), part) in holds.iter().zip(parts) {
                 if part.is_positive() {
-                    ledger.settle_hold_with(
+                    // The receipt's sequence number is not needed here.
+                    let _ = ledger.settle_hold_with(
                         hold,
                         chart::claim_line_source_entry(&self.id, &claim.id, n, source),
                         part,

@@ -31,6 +31,7 @@ pub struct UnitsLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct UnitsSummary {
     /// The agreement.
     pub agreement: AgreementId,

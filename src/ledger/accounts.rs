@@ -70,7 +70,7 @@ impl Ledger {
     /// # Errors
     ///
     /// [`LedgerError::UnknownAccount`], [`LedgerError::AccountNotEmpty`].
-    pub fn close_account(&mut self, id: &AccountId) -> Result<(), LedgerError> {
+    pub fn close_account(&mut self, id: impl AsRef<str>) -> Result<(), LedgerError> {
         let index = self.account_index_of(id)?;
         let state = &self.accounts[index as usize];
         if state.closed {
@@ -79,7 +79,7 @@ impl Ledger {
         if !state.balance.is_zero() || !state.held.is_zero() {
             let currency = state.spec.currency;
             return Err(LedgerError::AccountNotEmpty {
-                account: id.clone(),
+                account: state.spec.id.clone(),
                 balance: Money::new(state.balance, currency),
                 held: Money::new(state.held, currency),
             });
@@ -90,12 +90,13 @@ impl Ledger {
         Ok(())
     }
 
-    pub(super) fn account_index_of(&self, id: &AccountId) -> Result<u32, LedgerError> {
+    pub(super) fn account_index_of(&self, id: impl AsRef<str>) -> Result<u32, LedgerError> {
+        let id = id.as_ref();
         self.account_index
             .get(id)
             .copied()
             .ok_or_else(|| LedgerError::UnknownAccount {
-                account: id.clone(),
+                account: AccountId::from(id),
             })
     }
 

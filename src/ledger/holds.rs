@@ -32,10 +32,10 @@ impl Ledger {
     /// let day = NaiveDate::from_ymd_opt(2025, 4, 7).unwrap();
     /// ledger.post(NewEntry::new("in", day).transfer("council", "fund", "100.00 GBP".parse()?))?;
     /// ledger.place_hold(NewHold::new("week-1", "fund", "provider", "80.00 GBP".parse()?, day))?;
-    /// assert_eq!(ledger.available(&"fund".into())?.to_string(), "20.00 GBP");
-    /// ledger.settle_hold(&"week-1".into(), "week-1-paid", "72.50 GBP".parse()?, day)?;
-    /// assert_eq!(ledger.balance(&"fund".into())?.to_string(), "27.50 GBP");
-    /// assert_eq!(ledger.available(&"fund".into())?.to_string(), "27.50 GBP");
+    /// assert_eq!(ledger.available("fund")?.to_string(), "20.00 GBP");
+    /// ledger.settle_hold("week-1", "week-1-paid", "72.50 GBP".parse()?, day)?;
+    /// assert_eq!(ledger.balance("fund")?.to_string(), "27.50 GBP");
+    /// assert_eq!(ledger.available("fund")?.to_string(), "27.50 GBP");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn place_hold(&mut self, hold: NewHold) -> Result<(), LedgerError> {
@@ -115,11 +115,14 @@ impl Ledger {
         Ok(())
     }
 
-    pub(super) fn hold_index_of(&self, id: &HoldId) -> Result<u32, LedgerError> {
+    pub(super) fn hold_index_of(&self, id: impl AsRef<str>) -> Result<u32, LedgerError> {
+        let id = id.as_ref();
         self.hold_index
             .get(id)
             .copied()
-            .ok_or_else(|| LedgerError::UnknownHold { hold: id.clone() })
+            .ok_or_else(|| LedgerError::UnknownHold {
+                hold: HoldId::from(id),
+            })
     }
 
     /// Refuses an operation on a hold that is no longer active.
@@ -152,7 +155,7 @@ impl Ledger {
     /// [`LedgerError::AccountClosed`], [`LedgerError::DuplicateEntry`].
     pub fn settle_hold(
         &mut self,
-        hold: &HoldId,
+        hold: impl AsRef<str>,
         entry_id: impl Into<EntryId>,
         amount: Money,
         date: NaiveDate,
@@ -168,7 +171,7 @@ impl Ledger {
     /// As [`Ledger::settle_hold`].
     pub fn settle_hold_with(
         &mut self,
-        hold: &HoldId,
+        hold: impl AsRef<str>,
         entry_id: impl Into<EntryId>,
         amount: Money,
         date: NaiveDate,
@@ -193,14 +196,14 @@ impl Ledger {
         if let Some(expires_on) = state.spec.expires_on {
             if date >= expires_on {
                 return Err(LedgerError::HoldExpired {
-                    hold: hold.clone(),
+                    hold: state.spec.id.clone(),
                     expired_on: expires_on,
                 });
             }
         }
         if date < state.spec.date {
             return Err(invalid_hold(
-                hold,
+                &state.spec.id,
                 "it cannot be settled before the day it was placed",
             ));
         }
@@ -220,7 +223,7 @@ impl Ledger {
         }
         if amount.amount() > held.amount() {
             return Err(LedgerError::SettleExceedsHold {
-                hold: hold.clone(),
+                hold: state.spec.id.clone(),
                 held,
                 requested: amount,
             });
@@ -303,7 +306,7 @@ impl Ledger {
     ///
     /// [`LedgerError::UnknownHold`], [`LedgerError::HoldSettled`],
     /// [`LedgerError::HoldReleased`], [`LedgerError::HoldExpired`].
-    pub fn release_hold(&mut self, hold: &HoldId) -> Result<(), LedgerError> {
+    pub fn release_hold(&mut self, hold: impl AsRef<str>) -> Result<(), LedgerError> {
         let index = self.hold_index_of(hold)?;
         self.check_active(index)?;
         self.end_hold(index, HoldStatus::Released);

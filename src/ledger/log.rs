@@ -379,6 +379,7 @@ impl ImportSummary {
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[must_use]
 pub struct ImportSummary {
     /// Records read (blank lines are skipped and not counted).
     pub records: u64,
@@ -511,7 +512,8 @@ impl Ledger {
     /// ```
     pub fn replay<R: BufRead>(reader: R) -> Result<Ledger, LogError> {
         let mut ledger = Ledger::new();
-        ledger.import_jsonl(reader)?;
+        // The replayed ledger is the result; the counts are not needed.
+        let _ = ledger.import_jsonl(reader)?;
         Ok(ledger)
     }
 

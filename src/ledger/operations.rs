@@ -81,6 +81,7 @@ pub enum Operation {
 /// What [`Ledger::apply`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[must_use]
 pub enum Applied {
     /// An operation that posts no entry.
     Done,

@@ -151,30 +151,31 @@ impl Ledger {
     /// }
     /// let day = NaiveDate::from_ymd_opt(2025, 5, 1).unwrap();
     /// ledger.post(NewEntry::new("e1", day).transfer("a", "b", "10.00 GBP".parse()?))?;
-    /// ledger.reverse(&"e1".into(), "e1-rev", day, "keyed twice")?;
-    /// assert!(ledger.balance(&"b".into())?.is_zero());
-    /// let again = ledger.reverse(&"e1".into(), "e1-rev-2", day, "");
+    /// ledger.reverse("e1", "e1-rev", day, "keyed twice")?;
+    /// assert!(ledger.balance("b")?.is_zero());
+    /// let again = ledger.reverse("e1", "e1-rev-2", day, "");
     /// assert!(matches!(again, Err(LedgerError::AlreadyReversed { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn reverse(
         &mut self,
-        entry: &EntryId,
+        entry: impl AsRef<str>,
         reversal_id: impl Into<EntryId>,
         date: NaiveDate,
         memo: impl Into<String>,
     ) -> Result<Receipt, LedgerError> {
+        let entry = entry.as_ref();
         let reversal_id = reversal_id.into();
         let memo = memo.into();
-        let original =
-            self.entry_index_of(entry.as_str())
-                .ok_or_else(|| LedgerError::UnknownEntry {
-                    entry: entry.clone(),
-                })?;
+        let original = self
+            .entry_index_of(entry)
+            .ok_or_else(|| LedgerError::UnknownEntry {
+                entry: EntryId::from(entry),
+            })?;
         let rec = self.entries[original as usize];
         if rec.origin == EntryOrigin::Reversal {
             return Err(LedgerError::ReversalOfReversal {
-                entry: entry.clone(),
+                entry: EntryId::from(entry),
             });
         }
         let reversal = self.reversal_entry(original, reversal_id, date, memo);
@@ -192,7 +193,7 @@ impl Ledger {
                 return Ok(receipt(existing, true));
             }
             return Err(LedgerError::AlreadyReversed {
-                entry: entry.clone(),
+                entry: EntryId::from(entry),
                 reversal: EntryId::from(self.entry_id_of(existing)),
             });
         }

@@ -31,7 +31,7 @@ impl Ledger {
         (self.entries.partition_point(|e| e.first_posting <= posting) - 1) as u32
     }
 
-    pub(super) fn state(&self, id: &AccountId) -> Result<&AccountState, LedgerError> {
+    pub(super) fn state(&self, id: impl AsRef<str>) -> Result<&AccountState, LedgerError> {
         Ok(&self.accounts[self.account_index_of(id)? as usize])
     }
 
@@ -40,7 +40,7 @@ impl Ledger {
     /// # Errors
     ///
     /// [`LedgerError::UnknownAccount`].
-    pub fn balance(&self, id: &AccountId) -> Result<Money, LedgerError> {
+    pub fn balance(&self, id: impl AsRef<str>) -> Result<Money, LedgerError> {
         let s = self.state(id)?;
         Ok(Money::new(s.balance, s.spec.currency))
     }
@@ -50,7 +50,7 @@ impl Ledger {
     /// # Errors
     ///
     /// [`LedgerError::UnknownAccount`].
-    pub fn held(&self, id: &AccountId) -> Result<Money, LedgerError> {
+    pub fn held(&self, id: impl AsRef<str>) -> Result<Money, LedgerError> {
         let s = self.state(id)?;
         Ok(Money::new(s.held, s.spec.currency))
     }
@@ -60,7 +60,7 @@ impl Ledger {
     /// # Errors
     ///
     /// [`LedgerError::UnknownAccount`].
-    pub fn available(&self, id: &AccountId) -> Result<Money, LedgerError> {
+    pub fn available(&self, id: impl AsRef<str>) -> Result<Money, LedgerError> {
         let s = self.state(id)?;
         Ok(Money::new(s.balance - s.held, s.spec.currency))
     }
@@ -88,7 +88,11 @@ impl Ledger {
     /// assert_eq!(ledger.balance_known_after(&b, Seq(1))?.to_string(), "10.00 GBP");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn balance_as_at(&self, id: &AccountId, date: NaiveDate) -> Result<Money, LedgerError> {
+    pub fn balance_as_at(
+        &self,
+        id: impl AsRef<str>,
+        date: NaiveDate,
+    ) -> Result<Money, LedgerError> {
         let s = self.state(id)?;
         let n = s.daily.partition_point(|(d, _)| *d <= date);
         let amount = if n == 0 {
@@ -105,7 +109,7 @@ impl Ledger {
     /// # Errors
     ///
     /// [`LedgerError::UnknownAccount`].
-    pub fn balance_known_after(&self, id: &AccountId, seq: Seq) -> Result<Money, LedgerError> {
+    pub fn balance_known_after(&self, id: impl AsRef<str>, seq: Seq) -> Result<Money, LedgerError> {
         let s = self.state(id)?;
         // Postings of entries recorded after `seq` start at that entry's first posting.
         let bound = match self.entries.get(seq.0 as usize) {
@@ -121,7 +125,7 @@ impl Ledger {
     /// # Errors
     ///
     /// [`LedgerError::UnknownAccount`].
-    pub fn history(&self, id: &AccountId) -> Result<Vec<HistoryLine<'_>>, LedgerError> {
+    pub fn history(&self, id: impl AsRef<str>) -> Result<Vec<HistoryLine<'_>>, LedgerError> {
         let index = self.account_index_of(id)?;
         let s = &self.accounts[index as usize];
         let mut previous = Decimal::ZERO;
@@ -145,7 +149,7 @@ impl Ledger {
     /// # Errors
     ///
     /// [`LedgerError::UnknownAccount`].
-    pub fn account(&self, id: &AccountId) -> Result<AccountView<'_>, LedgerError> {
+    pub fn account(&self, id: impl AsRef<str>) -> Result<AccountView<'_>, LedgerError> {
         self.state(id).map(|state| AccountView { state })
     }
 
@@ -165,8 +169,8 @@ impl Ledger {
     }
 
     /// An entry by id.
-    pub fn entry(&self, id: &EntryId) -> Option<EntryView<'_>> {
-        self.entry_index_of(id.as_str()).map(|i| self.entry_view(i))
+    pub fn entry(&self, id: impl AsRef<str>) -> Option<EntryView<'_>> {
+        self.entry_index_of(id.as_ref()).map(|i| self.entry_view(i))
     }
 
     /// An entry by sequence number.
@@ -192,8 +196,8 @@ impl Ledger {
     }
 
     /// A hold by id.
-    pub fn hold(&self, id: &HoldId) -> Option<HoldView<'_>> {
-        let index = self.hold_index.get(id)?;
+    pub fn hold(&self, id: impl AsRef<str>) -> Option<HoldView<'_>> {
+        let index = self.hold_index.get(id.as_ref())?;
         Some(HoldView {
             ledger: self,
             state: &self.holds[*index as usize],
@@ -214,10 +218,10 @@ impl Ledger {
     /// # Errors
     ///
     /// [`LedgerError::UnknownAccount`].
-    pub fn holds_on<'a>(
+    pub fn holds_on<'a, A: AsRef<str>>(
         &'a self,
-        account: &AccountId,
-    ) -> Result<impl Iterator<Item = HoldView<'a>> + use<'a>, LedgerError> {
+        account: A,
+    ) -> Result<impl Iterator<Item = HoldView<'a>> + use<'a, A>, LedgerError> {
         let index = self.account_index_of(account)?;
         Ok(self.accounts[index as usize]
             .holds

@@ -44,12 +44,12 @@ pub const MAX_POSTINGS: usize = 4096;
 /// let day = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
 /// let pay = NewEntry::new("pay-1", day).transfer("council", "isf:P1", "500.00 GBP".parse()?);
 /// ledger.post(pay)?;
-/// assert_eq!(ledger.balance(&"isf:P1".into())?.to_string(), "500.00 GBP");
+/// assert_eq!(ledger.balance("isf:P1")?.to_string(), "500.00 GBP");
 ///
 /// // A fund never goes below zero: this is refused and changes nothing.
 /// let overdraw = NewEntry::new("pay-2", day).transfer("isf:P1", "council", "500.01 GBP".parse()?);
 /// assert!(matches!(ledger.post(overdraw), Err(LedgerError::LimitBreached { .. })));
-/// assert_eq!(ledger.balance(&"isf:P1".into())?.to_string(), "500.00 GBP");
+/// assert_eq!(ledger.balance("isf:P1")?.to_string(), "500.00 GBP");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -481,15 +481,16 @@ mod tests {
         }
         assert_eq!(ledger.entry_index.collisions.len(), 1);
         assert_eq!(
-            ledger.entry(&EntryId::from(first.as_str())).unwrap().seq(),
+            ledger.entry(EntryId::from(first.as_str())).unwrap().seq(),
             Seq(1)
         );
         assert_eq!(
-            ledger.entry(&EntryId::from(second.as_str())).unwrap().seq(),
+            ledger.entry(EntryId::from(second.as_str())).unwrap().seq(),
             Seq(2)
         );
         let retry = NewEntry::new(second.as_str(), day).transfer("a", "b", one);
         assert!(ledger.post(retry).unwrap().already_posted);
-        ledger.verify().unwrap();
+        // Only that the books verify matters here, not the counts.
+        let _ = ledger.verify().unwrap();
     }
 }

@@ -46,6 +46,26 @@ impl fmt::Display for AccountKind {
     }
 }
 
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"asset"`, `"fund"`.
+impl std::str::FromStr for AccountKind {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<AccountKind, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "account kind",
+            &[
+                AccountKind::Asset,
+                AccountKind::Liability,
+                AccountKind::Income,
+                AccountKind::Expense,
+                AccountKind::Equity,
+                AccountKind::Fund,
+            ],
+            s,
+        )
+    }
+}
+
 /// How low an account's available balance (posted − held) may go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -341,6 +361,44 @@ pub enum HoldStatus {
     Expired,
 }
 
+/// `active`, `released`, `expired` (the serde names), or `settled #N` for a hold settled by
+/// the entry with sequence number `N`.
+impl fmt::Display for HoldStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HoldStatus::Active => f.write_str("active"),
+            HoldStatus::Settled { seq } => write!(f, "settled {seq}"),
+            HoldStatus::Released => f.write_str("released"),
+            HoldStatus::Expired => f.write_str("expired"),
+        }
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form: `"active"`, `"settled #12"`, `"released"`,
+/// `"expired"`.
+impl std::str::FromStr for HoldStatus {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<HoldStatus, crate::error::ParseEnumError> {
+        let settled = s
+            .strip_prefix("settled #")
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.parse().ok());
+        match settled {
+            Some(n) => Ok(HoldStatus::Settled { seq: Seq(n) }),
+            None => crate::error::parse_enum(
+                "hold status",
+                &[
+                    HoldStatus::Active,
+                    HoldStatus::Released,
+                    HoldStatus::Expired,
+                ],
+                s,
+            ),
+        }
+    }
+}
+
 /// The recorded sequence number of an entry: 1 for the first entry the ledger accepted, and so
 /// on. `Seq(0)` means "before any entry".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -359,6 +417,7 @@ impl fmt::Display for Seq {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct Receipt {
     /// The entry's recorded sequence number.
     pub seq: Seq,
@@ -379,4 +438,31 @@ pub enum EntryOrigin {
     Reversal,
     /// The settlement of a hold.
     Settlement,
+}
+
+impl fmt::Display for EntryOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EntryOrigin::Posted => "posted",
+            EntryOrigin::Reversal => "reversal",
+            EntryOrigin::Settlement => "settlement",
+        })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"posted"`, `"settlement"`.
+impl std::str::FromStr for EntryOrigin {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<EntryOrigin, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "entry origin",
+            &[
+                EntryOrigin::Posted,
+                EntryOrigin::Reversal,
+                EntryOrigin::Settlement,
+            ],
+            s,
+        )
+    }
 }

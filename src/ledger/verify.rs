@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::store::AccountState;
 use super::{AccountId, EntryId, HoldStatus, Ledger};
 use crate::money::{Currency, Money};
 
@@ -111,6 +112,7 @@ impl fmt::Display for Discrepancy {
 
 /// What [`Ledger::verify`] checked, when it found nothing wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
 pub struct Verified {
     /// Accounts checked.
     pub accounts: usize,
@@ -145,10 +147,46 @@ impl Ledger {
     /// ```
     pub fn verify(&self) -> Result<Verified, VerifyError> {
         let mut found = Vec::new();
+        let recomputed = self.recompute_from_entries(&mut found);
+        let held = self.recompute_held();
+        let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+        for (a, state) in self.accounts.iter().enumerate() {
+            add_to(
+                totals.entry(state.spec.currency).or_default(),
+                state.balance,
+            );
+            check_account(state, &recomputed, a, held[a], &mut found);
+        }
+        for (currency, total) in totals {
+            if !total.is_zero() {
+                found.push(Discrepancy::Total {
+                    total: Money::new(total, currency),
+                });
+            }
+        }
+        if found.is_empty() {
+            Ok(Verified {
+                accounts: self.accounts.len(),
+                entries: self.entries.len(),
+                postings: self.postings.len(),
+            })
+        } else {
+            Err(VerifyError {
+                discrepancies: found,
+            })
+        }
+    }
+
+    /// Walks every entry's postings once: checks the entry is indexed and balances, and each
+    /// posting is the next line of its account's history, and folds the postings into
+    /// balances, line counts and daily movements.
+    fn recompute_from_entries(&self, found: &mut Vec<Discrepancy>) -> Recomputed {
         let n = self.accounts.len();
-        let mut balances = vec![Decimal::ZERO; n];
-        let mut line_pos = vec![0usize; n];
-        let mut dated: Vec<BTreeMap<NaiveDate, Decimal>> = vec![BTreeMap::new(); n];
+        let mut r = Recomputed {
+            balances: vec![Decimal::ZERO; n],
+            line_pos: vec![0usize; n],
+            dated: vec![BTreeMap::new(); n],
+        };
         for (index, rec) in self.entries.iter().enumerate() {
             let id = EntryId::from(self.text_of(rec.id));
             if self.entry_index_of(id.as_str()) != Some(index as u32) {
@@ -160,19 +198,19 @@ impl Ledger {
                 let a = p.account as usize;
                 let currency = self.accounts[a].spec.currency;
                 add_to(sums.entry(currency).or_default(), p.amount);
-                add_to(&mut balances[a], p.amount);
-                add_to(dated[a].entry(rec.date).or_default(), p.amount);
+                add_to(&mut r.balances[a], p.amount);
+                add_to(r.dated[a].entry(rec.date).or_default(), p.amount);
                 let state = &self.accounts[a];
-                let line = state.lines.get(line_pos[a]);
-                let mark_ok = (line_pos[a] + 1) % super::MARK != 0
-                    || state.marks.get(line_pos[a] / super::MARK) == Some(&balances[a]);
+                let line = state.lines.get(r.line_pos[a]);
+                let mark_ok = (r.line_pos[a] + 1) % super::MARK != 0
+                    || state.marks.get(r.line_pos[a] / super::MARK) == Some(&r.balances[a]);
                 if !mark_ok || line.is_none_or(|l| l.posting != posting) {
                     found.push(Discrepancy::History {
                         account: state.spec.id.clone(),
                         entry: id.clone(),
                     });
                 }
-                line_pos[a] += 1;
+                r.line_pos[a] += 1;
             }
             for (currency, total) in sums {
                 if !total.is_zero() {
@@ -183,81 +221,98 @@ impl Ledger {
                 }
             }
         }
-        let mut held = vec![Decimal::ZERO; n];
+        r
+    }
+
+    /// Each account's held amount, from the active holds alone.
+    fn recompute_held(&self) -> Vec<Decimal> {
+        let mut held = vec![Decimal::ZERO; self.accounts.len()];
         for hold in &self.holds {
             if hold.status == HoldStatus::Active {
                 add_to(&mut held[hold.from as usize], hold.spec.amount.amount());
             }
         }
-        let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
-        for (a, state) in self.accounts.iter().enumerate() {
-            let currency = state.spec.currency;
-            let money = |d| Money::new(d, currency);
-            add_to(totals.entry(currency).or_default(), state.balance);
-            if state.balance != balances[a] || state.lines.len() != line_pos[a] {
-                found.push(Discrepancy::Balance {
-                    account: state.spec.id.clone(),
-                    maintained: money(state.balance),
-                    recomputed: money(balances[a]),
-                });
-            }
-            if state.held != held[a] {
-                found.push(Discrepancy::Held {
-                    account: state.spec.id.clone(),
-                    maintained: money(state.held),
-                    recomputed: money(held[a]),
-                });
-            }
-            let mut running = Decimal::ZERO;
-            let days: Vec<(NaiveDate, Decimal)> = dated[a]
-                .iter()
-                .map(|(d, amount)| {
-                    add_to(&mut running, *amount);
-                    (*d, running)
-                })
-                .collect();
-            if days != state.daily {
-                let date = days
-                    .iter()
-                    .zip(&state.daily)
-                    .find(|(x, y)| x != y)
-                    .map(|(x, _)| x.0)
-                    .or_else(|| days.last().map(|d| d.0))
-                    .unwrap_or_default();
-                found.push(Discrepancy::AsAt {
-                    account: state.spec.id.clone(),
-                    date,
-                });
-            }
-            if let Some(floor) = state.spec.rule.floor() {
-                let available = state.balance - state.held;
-                if available < floor {
-                    found.push(Discrepancy::BelowLimit {
-                        account: state.spec.id.clone(),
-                        available: money(available),
-                    });
-                }
-            }
-        }
-        for (currency, total) in totals {
-            if !total.is_zero() {
-                found.push(Discrepancy::Total {
-                    total: Money::new(total, currency),
-                });
-            }
-        }
-        if found.is_empty() {
-            Ok(Verified {
-                accounts: n,
-                entries: self.entries.len(),
-                postings: self.postings.len(),
-            })
-        } else {
-            Err(VerifyError {
-                discrepancies: found,
-            })
+        held
+    }
+}
+
+/// What the postings alone say, account by account (by account index).
+struct Recomputed {
+    /// Each account's balance.
+    balances: Vec<Decimal>,
+    /// How many history lines each account should have.
+    line_pos: Vec<usize>,
+    /// Each account's net movement on each day.
+    dated: Vec<BTreeMap<NaiveDate, Decimal>>,
+}
+
+/// Compares account `a`'s maintained balance, held amount and daily balances with what was
+/// recomputed, and checks its limit.
+fn check_account(
+    state: &AccountState,
+    r: &Recomputed,
+    a: usize,
+    held: Decimal,
+    found: &mut Vec<Discrepancy>,
+) {
+    let currency = state.spec.currency;
+    let money = |d| Money::new(d, currency);
+    if state.balance != r.balances[a] || state.lines.len() != r.line_pos[a] {
+        found.push(Discrepancy::Balance {
+            account: state.spec.id.clone(),
+            maintained: money(state.balance),
+            recomputed: money(r.balances[a]),
+        });
+    }
+    if state.held != held {
+        found.push(Discrepancy::Held {
+            account: state.spec.id.clone(),
+            maintained: money(state.held),
+            recomputed: money(held),
+        });
+    }
+    if let Some(date) = first_wrong_day(&r.dated[a], &state.daily) {
+        found.push(Discrepancy::AsAt {
+            account: state.spec.id.clone(),
+            date,
+        });
+    }
+    if let Some(floor) = state.spec.rule.floor() {
+        let available = state.balance - state.held;
+        if available < floor {
+            found.push(Discrepancy::BelowLimit {
+                account: state.spec.id.clone(),
+                available: money(available),
+            });
         }
     }
+}
+
+/// The first day whose end-of-day balance, run up from `dated`, differs from `daily`; the
+/// last day if only the lengths differ; `None` if they agree.
+fn first_wrong_day(
+    dated: &BTreeMap<NaiveDate, Decimal>,
+    daily: &[(NaiveDate, Decimal)],
+) -> Option<NaiveDate> {
+    let mut running = Decimal::ZERO;
+    let days: Vec<(NaiveDate, Decimal)> = dated
+        .iter()
+        .map(|(d, amount)| {
+            add_to(&mut running, *amount);
+            (*d, running)
+        })
+        .collect();
+    if days == daily {
+        return None;
+    }
+    let date = days
+        .iter()
+        .zip(daily)
+        .find(|(x, y)| x != y)
+        .map(|(x, _)| x.0)
+        .or_else(|| days.last().map(|d| d.0))
+        .unwrap_or_default();
+    Some(date)
 }
 
 fn add_to(total: &mut Decimal, amount: Decimal) {

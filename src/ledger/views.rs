@@ -190,6 +190,7 @@ pub struct HistoryLine<'a> {
 /// Every account's balance and the total per currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[must_use]
 pub struct TrialBalance {
     /// One line per account, in opening order.
     pub lines: Vec<TrialBalanceLine>,

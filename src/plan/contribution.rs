@@ -82,7 +82,7 @@ impl PaymentPlan {
             }
         }
         let received = ledger
-            .balance_as_at(&self.contributions_paid(), as_of)?
+            .balance_as_at(self.contributions_paid(), as_of)?
             .negate();
         let short = expected.checked_sub(received)?;
         let arrears = if short.is_positive() {
@@ -94,13 +94,14 @@ impl PaymentPlan {
             expected,
             received,
             arrears,
-            invoiced_outstanding: ledger.balance_as_at(&self.council_receivable(), as_of)?,
+            invoiced_outstanding: ledger.balance_as_at(self.council_receivable(), as_of)?,
         })
     }
 }
 
 /// Contributions as at a date. See [`PaymentPlan::contribution_status`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
 pub struct ContributionStatus {
     /// Expected into net direct-payment funds for periods due by the date.
     pub expected: Money,

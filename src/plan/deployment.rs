@@ -21,6 +21,28 @@ pub enum PaymentBasis {
     Net,
 }
 
+impl fmt::Display for PaymentBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PaymentBasis::Gross => "gross",
+            PaymentBasis::Net => "net",
+        })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"gross"`, `"net"`.
+impl std::str::FromStr for PaymentBasis {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<PaymentBasis, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "payment basis",
+            &[PaymentBasis::Gross, PaymentBasis::Net],
+            s,
+        )
+    }
+}
+
 /// How (part of) a budget reaches care.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

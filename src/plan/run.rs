@@ -110,7 +110,7 @@ impl PaymentPlan {
 
     /// True if the payment for the period starting on `start` is in the ledger.
     pub fn is_paid(&self, ledger: &Ledger, start: NaiveDate) -> bool {
-        ledger.entry(&self.payment_id(start)).is_some()
+        ledger.entry(self.payment_id(start)).is_some()
     }
 }
 
@@ -172,6 +172,7 @@ pub struct RunRefusal {
 /// it is not read back.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[must_use]
 pub struct RunReport {
     /// The payments posted.
     pub posted: Vec<RunPayment>,

@@ -1,5 +1,7 @@
 //! Payment schedules: when each period is paid, and the 53-Monday policy.
 
+use std::fmt;
+
 use chrono::NaiveDate;
 
 use super::DeployError;
@@ -20,6 +22,24 @@ pub enum Timing {
     InArrears,
 }
 
+impl fmt::Display for Timing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Timing::InAdvance => "in_advance",
+            Timing::InArrears => "in_arrears",
+        })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"in_advance"`, `"in_arrears"`.
+impl std::str::FromStr for Timing {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Timing, crate::error::ParseEnumError> {
+        crate::error::parse_enum("timing", &[Timing::InAdvance, Timing::InArrears], s)
+    }
+}
+
 /// What to do with the extra period of a financial year with 53 Mondays. See the
 /// [crate docs](crate#payment-plans).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -34,6 +54,28 @@ pub enum Week53Policy {
     /// Do not pay a week-based period that starts on or after the 365th day of its financial
     /// year.
     SkipExtraPeriod,
+}
+
+impl fmt::Display for Week53Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Week53Policy::PayEveryPeriod => "pay_every_period",
+            Week53Policy::SkipExtraPeriod => "skip_extra_period",
+        })
+    }
+}
+
+/// Reads the [`Display`](fmt::Display) form, which is also the serde form: `"pay_every_period"`, `"skip_extra_period"`.
+impl std::str::FromStr for Week53Policy {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<Week53Policy, crate::error::ParseEnumError> {
+        crate::error::parse_enum(
+            "week 53 policy",
+            &[Week53Policy::PayEveryPeriod, Week53Policy::SkipExtraPeriod],
+            s,
+        )
+    }
 }
 
 /// When payments are made: a frequency from an anchor date, in advance or in arrears.

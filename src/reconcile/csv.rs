@@ -461,6 +461,7 @@ fn zero_unsigned(mut amount: Decimal) -> Decimal {
 /// What [`StatementFormat::import`] read: the good lines, the bad rows, and counts to check
 /// them by.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
 pub struct Imported {
     /// The header's line (1 unless blank lines come first).
     pub header_line: u64,

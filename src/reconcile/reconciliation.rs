@@ -79,6 +79,7 @@ pub struct Totals {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct Reconciliation {
     /// The options used.
     pub options: MatchOptions,

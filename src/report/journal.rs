@@ -53,8 +53,19 @@ impl fmt::Display for JournalFormat {
     }
 }
 
+/// Reads the [`Display`](fmt::Display) form: `"ledger"`, `"hledger"`, `"beancount"`.
+impl std::str::FromStr for JournalFormat {
+    type Err = crate::error::ParseEnumError;
+
+    fn from_str(s: &str) -> Result<JournalFormat, crate::error::ParseEnumError> {
+        use JournalFormat::{Beancount, Hledger, Ledger};
+        crate::error::parse_enum("journal format", &[Ledger, Hledger, Beancount], s)
+    }
+}
+
 /// What [`write_journal`] wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[must_use]
 pub struct JournalSummary {
     /// Entries (transactions) written: every entry of the ledger.
     pub entries: usize,
@@ -533,7 +544,8 @@ pub fn write_journal(
 /// ```
 pub fn journal_string(ledger: &Ledger, format: JournalFormat) -> Result<String, JournalError> {
     let mut out = Vec::new();
-    write_journal(ledger, format, &mut out)?;
+    // The string is the result; the counts are not needed.
+    let _ = write_journal(ledger, format, &mut out)?;
     String::from_utf8(out).map_err(|e| JournalError::Io {
         format,
         source: io::Error::new(io::ErrorKind::InvalidData, e),

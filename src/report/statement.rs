@@ -95,6 +95,7 @@ pub struct HoldLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct FundStatement {
     /// The fund.
     pub fund: Fund,
@@ -134,6 +135,142 @@ enum Class {
     Plain,
 }
 
+/// Every entry in `period` that touches the fund, once, in recorded order.
+fn fund_entries<'l>(
+    ledger: &'l Ledger,
+    fund: &Fund,
+    period: Period,
+) -> Result<BTreeMap<u64, EntryView<'l>>, crate::Error> {
+    let mut entries = BTreeMap::new();
+    for (_, account) in &fund.accounts {
+        for line in ledger.history(account)? {
+            if period.contains(line.entry.date()) {
+                entries.insert(line.entry.seq().0, line.entry);
+            }
+        }
+    }
+    Ok(entries)
+}
+
+/// The holds on the fund still active and placed by the period's end, oldest first.
+fn active_holds(
+    ledger: &Ledger,
+    fund: &Fund,
+    period: Period,
+) -> Result<Vec<HoldLine>, crate::Error> {
+    let mut holds = Vec::new();
+    for (source, account) in &fund.accounts {
+        for hold in ledger.holds_on(account)? {
+            let d = hold.details();
+            if hold.status() != HoldStatus::Active || d.date > period.last_day() {
+                continue;
+            }
+            holds.push(HoldLine {
+                hold: d.id.to_string(),
+                source: source.clone(),
+                placed: d.date,
+                amount: d.amount,
+                expires_on: d.expires_on,
+                memo: d.memo.clone(),
+            });
+        }
+    }
+    holds.sort_by(|a, b| (a.placed, &a.hold).cmp(&(b.placed, &b.hold)));
+    Ok(holds)
+}
+
+/// The period's movements, summed line by line as the entries are read.
+struct Movements {
+    zero: Money,
+    receipts: BTreeMap<String, Money>,
+    drawdowns: BTreeMap<(String, Option<String>), DrawdownLine>,
+    fees: Money,
+    other: BTreeMap<AccountId, Money>,
+    adjustments: Vec<AdjustmentLine>,
+}
+
+impl Movements {
+    fn new(currency: Currency) -> Movements {
+        let zero = Money::zero(currency);
+        Movements {
+            zero,
+            receipts: BTreeMap::new(),
+            drawdowns: BTreeMap::new(),
+            fees: zero,
+            other: BTreeMap::new(),
+            adjustments: Vec::new(),
+        }
+    }
+
+    /// Puts one entry's fund postings on the line its class says.
+    fn add(
+        &mut self,
+        ledger: &Ledger,
+        fund: &Fund,
+        entry: &EntryView<'_>,
+        period: Period,
+    ) -> Result<(), crate::Error> {
+        let into_fund = fund_total(fund, entry, self.zero.currency())?;
+        match classify(ledger, fund, entry, period) {
+            Class::Adjustment(adjusts) => self.adjustments.push(AdjustmentLine {
+                entry: entry.id().to_string(),
+                date: entry.date(),
+                adjusts,
+                memo: entry.memo().to_string(),
+                amount: into_fund,
+            }),
+            Class::Drawdown {
+                service,
+                description,
+                supplier,
+                agreement,
+            } => {
+                let zero = self.zero;
+                let line = self
+                    .drawdowns
+                    .entry((service.clone(), supplier.clone()))
+                    .or_insert_with(|| DrawdownLine {
+                        service,
+                        description,
+                        supplier,
+                        agreement,
+                        amount: zero,
+                        credits: zero,
+                    });
+                line.amount = line.amount.checked_sub(into_fund)?;
+                if entry.origin() == EntryOrigin::Reversal {
+                    line.credits = line.credits.checked_add(into_fund)?;
+                }
+            }
+            Class::Fee => self.fees = self.fees.checked_sub(into_fund)?,
+            Class::Plain => self.add_plain(fund, entry)?,
+        }
+        Ok(())
+    }
+
+    /// Money in goes to its source's receipt line; money out to the account on the other side.
+    fn add_plain(&mut self, fund: &Fund, entry: &EntryView<'_>) -> Result<(), crate::Error> {
+        let counterparty = entry
+            .postings()
+            .find(|(a, _)| !fund.is_fund_account(a))
+            .map(|(a, _)| a.clone());
+        for (account, amount) in entry.postings() {
+            let Some(source) = fund.source_of(account) else {
+                continue;
+            };
+            if amount.is_positive() {
+                let r = self.receipts.entry(source.to_string()).or_insert(self.zero);
+                *r = r.checked_add(amount)?;
+            } else {
+                let key = counterparty.clone().unwrap_or_else(|| account.clone());
+                let o = self.other.entry(key).or_insert(self.zero);
+                *o = o.checked_add(amount)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl FundStatement {
     /// Builds the statement of `fund` over `period` from the ledger.
     ///
@@ -147,101 +284,25 @@ impl FundStatement {
         period: Period,
     ) -> Result<FundStatement, crate::error::Error> {
         let currency = fund.currency;
-        let zero = Money::zero(currency);
         let before = period
             .start()
             .checked_sub_days(Days::new(1))
             .ok_or_else(|| crate::period::out_of_range("the day before the period".into()))?;
         let opening = fund.balance_as_at(ledger, before)?;
         let closing = fund.balance_as_at(ledger, period.last_day())?;
-
-        // Every entry in the period that touches the fund, once, in recorded order.
-        let mut entries: BTreeMap<u64, EntryView<'_>> = BTreeMap::new();
-        for (_, account) in &fund.accounts {
-            for line in ledger.history(account)? {
-                if period.contains(line.entry.date()) {
-                    entries.insert(line.entry.seq().0, line.entry);
-                }
-            }
+        let mut movements = Movements::new(currency);
+        for entry in fund_entries(ledger, fund, period)?.values() {
+            movements.add(ledger, fund, entry, period)?;
         }
-
-        let mut receipts: BTreeMap<String, Money> = BTreeMap::new();
-        let mut drawdowns: BTreeMap<(String, Option<String>), DrawdownLine> = BTreeMap::new();
-        let mut fees = zero;
-        let mut other: BTreeMap<AccountId, Money> = BTreeMap::new();
-        let mut adjustments = Vec::new();
-        for entry in entries.values() {
-            let into_fund = fund_total(fund, entry, currency)?;
-            match classify(ledger, fund, entry, period) {
-                Class::Adjustment(adjusts) => adjustments.push(AdjustmentLine {
-                    entry: entry.id().to_string(),
-                    date: entry.date(),
-                    adjusts,
-                    memo: entry.memo().to_string(),
-                    amount: into_fund,
-                }),
-                Class::Drawdown {
-                    service,
-                    description,
-                    supplier,
-                    agreement,
-                } => {
-                    let line = drawdowns
-                        .entry((service.clone(), supplier.clone()))
-                        .or_insert_with(|| DrawdownLine {
-                            service,
-                            description,
-                            supplier,
-                            agreement,
-                            amount: zero,
-                            credits: zero,
-                        });
-                    line.amount = line.amount.checked_sub(into_fund)?;
-                    if entry.origin() == EntryOrigin::Reversal {
-                        line.credits = line.credits.checked_add(into_fund)?;
-                    }
-                }
-                Class::Fee => fees = fees.checked_sub(into_fund)?,
-                Class::Plain => {
-                    let counterparty = entry
-                        .postings()
-                        .find(|(a, _)| !fund.is_fund_account(a))
-                        .map(|(a, _)| a.clone());
-                    for (account, amount) in entry.postings() {
-                        let Some(source) = fund.source_of(account) else {
-                            continue;
-                        };
-                        if amount.is_positive() {
-                            let r = receipts.entry(source.to_string()).or_insert(zero);
-                            *r = r.checked_add(amount)?;
-                        } else {
-                            let key = counterparty.clone().unwrap_or_else(|| account.clone());
-                            let o = other.entry(key).or_insert(zero);
-                            *o = o.checked_add(amount)?;
-                        }
-                    }
-                }
-            }
-        }
-
-        let mut holds = Vec::new();
-        for (source, account) in &fund.accounts {
-            for hold in ledger.holds_on(account)? {
-                let d = hold.details();
-                if hold.status() != HoldStatus::Active || d.date > period.last_day() {
-                    continue;
-                }
-                holds.push(HoldLine {
-                    hold: d.id.to_string(),
-                    source: source.clone(),
-                    placed: d.date,
-                    amount: d.amount,
-                    expires_on: d.expires_on,
-                    memo: d.memo.clone(),
-                });
-            }
-        }
-        holds.sort_by(|a, b| (a.placed, &a.hold).cmp(&(b.placed, &b.hold)));
+        let Movements {
+            receipts,
+            drawdowns,
+            fees,
+            other,
+            adjustments,
+            ..
+        } = movements;
+        let holds = active_holds(ledger, fund, period)?;
 
         Ok(FundStatement {
             fund: fund.clone(),
@@ -266,7 +327,6 @@ impl FundStatement {
     }
 
     /// Adds an agreement's planned and delivered units.
-    #[must_use]
     pub fn with_units(mut self, units: UnitsSummary) -> FundStatement {
         self.units.push(units);
         self
@@ -512,10 +572,6 @@ fn describe_source(key: &str) -> String {
 
 impl fmt::Display for FundStatement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const W: usize = 52;
-        let line = |f: &mut fmt::Formatter<'_>, label: &str, m: Money| {
-            writeln!(f, "{label:<W$} {:>16}", m.to_string())
-        };
         writeln!(
             f,
             "Statement for fund {} (held by {})",
@@ -529,13 +585,25 @@ impl fmt::Display for FundStatement {
             self.period.last_day().format("%-d %B %Y")
         )?;
         writeln!(f)?;
-        line(f, "Opening balance", self.opening)?;
+        money_line(f, "Opening balance", self.opening)?;
+        self.write_money_in_and_support(f)?;
+        money_line(f, "Management fees", self.fees)?;
+        self.write_other_and_adjustments(f)?;
+        money_line(f, "Closing balance", self.closing)?;
+        self.write_holds(f)?;
+        self.write_units(f)
+    }
+}
+
+impl FundStatement {
+    /// Money in by source, and support paid for by service and supplier.
+    fn write_money_in_and_support(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Money in")?;
         if self.receipts.is_empty() {
             writeln!(f, "  (none)")?;
         }
         for r in &self.receipts {
-            line(f, &format!("  {}", describe_source(&r.source)), r.amount)?;
+            money_line(f, &format!("  {}", describe_source(&r.source)), r.amount)?;
         }
         writeln!(f, "Support paid for")?;
         if self.drawdowns.is_empty() {
@@ -547,16 +615,20 @@ impl fmt::Display for FundStatement {
                 .as_deref()
                 .map_or("provider's own staff".to_string(), |s| format!("by {s}"));
             let what = d.description.as_deref().unwrap_or(&d.service);
-            line(f, &format!("  {what} ({by})"), d.amount)?;
+            money_line(f, &format!("  {what} ({by})"), d.amount)?;
             if !d.credits.is_zero() {
-                line(f, "    of which credit notes", d.credits.negate())?;
+                money_line(f, "    of which credit notes", d.credits.negate())?;
             }
         }
-        line(f, "Management fees", self.fees)?;
+        Ok(())
+    }
+
+    /// Other money in and out, and adjustments to earlier periods.
+    fn write_other_and_adjustments(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.other.is_empty() {
             writeln!(f, "Other money in and out")?;
             for o in &self.other {
-                line(f, &format!("  {}", o.account), o.amount)?;
+                money_line(f, &format!("  {}", o.account), o.amount)?;
             }
         }
         if !self.adjustments.is_empty() {
@@ -567,10 +639,14 @@ impl fmt::Display for FundStatement {
                 } else {
                     &a.memo
                 };
-                line(f, &format!("  {} {what}", a.date), a.amount)?;
+                money_line(f, &format!("  {} {what}", a.date), a.amount)?;
             }
         }
-        line(f, "Closing balance", self.closing)?;
+        Ok(())
+    }
+
+    /// Money set aside for support booked or in dispute.
+    fn write_holds(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.holds.is_empty() {
             writeln!(f)?;
             writeln!(
@@ -584,13 +660,18 @@ impl fmt::Display for FundStatement {
                     Some((head, _)) if head.starts_with("disputed") => head,
                     _ => h.memo.as_str(),
                 };
-                line(
+                money_line(
                     f,
                     &format!("  {what} ({})", describe_source(&h.source)),
                     h.amount,
                 )?;
             }
         }
+        Ok(())
+    }
+
+    /// Planned and delivered units, for each agreement added.
+    fn write_units(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for summary in &self.units {
             writeln!(f)?;
             writeln!(f, "Planned and delivered ({})", summary.agreement)?;
@@ -618,4 +699,10 @@ impl fmt::Display for FundStatement {
         }
         Ok(())
     }
+}
+
+/// One line of the statement: a label, and an amount in a right-aligned column.
+fn money_line(f: &mut fmt::Formatter<'_>, label: &str, m: Money) -> fmt::Result {
+    const W: usize = 52;
+    writeln!(f, "{label:<W$} {:>16}", m.to_string())
 }

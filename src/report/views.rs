@@ -16,6 +16,7 @@ use crate::plan::{DeploymentKind, PaymentPlan, ProviderId};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct FundPosition {
     /// The fund (`{budget}:{deployment}`).
     pub fund: String,
@@ -30,6 +31,7 @@ pub struct FundPosition {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct ProviderView {
     /// The holder, as the fund accounts name it (`provider:{p}`).
     pub holder: String,
@@ -84,7 +86,6 @@ impl ProviderView {
     }
 
     /// Records the client-money bank account's balance on the same day.
-    #[must_use]
     pub fn with_bank_balance(mut self, balance: Money) -> ProviderView {
         self.bank_balance = Some(balance);
         self
@@ -252,6 +253,7 @@ pub struct CouncilLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[must_use]
 pub struct CouncilView {
     /// The period.
     pub period: Period,

@@ -329,7 +329,7 @@ fn assert_funds_whole(ledger: &Ledger, plan: &PaymentPlan, agreement: &ServiceAg
         );
     }
     for service in ["PC", "DC"] {
-        if let Ok(units) = ledger.balance(&agreement.banked_account(service)) {
+        if let Ok(units) = ledger.balance(agreement.banked_account(service)) {
             assert!(
                 !units.is_negative(),
                 "after {op:?}: banked {service} {units}"

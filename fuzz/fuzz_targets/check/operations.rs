@@ -517,7 +517,8 @@ pub fn run_input(input: &Input) -> (Ledger, Stats) {
     let mut stats = Stats::default();
     if input.chart {
         for account in chart() {
-            ledger
+            // What the operation returned is not needed here.
+            let _ = ledger
                 .apply(Operation::OpenAccount(account))
                 .expect("the chart opens");
         }
