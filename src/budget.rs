@@ -384,7 +384,7 @@ impl std::str::FromStr for Source {
     type Err = crate::error::ParseEnumError;
 
     fn from_str(s: &str) -> Result<Source, crate::error::ParseEnumError> {
-        crate::chart::parse_source_key(s).ok_or_else(|| crate::error::ParseEnumError {
+        Source::from_key(s).ok_or_else(|| crate::error::ParseEnumError {
             what: "source",
             text: crate::money::echo(s),
         })

@@ -100,7 +100,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::budget::Source;
-use crate::dp::category::SpendCategory;
+use crate::category::SpendCategory;
 use crate::ids::{
     AccountId, AgreementId, BookingId, BudgetId, ClaimId, CouncilId, CreditNoteId, EntryId, HoldId,
     ManagerId, PayerId, PersonId, ProviderId, RevisionId, SupplierId,

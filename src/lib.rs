@@ -236,6 +236,7 @@
 #![warn(missing_debug_implementations)]
 
 mod budget;
+mod category;
 pub mod chart;
 pub mod dp;
 mod error;

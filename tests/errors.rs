@@ -1383,7 +1383,6 @@ mod crate_error {
                 K::InvalidInput,
             ),
             (MonitorError::EmptyPayee { id: s() }, K::InvalidInput),
-            (MonitorError::UnknownCategory { key: s() }, K::InvalidInput),
             (
                 MonitorError::UnknownLiability {
                     fund: s(),
@@ -1581,7 +1580,7 @@ mod crate_error {
             (budget.len(), 7),
             (deploy.len(), 7),
             (drawdown.len(), 14),
-            (monitor.len(), 12),
+            (monitor.len(), 11),
             (reconcile.len(), 9),
             (report.len(), 3),
             (journal.len(), 3),

@@ -24,12 +24,6 @@ pub enum MonitorError {
         /// The spend's id.
         id: String,
     },
-    /// A text key is not a spend category.
-    #[error("unknown spend category {key:?}")]
-    UnknownCategory {
-        /// The key at fault.
-        key: String,
-    },
     /// No liability has this id in this fund.
     #[error("fund {fund}: no unpaid liability {liability:?}")]
     UnknownLiability {
@@ -122,7 +116,6 @@ impl MonitorError {
         match self {
             MonitorError::NotPositive { .. }
             | MonitorError::EmptyPayee { .. }
-            | MonitorError::UnknownCategory { .. }
             | MonitorError::LiabilityOverpaid { .. }
             | MonitorError::InvalidPercent { .. }
             | MonitorError::InvalidContingency { .. }

@@ -148,7 +148,6 @@
 //! [`Period`]: crate::Period
 
 mod accounts;
-pub(crate) mod category;
 mod error;
 mod handle;
 mod liability;
@@ -159,7 +158,6 @@ mod review;
 mod spend;
 mod surplus;
 
-pub use self::category::SpendCategory;
 pub use self::handle::DirectPayment;
 pub use self::{
     accounts::{open_spend_accounts, payable_account, refund_account, spend_account},
@@ -177,6 +175,7 @@ pub use self::{
     spend::{Recorded, Spend, SpendPolicy, record_spend, spend_entry},
     surplus::{Surplus, SurplusPolicy, surplus, weekly_planned},
 };
+pub use crate::category::SpendCategory;
 
 use chrono::NaiveDate;
 

@@ -1,10 +1,11 @@
 //! Spend categories: what direct-payment money was spent on. The chart of accounts names a
-//! spend account after each, so this file depends on nothing above the error types.
+//! spend account after each, so the list sits below both the chart and [`dp`](crate::dp), which
+//! re-exports it as its public path.
 
 use std::fmt;
 use std::str::FromStr;
 
-use super::MonitorError;
+use crate::error::{ParseEnumError, echo};
 
 /// What direct-payment money was spent on. Each has a stable key ([`SpendCategory::key`]) used
 /// in account ids, metadata and serialised forms.
@@ -32,12 +33,12 @@ pub enum SpendCategory {
     Insurance,
     /// A payroll service's fees (`payroll-fees`).
     PayrollFees,
-    /// Long-term residential care (`residential-care`); not allowed by [`SpendPolicy::england`](super::SpendPolicy::england).
+    /// Long-term residential care (`residential-care`); not allowed by [`SpendPolicy::england`](crate::dp::SpendPolicy::england).
     ResidentialCare,
     /// The council's own services (`council-services`); not allowed by
-    /// [`SpendPolicy::england`](super::SpendPolicy::england).
+    /// [`SpendPolicy::england`](crate::dp::SpendPolicy::england).
     CouncilServices,
-    /// Gambling (`gambling`); not allowed by [`SpendPolicy::england`](super::SpendPolicy::england).
+    /// Gambling (`gambling`); not allowed by [`SpendPolicy::england`](crate::dp::SpendPolicy::england).
     Gambling,
     /// Anything else (`other`).
     Other,
@@ -118,12 +119,15 @@ impl fmt::Display for SpendCategory {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 impl FromStr for SpendCategory {
-    type Err = MonitorError;
+    type Err = ParseEnumError;
 
-    fn from_str(s: &str) -> Result<SpendCategory, MonitorError> {
+    fn from_str(s: &str) -> Result<SpendCategory, ParseEnumError> {
         SpendCategory::ALL
             .into_iter()
             .find(|c| c.key() == s)
-            .ok_or_else(|| MonitorError::UnknownCategory { key: s.to_string() })
+            .ok_or_else(|| ParseEnumError {
+                what: "spend category",
+                text: echo(s),
+            })
     }
 }
