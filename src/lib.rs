@@ -67,7 +67,28 @@
 //! * [`report`]: fund statements, a provider's client-money view and a council's view of its
 //!   ISFs, each as data, plain text and CSV, each checked against the ledger; and the whole
 //!   ledger as a plain-text journal for hledger, ledger or Beancount, for an auditor.
+//! * [`chart`]: the chart of accounts. Every account, entry and hold id the domain builds,
+//!   every tag and metadata key, and an [`EntryKind`](chart::EntryKind) saying why an entry
+//!   exists, built and read by typed functions in one place.
 //! * [`Error`]: the crate's one public error. See *Errors* below.
+//!
+//! # Layout
+//!
+//! One public path per type. The core (money, periods, the ledger, budgets, payment plans, the
+//! [`Fund`] of a deployment, ids and the error) is used from the root; each product is a
+//! namespace: [`isf`], [`dp`], [`reconcile`], [`report`] and [`chart`]. Inside, a folder per
+//! product and a file per concept; imports run one way, from reports down through the products,
+//! plans, the chart, budgets, the ledger and periods to money, ids and the error, with no circle
+//! between files. The paths `deploy`, `drawdown` and `monitor` of earlier releases remain for
+//! one release as deprecated modules.
+//!
+//! # All or nothing
+//!
+//! Every domain call that writes (a claim, a booking, a credit note, a spend, a recovery, a
+//! person's payment in a run, opening a plan's accounts) reads the ledger, decides, and writes
+//! as one linked group ([`Ledger::atomically`], [`Ledger::apply_linked`]): one record in the
+//! log, and if any step is refused or fails half-way, the ledger and its log are exactly as
+//! they were.
 //!
 //! # Errors
 //!
@@ -213,12 +234,15 @@
 //! {"v":1,"reverse":{"entry":"claim-1","id":"claim-1-rev","date":"2025-04-20","memo":"keyed twice"}}
 //! {"v":1,"close_period":{"through":"2025-03-31"}}
 //! {"v":1,"close_account":{"id":"isf:P1"}}
+//! {"v":1,"linked":{"ops":[{"settle":{...}},{"batch":{...}},{"hold":{...}}]}}
 //! ```
 //!
 //! Account kinds are `asset`, `liability`, `income`, `expense`, `equity`, `fund`; rules are
 //! `"unlimited"`, `"non_negative"` or `{"at_least":"-50.00"}`. Postings are signed, debit
 //! positive. Replaying a log applies each line through [`Ledger::apply`], exactly as the
-//! original calls did; importing entries from another system is the same path.
+//! original calls did; importing entries from another system is the same path. A `linked`
+//! record is one domain call: its operations (each written as on its own line, without `"v"`,
+//! never another `linked`) are applied all or nothing. Unknown fields anywhere are refused.
 //!
 //! # What this crate does not do
 //!
