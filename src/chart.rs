@@ -829,6 +829,43 @@ impl ClaimLineMeta {
     }
 }
 
+/// The fields of a claim line's metadata that a claim's checks and unit counts read, borrowed
+/// from the entry: reading them allocates nothing, where [`ClaimLineMeta::from_meta`] copies
+/// every field. It accepts exactly the entries `from_meta` accepts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClaimedLineRef<'m> {
+    /// `line`: `{claim}:{line}`.
+    pub(crate) line: &'m str,
+    /// `key`.
+    pub(crate) key: Option<&'m str>,
+    /// `kind`.
+    pub(crate) kind: Option<EntryKind>,
+    /// `delivered_on`.
+    pub(crate) delivered_on: Option<NaiveDate>,
+    /// `units`.
+    pub(crate) units: Option<Decimal>,
+}
+
+impl<'m> ClaimedLineRef<'m> {
+    /// Reads it; `None` if the entry is not a claim line's.
+    pub(crate) fn read(m: &'m BTreeMap<String, String>) -> Option<ClaimedLineRef<'m>> {
+        m.get(meta::AGREEMENT)?;
+        let line = m.get(meta::LINE)?;
+        let (claim, number) = line.rsplit_once(':')?;
+        number.parse::<usize>().ok()?;
+        if m.get(meta::CLAIM).is_some_and(|c| c != claim) {
+            return None;
+        }
+        Some(ClaimedLineRef {
+            line,
+            key: m.get(meta::KEY).map(String::as_str),
+            kind: get(m, meta::KIND),
+            delivered_on: get(m, meta::DELIVERED_ON),
+            units: get(m, meta::UNITS),
+        })
+    }
+}
+
 /// The metadata of banked-units entries: banked ([`EntryKind::Banking`]), used
 /// ([`EntryKind::BankUse`]) or expired ([`EntryKind::BankedExpiry`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

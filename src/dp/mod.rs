@@ -191,14 +191,7 @@ fn fund_name(plan: &PaymentPlan, deployment: &str) -> String {
 }
 
 fn check_deployment(plan: &PaymentPlan, deployment: &str) -> Result<(), DeployError> {
-    if plan.deployments().iter().any(|d| d.name == deployment) {
-        Ok(())
-    } else {
-        Err(DeployError::UnknownDeployment {
-            budget: plan.budget().id().to_string(),
-            name: deployment.to_string(),
-        })
-    }
+    plan.deployment(deployment).map(|_| ())
 }
 
 fn positive(what: &'static str, amount: Money) -> Result<(), MonitorError> {

@@ -11,9 +11,9 @@ use super::{
     SupplierId, TimeBand, unit_currency,
 };
 use crate::ledger::{AccountId, AccountKind, BalanceRule, Ledger, NewAccount};
-use crate::money::{Currency, Money, Rounding, echo};
+use crate::money::{Currency, Money, Rounding};
 use crate::period::Period;
-use crate::plan::{DeployError, DeploymentKind, PaymentPlan, ProviderId};
+use crate::plan::{DeploymentKind, PaymentPlan, ProviderId};
 
 /// A service agreement: who provides what to whom, at what price, from which fund.
 ///
@@ -150,14 +150,7 @@ impl ServiceAgreement {
     ) -> Result<ServiceAgreement, crate::error::Error> {
         let id = id.into();
         check_code("agreement", id.as_str())?;
-        let found = plan
-            .deployments()
-            .iter()
-            .find(|d| d.name == deployment)
-            .ok_or_else(|| DeployError::UnknownDeployment {
-                budget: plan.budget().id().to_string(),
-                name: deployment.to_string(),
-            })?;
+        let found = plan.deployment(deployment)?;
         let DeploymentKind::Isf { provider } = &found.kind else {
             return Err(DrawdownError::NotAnIsf {
                 deployment: deployment.to_string(),
@@ -461,14 +454,7 @@ impl ServiceAgreement {
                 ))
                 .into());
         }
-        let found = plan
-            .deployments()
-            .iter()
-            .find(|d| d.name == self.deployment)
-            .ok_or_else(|| DeployError::UnknownDeployment {
-                budget: plan.budget().id().to_string(),
-                name: echo(&self.deployment),
-            })?;
+        let found = plan.deployment(&self.deployment)?;
         match &found.kind {
             DeploymentKind::Isf { provider } if *provider == self.provider => {}
             DeploymentKind::Isf { provider } => {

@@ -2,7 +2,7 @@
 //! each; nothing here changes the ledger.
 
 use crate::chart;
-use crate::chart::{ClaimLineMeta, EntryKind};
+use crate::chart::{ClaimedLineRef, EntryKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -513,20 +513,19 @@ impl ServiceAgreement {
                 if e.reversed_by().is_some() || e.reverses().is_some() {
                     continue;
                 }
-                let Some(meta) = ClaimLineMeta::from_meta(e.metadata()) else {
+                let Some(meta) = ClaimedLineRef::read(e.metadata()) else {
                     continue;
                 };
                 let (Some(on), Some(units)) = (meta.delivered_on, meta.units) else {
                     continue;
                 };
-                let id = meta.line_ref();
-                if !seen.insert(id.clone()) {
+                if !seen.insert(meta.line) {
                     continue;
                 }
                 out.push(ClaimedLine {
-                    line: id,
+                    line: meta.line.to_string(),
                     cancellation: meta.kind == Some(EntryKind::Cancellation),
-                    key: meta.key,
+                    key: meta.key.map(str::to_string),
                     delivered_on: on,
                     units,
                 });

@@ -202,14 +202,7 @@ impl Fund {
     ///
     /// [`DeployError::UnknownDeployment`].
     pub fn of(plan: &PaymentPlan, deployment: &str) -> Result<Fund, crate::error::Error> {
-        let d = plan
-            .deployments()
-            .iter()
-            .find(|d| d.name == deployment)
-            .ok_or_else(|| DeployError::UnknownDeployment {
-                budget: plan.budget().id().to_string(),
-                name: deployment.to_string(),
-            })?;
+        let d = plan.deployment(deployment)?;
         Ok(Fund {
             budget: plan.budget().id().to_string(),
             deployment: deployment.to_string(),

@@ -203,7 +203,16 @@ impl PaymentPlan {
             .position(|d| d.name == name)
             .ok_or_else(|| DeployError::UnknownDeployment {
                 budget: self.budget.id().to_string(),
-                name: name.to_string(),
+                name: crate::error::echo(name),
             })
+    }
+
+    /// The deployment called `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`DeployError::UnknownDeployment`], naming (the start of) `name`.
+    pub fn deployment(&self, name: &str) -> Result<&Deployment, DeployError> {
+        Ok(&self.deployments[self.deployment_index(name)?])
     }
 }
