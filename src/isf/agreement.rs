@@ -141,7 +141,7 @@ impl ServiceAgreement {
     /// # Errors
     ///
     /// [`DrawdownError::NotAnIsf`], [`DrawdownError::InvalidCode`],
-    /// [`DeployError::UnknownDeployment`].
+    /// [`DeployError::UnknownDeployment`](crate::DeployError::UnknownDeployment).
     pub fn new(
         id: impl Into<AgreementId>,
         plan: &PaymentPlan,
