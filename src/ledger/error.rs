@@ -249,6 +249,14 @@ pub enum LedgerError {
         /// Why it was refused.
         source: Box<LedgerError>,
     },
+    /// A definition was refused ([`super::Ledger::define`]).
+    #[error("invalid definition {key:?}: {reason}")]
+    InvalidDefinition {
+        /// The definition's key (a short prefix of it).
+        key: String,
+        /// Why.
+        reason: &'static str,
+    },
     /// A linked group was given inside another linked group.
     #[error("a linked group cannot hold another linked group")]
     NestedLinked,
@@ -281,6 +289,7 @@ impl LedgerError {
             | LedgerError::AmountOutOfRange { .. }
             | LedgerError::NotPositive { .. }
             | LedgerError::InvalidHold { .. }
+            | LedgerError::InvalidDefinition { .. }
             | LedgerError::NestedLinked => ErrorKind::InvalidInput,
             LedgerError::CurrencyMismatch { .. } => ErrorKind::CurrencyMismatch,
             LedgerError::LimitBreached { .. } | LedgerError::SettleExceedsHold { .. } => {

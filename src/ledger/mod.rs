@@ -23,6 +23,7 @@
 
 mod accounts;
 mod checks;
+mod definitions;
 mod error;
 mod holds;
 #[cfg(feature = "serde")]
@@ -36,6 +37,7 @@ pub(crate) mod types;
 mod verify;
 mod views;
 
+pub use definitions::{Definition, MAX_DEFINITION_BODY};
 pub use error::LedgerError;
 #[cfg(feature = "serde")]
 pub use log::{ImportSummary, LOG_VERSION, LogError, LogRecord};
