@@ -56,7 +56,7 @@ fn sample(dir: &TempDir, n: u32) -> PathBuf {
     .unwrap();
     for i in 0..n {
         book.record(at(2 + i), "alice", |l| -> Result<_, isf_ledger::Error> {
-            l.post(NewEntry::new(format!("pay-{i}"), day()).transfer(
+            let _receipt = l.post(NewEntry::new(format!("pay-{i}"), day()).transfer(
                 "council",
                 "isf:P1",
                 "1650.00 GBP".parse()?,
