@@ -101,7 +101,7 @@ use chrono::{DateTime, Utc};
 
 pub use error::BookError;
 pub use format::{BOOK_VERSION, GENESIS_PREV, Hash, chain_hash, format_at};
-pub use registry::{BankReconciliation, Definable};
+pub use registry::{BankReconciliation, Definable, definition_of};
 pub use snapshot::snapshot_path;
 pub use upgrade::upgrade_v1;
 

@@ -87,8 +87,14 @@ pub(crate) fn check_all(defs: &[Definition]) -> Result<(), BookError> {
     Ok(())
 }
 
-/// The definition for `value` under `key`: its canonical JSON.
-pub(crate) fn definition_of<T: Definable>(key: &str, value: &T) -> Result<Definition, BookError> {
+/// The definition of `value` under `key` (its canonical JSON), to record with
+/// [`Ledger::define`](crate::Ledger::define) inside a larger call, so that the definition and
+/// what it sets up (a plan and its accounts, say) are one record.
+///
+/// # Errors
+///
+/// [`BookError::Definition`] if `value` cannot be written as JSON.
+pub fn definition_of<T: Definable>(key: &str, value: &T) -> Result<Definition, BookError> {
     let body = serde_json::to_value(value)
         .map(|v| v.to_string())
         .map_err(|e| BookError::Definition {
