@@ -55,9 +55,8 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
                 .tag("isf")
                 .rule(BalanceRule::NonNegative),
         )?;
-        Ok(ledger.open_account(
-            NewAccount::new(&provider, AccountKind::Expense, gbp).owner("PR01"),
-        )?)
+        Ok(ledger
+            .open_account(NewAccount::new(&provider, AccountKind::Expense, gbp).owner("PR01"))?)
     })?;
 
     // £412.50 a week, paid four-weekly in advance for the quarter from Monday 7 April 2025.

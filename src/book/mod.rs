@@ -604,21 +604,38 @@ pub(crate) fn walk(
 /// Reads a book file into a ledger: from its snapshot if asked and one matches, else by
 /// replaying every record.
 fn load(file: &File, path: &Path, use_snapshot: bool) -> Result<Loaded, BookError> {
-    let snap = if use_snapshot {
-        snapshot::read(path)
-    } else {
-        None
-    };
-    let mut ledger = Ledger::new();
-    let mut from = None;
-    if let Some(s) = snap {
-        ledger = s.ledger;
-        from = Some((s.seq, s.head));
+    if use_snapshot {
+        if let Some(s) = snapshot::read(path) {
+            match replay_into(file, s.ledger, Some((s.seq, s.head))) {
+                Ok(Some(loaded)) => return Ok(loaded),
+                // A snapshot that does not match this book (or reaches past its end): replay
+                // in full.
+                Ok(None) | Err(BookError::Snapshot { .. }) => {
+                    let mut f = file;
+                    f.seek(SeekFrom::Start(0))
+                        .map_err(BookError::io("rereading the book"))?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
+    replay_into(file, Ledger::new(), None)?.ok_or_else(|| BookError::Snapshot {
+        reason: "a full replay needs no snapshot".to_string(),
+    })
+}
+
+/// Replays a book's records into `ledger`; with `from`, the ledger is a snapshot's state at
+/// that record, whose hash must match, and only the records after it are applied. `None` if
+/// the book ends before the snapshot's record.
+fn replay_into(
+    reader: impl std::io::Read,
+    mut ledger: Ledger,
+    from: Option<(u64, Hash)>,
+) -> Result<Option<Loaded>, BookError> {
     let mut registry_seen = ledger.definitions().len();
     let mut snapshot_ok = from.is_none();
     let quick = from.map_or(0, |(seq, _)| seq + 1);
-    let walked = walk(file, quick, |line, _bytes, d| {
+    let (seq, head, len, mut report) = walk(reader, quick, |line, _bytes, d| {
         if let Some((seq, head)) = from {
             if d.seq < seq {
                 return Ok(());
@@ -647,27 +664,50 @@ fn load(file: &File, path: &Path, use_snapshot: bool) -> Result<Loaded, BookErro
             registry_seen = ledger.definitions().len();
         }
         Ok(())
-    });
-    match walked {
-        Ok((seq, head, len, mut report)) if snapshot_ok => {
-            report.from_snapshot = from.map(|(s, _)| s);
-            Ok(Loaded {
-                ledger,
-                seq,
-                head,
-                len,
-                report,
-            })
-        }
-        // A snapshot that does not match this book (or reaches past its end): replay in full.
-        Ok(_) | Err(BookError::Snapshot { .. }) => {
-            let mut f = file;
-            f.seek(SeekFrom::Start(0))
-                .map_err(BookError::io("rereading the book"))?;
-            load(file, path, false)
-        }
-        Err(e) => Err(e),
+    })?;
+    if !snapshot_ok {
+        return Ok(None);
     }
+    report.from_snapshot = from.map(|(s, _)| s);
+    Ok(Some(Loaded {
+        ledger,
+        seq,
+        head,
+        len,
+        report,
+    }))
+}
+
+/// A book's books, replayed from any reader by [`replay_book`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Replayed {
+    /// The ledger.
+    pub ledger: Ledger,
+    /// The last record's seq.
+    pub seq: u64,
+    /// The last record's hash.
+    pub head: Hash,
+    /// What reading found (a torn last line is reported, not an error).
+    pub report: OpenReport,
+}
+
+/// Replays a book's bytes from any reader, as [`Book::open_read_only`] does with a file but
+/// with no snapshot: every record checked, chained and applied.
+///
+/// # Errors
+///
+/// As [`Book::open_read_only`].
+pub fn replay_book(reader: impl std::io::Read) -> Result<Replayed, BookError> {
+    let loaded = replay_into(reader, Ledger::new(), None)?.ok_or_else(|| BookError::Snapshot {
+        reason: "a full replay needs no snapshot".to_string(),
+    })?;
+    Ok(Replayed {
+        ledger: loaded.ledger,
+        seq: loaded.seq,
+        head: loaded.head,
+        report: loaded.report,
+    })
 }
 
 /// What [`verify_chain`] found: the chain holds from the header to `head`.
