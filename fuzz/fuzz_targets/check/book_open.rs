@@ -1,8 +1,9 @@
 //! `book_open`: any bytes as a book file (format version 2).
 //!
 //! * [`replay_book`] never panics, whatever it is given; nor does [`verify_chain`].
-//! * A book that replays verifies, its chain holds with the same head and record count, its
-//!   ledger's log round-trips, and cutting off a torn last line changes nothing else.
+//! * A book that replays verifies, its chain holds with the same head and record count, and
+//!   cutting off a torn last line changes nothing else. (The ledger's own log round trip is the
+//!   `replay_log` target's.)
 //! * A refused book names a line from 1, no later than the line [`verify_chain`] names.
 //!
 //! Random bytes almost never carry the right hashes, so each input is also tried *rechained*:
@@ -11,13 +12,18 @@
 
 use isf_ledger::book::{GENESIS_PREV, Hash, chain_hash, replay_book, verify_chain};
 
-use super::{assert_round_trip, assert_verifies};
+use super::assert_verifies;
 
 /// `,"hash":"` + 64 hex digits + `"}`.
 const SUFFIX: usize = 9 + 64 + 2;
 
+/// Inputs are cut to this many bytes: a book's records are each checked alone, so a longer
+/// input finds nothing a shorter one cannot, and keeps the target fast.
+const MAX_INPUT: usize = 2048;
+
 /// Runs the check on one input, as given and rechained.
 pub fn check(data: &[u8]) {
+    let data = &data[..data.len().min(MAX_INPUT)];
     check_bytes(data);
     let rechained = rechain(data);
     if rechained != data {
@@ -46,7 +52,6 @@ fn check_bytes(data: &[u8]) {
                 assert_eq!(again.head, r.head);
                 assert_eq!(again.report.truncated_bytes, 0);
             }
-            assert_round_trip(&r.ledger);
         }
         Err(e) => {
             if let Some(line) = e.line() {
