@@ -51,6 +51,9 @@
 //!   [`Ledger::verify`], which recomputes everything from the postings.
 //! * The log: every accepted operation, as JSON Lines ([`Ledger::write_log`],
 //!   [`Ledger::replay`], [`Ledger::import_jsonl`]). Its format is below.
+//! * [`book`] (feature `book`): the ledger kept in a file, one durable, hash-chained record per
+//!   call, with the budgets, plans, agreements, policies and reconciliations the next call
+//!   needs ([`Definition`]s in the log).
 //! * [`PersonalBudget`] and [`PaymentPlan`]: personal budgets with dated revisions, how they
 //!   are deployed (direct payment gross or net, council-managed, ISF, third-party managed,
 //!   mixes), payment schedules and runs, contributions and adjustments for backdated revisions
@@ -255,6 +258,10 @@
 //!
 //! * `serde` (on by default): `Serialize`/`Deserialize` for money, ids, entries and holds, and
 //!   the JSON Lines log ([`Ledger::write_log`], [`Ledger::replay`], [`Ledger::import_jsonl`]).
+//! * `book` (on by default, needs `serde`): [`book::Book`], the ledger kept in a file, with
+//!   its definitions: appended and flushed per call, locked against a second writer,
+//!   hash-chained (SHA-256, by `sha2`; the lock by `fs4`), snapshots. Without it the crate
+//!   does no file I/O of its own.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]

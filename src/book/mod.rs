@@ -313,8 +313,8 @@ impl Book {
     /// Runs `f` on the ledger as one call: all or nothing (a linked group, see
     /// [`Ledger::atomically`]), its definitions checked, and, if it changed anything, one
     /// record made `at` by `actor`, appended and flushed before this returns (at the end of the
-    /// batch, inside [`Book::batch`]). Returns the seq of... nothing: the value `f` returns;
-    /// [`Book::seq`] is the record's seq.
+    /// batch, inside [`Book::batch`]). Returns what `f` returns; [`Book::seq`] is then the
+    /// record's seq.
     ///
     /// # Errors
     ///
