@@ -55,7 +55,7 @@ fn books() -> &'static [Vec<u8>] {
 pub fn check(data: &[u8]) {
     let byte = |i: usize| data.get(i).copied().unwrap_or(0);
     let book = &books()[usize::from(byte(0)) % 6];
-    let lines = split_lines(&book);
+    let lines = split_lines(book);
     let n = lines.len();
     let pick = |i: usize| usize::from(byte(i)) % n;
     let mutated: Vec<u8> = match byte(1) % 5 {
