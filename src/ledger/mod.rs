@@ -25,6 +25,7 @@ mod accounts;
 mod checks;
 mod error;
 mod holds;
+mod limits;
 #[cfg(feature = "serde")]
 pub(crate) mod log;
 mod operations;
@@ -38,10 +39,11 @@ mod views;
 
 pub use error::LedgerError;
 #[cfg(feature = "serde")]
-pub use log::{ImportSummary, LOG_VERSION, LogError, LogRecord};
+pub use log::{ImportSummary, LOG_VERSION, LogError, LogRecord, MAX_LINE_LEN};
 pub use operations::{Applied, Operation};
 pub use types::{
     AccountId, AccountKind, BalanceRule, EntryId, EntryOrigin, HoldId, HoldStatus, MAX_ID_LEN,
+    MAX_MEMO_LEN, MAX_METADATA_ENTRIES, MAX_METADATA_KEY_LEN, MAX_METADATA_VALUE_LEN, MAX_TAGS,
     NewAccount, NewEntry, NewHold, Posting, Receipt, Seq,
 };
 pub use verify::{Discrepancy, Verified, VerifyError};
@@ -49,6 +51,7 @@ pub use verify::{Discrepancy, Verified, VerifyError};
 use types::id_problem;
 
 use checks::{check_amount, check_id};
+use limits::{check_account_text, check_date, check_memo, check_metadata};
 use store::*;
 pub use store::{Ledger, MAX_AMOUNT, MAX_MINOR_UNITS_PER_POSTING, MAX_POSTINGS};
 pub use views::{AccountView, EntryView, HistoryLine, HoldView, TrialBalance, TrialBalanceLine};

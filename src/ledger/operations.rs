@@ -129,7 +129,10 @@ impl Ledger {
                 self.release_hold(&hold)?;
                 Applied::Done
             }
-            Operation::Expire { today } => Applied::Expired(self.expire_holds(today)),
+            Operation::Expire { today } => {
+                check_date("expiry", today)?;
+                Applied::Expired(self.expire_holds(today))
+            }
             Operation::Reverse {
                 entry,
                 id,

@@ -161,9 +161,14 @@ impl FromStr for Currency {
 
     fn from_str(s: &str) -> Result<Currency, MoneyError> {
         if let Some((code, minor)) = s.split_once(':') {
+            let canonical = !minor.is_empty()
+                && minor.bytes().all(|b| b.is_ascii_digit())
+                && (minor.len() == 1 || !minor.starts_with('0'));
             let minor: u32 = minor
                 .parse()
-                .map_err(|_| invalid_currency(s, "minor units after ':' must be a number"))?;
+                .ok()
+                .filter(|_| canonical)
+                .ok_or_else(|| invalid_currency(s, "minor units after ':' must be a number"))?;
             return Currency::new(code, minor);
         }
         Currency::from_code(s).ok_or_else(|| {

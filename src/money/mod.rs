@@ -51,6 +51,8 @@ pub use amount::{Money, Rounding};
 pub(crate) use amount::{echo, is_exact, overflow};
 pub use currency::{Currency, MAX_AMOUNT, MAX_MINOR_UNITS};
 pub use parse::UkDisplay;
+#[cfg(feature = "serde")]
+pub(crate) use parse::deserialize_canonical_decimal;
 pub(crate) use parse::{AmountProblem, parse_amount};
 pub use rate::{Rate, Unit};
 

@@ -324,7 +324,9 @@ impl Money {
     }
 }
 
-/// Reads `1234.56 GBP` (amount, one space, currency). The amount is read exactly.
+/// Reads the machine form, `-1234.56 GBP`: a canonical amount ([`canonical_amount_problem`]),
+/// one space, a currency. The amount is read exactly. Logs, import files and JSON carry this
+/// form, and this is the one place it is read.
 impl FromStr for Money {
     type Err = MoneyError;
 
@@ -334,13 +336,43 @@ impl FromStr for Money {
             reason,
         };
         let (amount, code) = s
-            .trim()
             .split_once(' ')
             .ok_or_else(|| parse_err("expected an amount, a space and a currency code"))?;
-        let amount = Decimal::from_str_exact(amount.trim())
+        if let Some(reason) = canonical_amount_problem(amount) {
+            return Err(parse_err(reason));
+        }
+        let amount = Decimal::from_str_exact(amount)
             .map_err(|_| parse_err("the amount is not a decimal number"))?;
-        let currency: Currency = code.trim().parse()?;
+        let currency: Currency = code.parse()?;
         Ok(Money::new(amount, currency))
+    }
+}
+
+/// The grammar of an amount in the machine form, checked before `rust_decimal` reads it (which
+/// on its own would also take `1_000`, `+5`, `5.`, `.5` and `007`):
+///
+/// ```text
+/// amount = ["-"] whole ["." digit {digit}]
+/// whole  = "0" | nonzero {digit}
+/// ```
+///
+/// So `-100.00`, `0.5` and `12` are amounts; `1_000.00`, `+5`, `5.`, `-.5`, `1e3`, `007`, ` 5`
+/// and `1,000` are not. Returns why not, if it is not.
+pub(crate) fn canonical_amount_problem(text: &str) -> Option<&'static str> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) {
+        Some("the amount must start with a digit (after an optional '-')")
+    } else if whole.len() > 1 && whole.starts_with('0') {
+        Some("the amount has a leading zero")
+    } else if fraction.is_some_and(|f| !digits(f)) {
+        Some("the amount must be digits, an optional '.' and digits after it")
+    } else {
+        None
     }
 }
 
@@ -349,6 +381,24 @@ impl serde::Serialize for Money {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
+}
+
+/// Reads a decimal amount written without its currency (a balance limit) in the canonical
+/// grammar ([`canonical_amount_problem`]); for `#[serde(deserialize_with)]`.
+#[cfg(feature = "serde")]
+pub(crate) fn deserialize_canonical_decimal<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Decimal, D::Error> {
+    let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    if let Some(reason) = canonical_amount_problem(&s) {
+        return Err(serde::de::Error::custom(format!(
+            "{:?} is not an amount: {reason}",
+            echo(&s)
+        )));
+    }
+    Decimal::from_str_exact(&s).map_err(|_| {
+        serde::de::Error::custom(format!("{:?} is not an amount: it is too large", echo(&s)))
+    })
 }
 
 #[cfg(feature = "serde")]
