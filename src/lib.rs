@@ -259,6 +259,8 @@
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 
+#[cfg(feature = "book")]
+pub mod book;
 mod budget;
 mod category;
 pub mod chart;
@@ -306,11 +308,12 @@ pub use budget::{
 pub use dates::{MAX_YEAR, MIN_YEAR, date_in_range};
 pub use error::{Error, ErrorKind, ParseEnumError};
 pub use ledger::{
-    AccountId, AccountKind, AccountView, Applied, BalanceRule, Discrepancy, EntryId, EntryOrigin,
-    EntryView, HistoryLine, HoldId, HoldStatus, HoldView, Ledger, LedgerError, MAX_AMOUNT,
-    MAX_ID_LEN, MAX_MEMO_LEN, MAX_METADATA_ENTRIES, MAX_METADATA_KEY_LEN, MAX_METADATA_VALUE_LEN,
-    MAX_MINOR_UNITS_PER_POSTING, MAX_POSTINGS, MAX_TAGS, NewAccount, NewEntry, NewHold, Operation,
-    Posting, Receipt, Seq, TrialBalance, TrialBalanceLine, Verified, VerifyError,
+    AccountId, AccountKind, AccountView, Applied, BalanceRule, Definition, Discrepancy, EntryId,
+    EntryOrigin, EntryView, HistoryLine, HoldId, HoldStatus, HoldView, Ledger, LedgerError,
+    MAX_AMOUNT, MAX_DEFINITION_BODY, MAX_ID_LEN, MAX_MEMO_LEN, MAX_METADATA_ENTRIES,
+    MAX_METADATA_KEY_LEN, MAX_METADATA_VALUE_LEN, MAX_MINOR_UNITS_PER_POSTING, MAX_POSTINGS,
+    MAX_TAGS, NewAccount, NewEntry, NewHold, Operation, Posting, Receipt, Seq, TrialBalance,
+    TrialBalanceLine, Verified, VerifyError,
 };
 #[cfg(feature = "serde")]
 pub use ledger::{ImportSummary, LOG_VERSION, LogError, LogRecord, MAX_LINE_LEN};

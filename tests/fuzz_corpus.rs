@@ -76,6 +76,16 @@ fn operations_corpus() {
 }
 
 #[test]
+fn book_open_corpus() {
+    replay_corpus("book_open", check::book_open::check);
+}
+
+#[test]
+fn chain_corpus() {
+    replay_corpus("chain", check::chain::check);
+}
+
+#[test]
 fn claims_corpus() {
     replay_corpus("claims", check::claims::check);
 }

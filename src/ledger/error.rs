@@ -267,6 +267,14 @@ pub enum LedgerError {
         /// The start of the value at fault: its first 40 characters, and `…` if longer.
         value: String,
     },
+    /// A definition was refused ([`super::Ledger::define`]).
+    #[error("invalid definition {key:?}: {reason}")]
+    InvalidDefinition {
+        /// The definition's key (a short prefix of it).
+        key: String,
+        /// Why.
+        reason: &'static str,
+    },
     /// A linked group was given inside another linked group.
     #[error("a linked group cannot hold another linked group")]
     NestedLinked,
@@ -301,6 +309,7 @@ impl LedgerError {
             | LedgerError::InvalidHold { .. }
             | LedgerError::DateOutOfRange { .. }
             | LedgerError::TooLarge { .. }
+            | LedgerError::InvalidDefinition { .. }
             | LedgerError::NestedLinked => ErrorKind::InvalidInput,
             LedgerError::CurrencyMismatch { .. } => ErrorKind::CurrencyMismatch,
             LedgerError::LimitBreached { .. } | LedgerError::SettleExceedsHold { .. } => {

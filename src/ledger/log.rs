@@ -86,6 +86,7 @@ const OPS: &[&str] = &[
     "expire",
     "reverse",
     "close_period",
+    "define",
     "linked",
 ];
 
@@ -99,7 +100,7 @@ impl Serialize for LogRecord {
 }
 
 /// One operation of a linked group: a map with the operation's key, without `"v"`.
-struct OpOnly<'a>(&'a Operation);
+pub(crate) struct OpOnly<'a>(pub(crate) &'a Operation);
 
 impl Serialize for OpOnly<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -168,6 +169,7 @@ fn serialize_op<M: SerializeMap>(map: &mut M, op: &Operation) -> Result<(), M::E
             Operation::ClosePeriod { through } => {
                 map.serialize_entry("close_period", &CloseBody { through: *through })?
             }
+            Operation::Define(d) => map.serialize_entry("define", &DefineOut(d))?,
             Operation::Linked { ops } => map.serialize_entry(
                 "linked",
                 &LinkedOut {
@@ -181,7 +183,10 @@ fn serialize_op<M: SerializeMap>(map: &mut M, op: &Operation) -> Result<(), M::E
 
 impl<'de> Deserialize<'de> for LogRecord {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(RecordVisitor { in_group: false })
+        deserializer.deserialize_map(RecordVisitor {
+            in_group: false,
+            bare: false,
+        })
     }
 }
 
@@ -190,7 +195,10 @@ struct GroupOp(Operation);
 
 impl<'de> Deserialize<'de> for GroupOp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let record = deserializer.deserialize_map(RecordVisitor { in_group: true })?;
+        let record = deserializer.deserialize_map(RecordVisitor {
+            in_group: true,
+            bare: false,
+        })?;
         Ok(GroupOp(record.op))
     }
 }
@@ -201,10 +209,52 @@ struct LinkedIn {
     ops: Vec<GroupOp>,
 }
 
+/// One operation as a book record holds it: the operation's map without `"v"`, a linked
+/// group allowed ([`crate::book`]).
+#[cfg(feature = "book")]
+pub(crate) struct BareOp(pub(crate) Operation);
+
+#[cfg(feature = "book")]
+impl<'de> Deserialize<'de> for BareOp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let record = deserializer.deserialize_map(RecordVisitor {
+            in_group: false,
+            bare: true,
+        })?;
+        Ok(BareOp(record.op))
+    }
+}
+
+/// A definition in the log: `{"kind": .., "key": .., "body": <the JSON value itself>}`.
+struct DefineOut<'a>(&'a super::Definition);
+
+impl Serialize for DefineOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        let body: serde_json::Value =
+            serde_json::from_str(&self.0.body).map_err(S::Error::custom)?;
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("kind", &self.0.kind)?;
+        map.serialize_entry("key", &self.0.key)?;
+        map.serialize_entry("body", &body)?;
+        map.end()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DefineIn {
+    kind: String,
+    key: String,
+    body: serde_json::Value,
+}
+
 /// Reads a record (`in_group` false: `"v"` and one operation) or an operation of a linked
 /// group (`in_group` true: the operation alone, and never another group).
 struct RecordVisitor {
     in_group: bool,
+    /// A book record's operation: no `"v"` of its own, and a linked group allowed.
+    bare: bool,
 }
 
 impl<'de> Visitor<'de> for RecordVisitor {
@@ -222,7 +272,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
         let mut v = None;
         let mut op = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == "v" && !self.in_group {
+            if key == "v" && !self.in_group && !self.bare {
                 if v.is_some() {
                     return Err(de::Error::duplicate_field("v"));
                 }
@@ -277,6 +327,14 @@ impl<'de> Visitor<'de> for RecordVisitor {
                     let b: CloseBody = map.next_value()?;
                     Operation::ClosePeriod { through: b.through }
                 }
+                "define" => {
+                    let b: DefineIn = map.next_value()?;
+                    Operation::Define(super::Definition {
+                        kind: b.kind,
+                        key: b.key,
+                        body: b.body.to_string(),
+                    })
+                }
                 "linked" if !self.in_group => {
                     let b: LinkedIn = map.next_value()?;
                     Operation::Linked {
@@ -287,7 +345,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
                 other => return Err(de::Error::unknown_field(other, OPS)),
             });
         }
-        let v = if self.in_group {
+        let v = if self.in_group || self.bare {
             LOG_VERSION
         } else {
             v.ok_or_else(|| de::Error::missing_field("v"))?
@@ -407,7 +465,21 @@ impl Ledger {
     /// Every accepted operation, in the order accepted, as log records. Replaying them into an
     /// empty ledger gives a ledger equal to this one.
     pub fn log(&self) -> impl Iterator<Item = LogRecord> + '_ {
-        let mut i = 0;
+        self.log_from(0)
+    }
+
+    /// How far the log reaches: a cursor for [`Ledger::log_from`] that yields what is recorded
+    /// after now. Only meaningful between records (outside a linked group), and only when the
+    /// last record is not a run of single posts that a later post would extend: a book makes
+    /// every call a linked group, so this holds there.
+    #[cfg(feature = "book")]
+    pub(crate) fn log_cursor(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// The log records from the operation at `start` (a [`Ledger::log_cursor`]) on.
+    pub(crate) fn log_from(&self, start: usize) -> impl Iterator<Item = LogRecord> + '_ {
+        let mut i = start;
         std::iter::from_fn(move || {
             let op = *self.ops.get(i)?;
             i += 1;
@@ -480,6 +552,9 @@ impl Ledger {
                 })]
             }
             OpRef::ClosePeriod(through) => vec![record(Operation::ClosePeriod { through })],
+            OpRef::Define(i) => vec![record(Operation::Define(
+                self.definitions[i as usize].clone(),
+            ))],
             // A group's header: `log` reads the group's operations after it.
             OpRef::Linked { .. } => Vec::new(),
         }

@@ -23,6 +23,7 @@
 
 mod accounts;
 mod checks;
+mod definitions;
 mod error;
 mod holds;
 mod limits;
@@ -37,6 +38,7 @@ pub(crate) mod types;
 mod verify;
 mod views;
 
+pub use definitions::{Definition, MAX_DEFINITION_BODY};
 pub use error::LedgerError;
 #[cfg(feature = "serde")]
 pub use log::{ImportSummary, LOG_VERSION, LogError, LogRecord, MAX_LINE_LEN};

@@ -71,6 +71,8 @@ pub enum Operation {
         /// The last closed date.
         through: NaiveDate,
     },
+    /// [`Ledger::define`]: an opaque definition for the layers above the ledger.
+    Define(Definition),
     /// [`Ledger::apply_linked`]: operations applied all or nothing, recorded as one.
     Linked {
         /// The operations, in order. None of them is itself linked.
@@ -141,6 +143,10 @@ impl Ledger {
             } => Applied::Entries(vec![self.reverse(&entry, id, date, memo)?]),
             Operation::ClosePeriod { through } => {
                 self.close_period(through)?;
+                Applied::Done
+            }
+            Operation::Define(d) => {
+                self.define(d)?;
                 Applied::Done
             }
             Operation::Linked { ops } => Applied::Linked(self.apply_linked(ops)?),
@@ -281,6 +287,7 @@ impl Ledger {
             text: self.text.len(),
             metadata: self.metadata.len(),
             holds: self.holds.len(),
+            definitions: self.definitions.len(),
             ops: self.ops.len(),
             sealed_ops: self.sealed_ops,
             closed_through: self.closed_through,
@@ -358,6 +365,7 @@ impl Ledger {
             s.daily = mark.daily;
         }
         self.closed_through = sp.closed_through;
+        self.definitions.truncate(sp.definitions);
         self.ops.truncate(sp.ops);
         self.sealed_ops = sp.sealed_ops;
     }
@@ -373,6 +381,7 @@ pub(super) struct Savepoint {
     text: usize,
     metadata: usize,
     holds: usize,
+    definitions: usize,
     ops: usize,
     sealed_ops: usize,
     closed_through: Option<NaiveDate>,

@@ -52,6 +52,7 @@ pub const MAX_POSTINGS: usize = 4096;
 /// assert_eq!(ledger.balance("isf:P1")?.to_string(), "500.00 GBP");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ledger {
     pub(super) accounts: Vec<AccountState>,
@@ -65,14 +66,18 @@ pub struct Ledger {
     pub(super) holds: Vec<HoldState>,
     pub(super) hold_index: HashMap<HoldId, u32>,
     pub(super) closed_through: Option<NaiveDate>,
+    /// Definitions recorded for the layers above ([`Operation::Define`]).
+    pub(super) definitions: Vec<Definition>,
     pub(super) ops: Vec<OpRef>,
     /// Operations before this index belong to a finished linked group: single posts never
     /// join them.
     pub(super) sealed_ops: usize,
     /// While linked groups are applied, outermost first: what is needed to undo each.
+    #[cfg_attr(feature = "book", serde(skip))]
     pub(super) savepoints: Vec<super::operations::Savepoint>,
 }
 
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct AccountState {
     pub(super) spec: NewAccount,
@@ -90,6 +95,7 @@ pub(super) struct AccountState {
     pub(super) holds: Vec<u32>,
 }
 
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Line {
     pub(super) posting: u32,
@@ -98,12 +104,14 @@ pub(super) struct Line {
 /// One running balance is kept per `MARK` lines of an account.
 pub(super) const MARK: usize = 8;
 
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct TextRef {
     pub(super) start: u32,
     pub(super) len: u32,
 }
 
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct EntryRec {
     pub(super) id: TextRef,
@@ -118,12 +126,14 @@ pub(super) struct EntryRec {
 
 pub(super) const NO_META: u32 = u32::MAX;
 
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct PostingRec {
     pub(super) account: u32,
     pub(super) amount: Decimal,
 }
 
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Links {
     pub(super) reversed_by: HashMap<u32, u32>,
@@ -132,6 +142,7 @@ pub(super) struct Links {
     pub(super) settles: HashMap<u32, u32>,
 }
 
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct HoldState {
     pub(super) spec: NewHold,
@@ -141,6 +152,7 @@ pub(super) struct HoldState {
 }
 
 /// What the log records, in order. Runs of single posts share one record.
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum OpRef {
     OpenAccount(u32),
@@ -164,6 +176,7 @@ pub(super) enum OpRef {
         entry: u32,
     },
     ClosePeriod(NaiveDate),
+    Define(u32),
     /// The next `count` operations form one linked group.
     Linked {
         count: u32,
@@ -173,6 +186,7 @@ pub(super) enum OpRef {
 /// Entry ids by a 32-bit hash of the id, pointing into `entries`; a second map holds the ids
 /// whose hash another id already has (about a hundred in a million). Storing hashes rather than
 /// copies of the ids keeps a slot at 8 bytes.
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct EntryIndex {
     pub(super) by_hash: HashMap<u32, u32, BuildHasherDefault<PassThrough>>,

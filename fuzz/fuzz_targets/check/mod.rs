@@ -9,6 +9,8 @@
 // `run_files`: what one includer leaves unused another uses.
 #![allow(dead_code)]
 
+pub mod book_open;
+pub mod chain;
 pub mod claims;
 pub mod deserialize;
 pub mod operations;
