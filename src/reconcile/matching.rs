@@ -151,6 +151,33 @@ struct Sides<'a> {
     /// statement's `u32::MAX` when it has none).
     s_ref_id: Vec<u32>,
     l_ref_id: Vec<u32>,
+    /// Each line's amount as its place among the distinct amounts of both sides: equal for
+    /// equal amounts, ordered as the amounts are.
+    s_amt: Vec<u32>,
+    l_amt: Vec<u32>,
+}
+
+/// The amounts of both sides as ranks among the distinct amounts: statement lines first.
+fn amount_ranks(statement: &[StatementLine], ledger: &[LedgerLine]) -> (Vec<u32>, Vec<u32>) {
+    let n = statement.len();
+    let mut all: Vec<(Decimal, usize)> = statement
+        .iter()
+        .map(|s| s.amount.amount())
+        .chain(ledger.iter().map(|l| l.amount.amount()))
+        .enumerate()
+        .map(|(i, a)| (a, i))
+        .collect();
+    all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut ranks = vec![0u32; all.len()];
+    let mut rank = 0u32;
+    for k in 0..all.len() {
+        if k > 0 && all[k].0 != all[k - 1].0 {
+            rank += 1;
+        }
+        ranks[all[k].1] = rank;
+    }
+    let l_amt = ranks.split_off(n);
+    (ranks, l_amt)
 }
 
 /// Indices sorted by `cmp`, and each index's place in that order.
@@ -195,6 +222,7 @@ impl<'a> Sides<'a> {
             }
             (l_ids, s_ids)
         };
+        let (s_amt, l_amt) = amount_ranks(statement, ledger);
         let (s_order, s_rank) =
             order_and_rank(statement.len(), |a, b| statement[a].cmp(&statement[b]));
         let (l_order, l_rank) = order_and_rank(ledger.len(), |a, b| ledger[a].cmp(&ledger[b]));
@@ -212,6 +240,8 @@ impl<'a> Sides<'a> {
             l_rank,
             s_ref_id,
             l_ref_id,
+            s_amt,
+            l_amt,
         }
     }
 
@@ -229,12 +259,12 @@ impl<'a> Sides<'a> {
         idx
     }
 
-    fn s_amount(&self, i: usize) -> Decimal {
-        self.statement[i].amount.amount()
+    fn s_amount(&self, i: usize) -> u32 {
+        self.s_amt[i]
     }
 
-    fn l_amount(&self, i: usize) -> Decimal {
-        self.ledger[i].amount.amount()
+    fn l_amount(&self, i: usize) -> u32 {
+        self.l_amt[i]
     }
 
     /// Within a group both sides are in date order; each statement line takes the earliest
@@ -330,6 +360,8 @@ impl<'a> Sides<'a> {
             free_before.push(last + usize::from(pairing.l_taken[l].is_none()));
         }
         let l_day = &self.l_day;
+        // The sort keys side by side, so the binary searches below read one array.
+        let keys: Vec<(u32, i64)> = all_l.iter().map(|&i| (self.l_amt[i], l_day[i])).collect();
         for s in by_content
             .iter()
             .copied()
@@ -337,9 +369,8 @@ impl<'a> Sides<'a> {
         {
             let amount = self.s_amount(s);
             let d = self.s_day[s];
-            let key = |i: usize| (self.l_amount(i), l_day[i]);
-            let lo = all_l.partition_point(|&i| key(i) < (amount, d - self.window));
-            let hi = all_l.partition_point(|&i| key(i) <= (amount, d + self.window));
+            let lo = keys.partition_point(|k| *k < (amount, d - self.window));
+            let hi = keys.partition_point(|k| *k <= (amount, d + self.window));
             if lo >= hi || free_before[hi] != free_before[lo] {
                 continue;
             }
