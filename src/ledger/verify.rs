@@ -232,29 +232,47 @@ impl Ledger {
         r
     }
 
-    /// One pass over the entry-id index: every slot must point at an entry with that id hash,
-    /// every collision at an entry with that id whose hash slot holds another id, and every entry
-    /// must be reached exactly so.
+    /// The entry-id index in one pass over the entries in order: each entry must be found by its
+    /// id (in its hash slot, or in the collisions when the slot holds another id), and the index
+    /// must hold no more ids than there are entries, so no slot points anywhere else.
     fn check_index(&self, found: &mut Vec<Discrepancy>) {
-        let mut seen = vec![false; self.entries.len()];
-        let id_at = |index: u32| self.entries.get(index as usize).map(|r| self.text_of(r.id));
-        for (&hash, &index) in &self.entry_index.by_hash {
-            if id_at(index).is_some_and(|id| super::store::id_hash(id) == hash) {
-                seen[index as usize] = true;
-            }
-        }
-        for (id, &index) in &self.entry_index.collisions {
-            let slot = self.entry_index.by_hash.get(&super::store::id_hash(id));
-            let shadowed = slot.is_some_and(|&other| id_at(other).is_some_and(|o| o != &**id));
-            if shadowed && id_at(index) == Some(&**id) {
-                seen[index as usize] = true;
-            }
-        }
-        for (index, seen) in seen.iter().enumerate() {
-            if !seen {
+        let index = &self.entry_index;
+        for (i, rec) in self.entries.iter().enumerate() {
+            let i = i as u32;
+            let id = self.text_of(rec.id);
+            let ok = match index.by_hash.get(&super::store::id_hash(id)) {
+                Some(&slot) if slot == i => true,
+                Some(&slot) => {
+                    let other = self.entries.get(slot as usize).map(|r| self.text_of(r.id));
+                    other.is_some_and(|o| o != id) && index.collisions.get(id) == Some(&i)
+                }
+                None => false,
+            };
+            if !ok {
                 found.push(Discrepancy::Index {
-                    entry: EntryId::from(self.entry_id_of(index as u32)),
+                    entry: EntryId::from(id),
                 });
+            }
+        }
+        let indexed = index.by_hash.len() + index.collisions.len();
+        if indexed != self.entries.len() {
+            // Some slot points at an entry another slot also reaches: name the first such.
+            let mut seen = vec![false; self.entries.len()];
+            let slots = index.by_hash.values().chain(index.collisions.values());
+            for &slot in slots {
+                match seen.get_mut(slot as usize) {
+                    Some(s) if !*s => *s = true,
+                    _ => {
+                        let entry = self
+                            .entries
+                            .get(slot as usize)
+                            .map_or("", |r| self.text_of(r.id));
+                        found.push(Discrepancy::Index {
+                            entry: EntryId::from(entry),
+                        });
+                        break;
+                    }
+                }
             }
         }
     }
