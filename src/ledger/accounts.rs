@@ -58,7 +58,7 @@ impl Ledger {
             held: Decimal::ZERO,
             lines: Vec::new(),
             marks: Vec::new(),
-            daily: Vec::new(),
+            daily: Default::default(),
             holds: Vec::new(),
         });
         self.ops.push(OpRef::OpenAccount(index));

@@ -19,11 +19,13 @@
 //! O(1). The balance as at a date is a binary search over the account's distinct effective
 //! dates, and as known after a sequence number a binary search over its postings: O(log n).
 //! Posting with an effective date earlier than the account's latest one (a back-dated entry)
-//! also updates the account's later daily totals: O(days after it).
+//! is kept in a short list that is merged into the daily totals when it grows past an eighth of
+//! them: O(log n) per posting amortized, whatever order entries arrive in.
 
 mod accounts;
 mod checks;
 mod definitions;
+mod daily;
 mod error;
 mod holds;
 mod limits;
