@@ -509,13 +509,15 @@ fn banked_hours_expire_and_are_written_off() {
 fn over_plan_without_banked_hours_is_disputed_and_accepted_later() {
     let mut p = quarter();
     let (ag, plan) = (p.agreement_c.clone(), p.c.clone());
-    // C's plan is 8 hours a week; 10 are claimed for the week of 5 May.
+    // C's plan is 8 hours a week; 10 are claimed for the week of 5 May. The second line's
+    // first 3 hours are within the plan and paid; only the 2 over it are disputed.
     let claim = Claim::new("C-2", d(5, 12))
         .line(line(d(5, 5), "5", "25.00"))
         .line(line(d(5, 6), "5", "25.00"));
     let out = ag.submit(&mut p.ledger, &plan, &claim).unwrap();
-    assert_eq!(out.paid_total().unwrap(), gbp("125.00"));
+    assert_eq!(out.paid_total().unwrap(), gbp("200.00"));
     assert_eq!(out.disputed.len(), 1);
+    assert_eq!(out.disputed[0].amount, gbp("50.00"));
     assert!(matches!(
         out.disputed[0].issues[..],
         [ClaimIssue::OverPlan { planned, claimed, .. }] if planned == dec("8") && claimed == dec("10")
@@ -523,7 +525,7 @@ fn over_plan_without_banked_hours_is_disputed_and_accepted_later() {
     let paid = ag
         .accept_disputed(&mut p.ledger, &plan, &"C-2".into(), 2, d(5, 20))
         .unwrap();
-    assert_eq!(paid, gbp("125.00"));
+    assert_eq!(paid, gbp("50.00"));
     assert_eq!(p.balance(&p.c), gbp("2662.50"));
     let may = Period::new(d(5, 1), d(6, 1)).unwrap();
     let s = p.statement(&plan, &ag, may);
