@@ -397,7 +397,7 @@ fn april_statement_for_person_a_ties_out() {
     let text = s.to_string();
     println!("{text}");
     assert!(text.contains("Opening balance"), "{text}");
-    assert!(text.contains("4083.20 GBP"), "{text}");
+    assert!(text.contains("£4,083.20"), "{text}");
     assert!(
         text.contains("hours: planned 42.86, delivered 16, banked 1"),
         "{text}"
@@ -465,15 +465,36 @@ fn client_money_is_the_sum_of_the_funds() {
 #[test]
 fn council_view_of_the_three_funds() {
     let p = quarter();
-    let view = CouncilView::build(&p.ledger, &[&p.a, &p.b, &p.c], Currency::GBP, april()).unwrap();
+    let agreements = [
+        (&p.a, &p.agreement_a),
+        (&p.b, &p.agreement_b),
+        (&p.c, &p.agreement_c),
+    ];
+    let view = CouncilView::build(
+        &p.ledger,
+        &[&p.a, &p.b, &p.c],
+        &agreements,
+        Currency::GBP,
+        april(),
+    )
+    .unwrap();
     let totals = view.totals().unwrap();
+    // A's banked hours at the end of April are support the fund still owes: not surplus.
+    let banked = p
+        .agreement_a
+        .banked(&p.ledger, "PC", april().last_day())
+        .unwrap()
+        .value;
+    assert_eq!(view.lines[0].banked, banked);
+    assert_eq!(totals.banked, banked);
     // Paid in during April: 1680 + 1200 + 1000.
     assert_eq!(totals.paid_in, gbp("3880.00"));
     // Spent: A 400 + 20; B 20 (the credit note is an adjustment); C 87.50.
     assert_eq!(totals.spent, gbp("527.50"));
     assert_eq!(totals.committed, gbp("0.00"));
     assert_eq!(totals.balance, gbp("10040.70"));
-    assert_eq!(totals.surplus, gbp("10040.70"));
+    assert_eq!(totals.surplus, gbp("10040.70").checked_sub(banked).unwrap());
+    assert!(view.to_string().contains("£10,040.70"), "{view}");
 }
 
 #[test]
@@ -634,7 +655,7 @@ fn a_waiting_dispute_shows_on_the_statement_as_set_aside() {
         "{text}"
     );
     // The council sees it as committed, not surplus.
-    let view = CouncilView::build(&p.ledger, &[&plan], Currency::GBP, march).unwrap();
+    let view = CouncilView::build(&p.ledger, &[&plan], &[], Currency::GBP, march).unwrap();
     assert_eq!(view.lines[0].committed, gbp("60.00"));
     assert_eq!(
         view.lines[0].surplus,
