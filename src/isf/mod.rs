@@ -147,6 +147,7 @@ mod error;
 mod fees;
 mod fund;
 mod ids;
+pub mod outcomes;
 mod policy;
 mod service;
 mod submit;
