@@ -105,6 +105,7 @@ fn main() -> Result<()> {
         agreement.open_accounts(&mut ledger, plan)?;
     }
     let plans = [&ann, &ben, &cal];
+    let agreements = [(&ann, &ann_ag), (&ben, &ben_ag), (&cal, &cal_ag)];
     let run = |ledger: &mut Ledger, day: NaiveDate| -> Result<()> {
         let report = run_payments(ledger, &plans, &PaymentRun::new("4-weekly", day));
         match report.refused.first() {
@@ -255,7 +256,8 @@ fn main() -> Result<()> {
     }
     println!();
 
-    let council = CouncilView::build(&ledger, &plans, Currency::GBP, april)?;
+    // The agreements value each fund's banked hours, which are not surplus.
+    let council = CouncilView::build(&ledger, &plans, &agreements, Currency::GBP, april)?;
     println!("{council}");
     // Only that the books verify matters here, not the counts.
     let _ = ledger.verify()?;

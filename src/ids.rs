@@ -4,7 +4,8 @@
 //!
 //! * Ledger ids ([`AccountId`], [`EntryId`], [`HoldId`]) and the budget and plan ids are any
 //!   text; the ledger refuses, at its door, an id that is empty, longer than [`MAX_ID_LEN`]
-//!   bytes, or has control characters ([`id_problem`]).
+//!   bytes, or has control, invisible or bidirectional-control characters ([`id_problem`],
+//!   [`is_hidden_char`]).
 //! * The ISF codes and ids ([`AgreementId`], [`ClaimId`], [`BookingId`], [`SupplierId`],
 //!   [`CreditNoteId`], service codes) are built into ledger ids by [`crate::chart`], so they are
 //!   narrower: 1 to [`MAX_CODE_LEN`] ASCII letters, digits, `-`, `_` or `.` ([`code_problem`]).
@@ -17,7 +18,8 @@ macro_rules! id_type {
         $(#[$doc])*
         ///
         /// Any text converts into it; the ledger refuses, at its door, an id that is empty,
-        /// longer than 256 bytes, or has control characters.
+        /// longer than 256 bytes, or has control, invisible or bidirectional-control
+        /// characters.
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[cfg_attr(feature = "serde", serde(transparent))]
@@ -99,7 +101,8 @@ id_type!(
 /// The longest id the ledger accepts, in bytes.
 pub const MAX_ID_LEN: usize = 256;
 
-/// Checks an id: non-empty, at most [`MAX_ID_LEN`] bytes, no control characters.
+/// Checks an id: non-empty, at most [`MAX_ID_LEN`] bytes, no control characters and no
+/// invisible or bidirectional-control characters ([`is_hidden_char`]).
 pub(crate) fn id_problem(id: &str) -> Option<&'static str> {
     if id.is_empty() {
         Some("an id may not be empty")
@@ -107,9 +110,44 @@ pub(crate) fn id_problem(id: &str) -> Option<&'static str> {
         Some("an id may be at most 256 bytes")
     } else if id.chars().any(char::is_control) {
         Some("an id may not contain control characters")
+    } else if id.chars().any(is_hidden_char) {
+        Some("an id may not contain invisible or bidirectional-control characters")
     } else {
         None
     }
+}
+
+/// True for a character that shows nothing or reorders the text around it, so two ids that
+/// look the same could differ: the Unicode format characters (category Cf: zero-width spaces
+/// and joiners U+200B–U+200D, the marks U+200E–U+200F, the embeddings and overrides
+/// U+202A–U+202E, the isolates U+2066–U+2069, the word joiner and invisible operators
+/// U+2060–U+2064, the byte-order mark U+FEFF, the soft hyphen, interlinear annotation and tag
+/// characters), and the line and paragraph separators U+2028–U+2029.
+pub(crate) fn is_hidden_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 // ----- budget and plan ids: the ledger's rule, where they reach it -------------------------------
@@ -197,6 +235,14 @@ mod tests {
         assert!(id_problem(&"x".repeat(MAX_ID_LEN + 1)).is_some());
         assert_eq!(id_problem(&"x".repeat(MAX_ID_LEN)), None);
         assert!(id_problem("a\nb").is_some());
+        for hidden in [
+            '\u{200B}', '\u{200F}', '\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}',
+        ] {
+            assert!(id_problem(&format!("fund{hidden}")).is_some(), "{hidden:?}");
+        }
+        assert!(id_problem("\u{FEFF}fund").is_some());
+        assert!(id_problem("\u{00AD}").is_some());
+        assert_eq!(id_problem("café:Zoë"), None);
     }
 
     #[test]

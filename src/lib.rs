@@ -271,6 +271,7 @@ pub mod book;
 mod budget;
 mod category;
 pub mod chart;
+mod dates;
 pub mod dp;
 mod error;
 mod ids;
@@ -311,16 +312,18 @@ pub use budget::{
     Basis, BudgetError, BudgetId, BudgetRate, BudgetTerms, FundingLine, PayerId, PersonId,
     PersonalBudget, Revision, RevisionId, Source, TopUp,
 };
+pub use dates::{MAX_YEAR, MIN_YEAR, date_in_range};
 pub use error::{Error, ErrorKind, ParseEnumError};
 pub use ledger::{
     AccountId, AccountKind, AccountView, Applied, BalanceRule, Definition, Discrepancy, EntryId,
     EntryOrigin, EntryView, HistoryLine, HoldId, HoldStatus, HoldView, Ledger, LedgerError,
-    MAX_AMOUNT, MAX_DEFINITION_BODY, MAX_ID_LEN, MAX_MINOR_UNITS_PER_POSTING, MAX_POSTINGS,
-    NewAccount, NewEntry, NewHold, Operation, Posting, Receipt, Seq, TrialBalance,
+    MAX_AMOUNT, MAX_DEFINITION_BODY, MAX_ID_LEN, MAX_MEMO_LEN, MAX_METADATA_ENTRIES,
+    MAX_METADATA_KEY_LEN, MAX_METADATA_VALUE_LEN, MAX_MINOR_UNITS_PER_POSTING, MAX_POSTINGS,
+    MAX_TAGS, NewAccount, NewEntry, NewHold, Operation, Posting, Receipt, Seq, TrialBalance,
     TrialBalanceLine, Verified, VerifyError,
 };
 #[cfg(feature = "serde")]
-pub use ledger::{ImportSummary, LOG_VERSION, LogError, LogRecord};
+pub use ledger::{ImportSummary, LOG_VERSION, LogError, LogRecord, MAX_LINE_LEN};
 pub use money::{Currency, MAX_MINOR_UNITS, Money, MoneyError, Rate, Rounding, UkDisplay, Unit};
 pub use period::{
     FinancialYear, Frequency, MAX_PERIODS, Period, PeriodError, Schedule, allocate_by_days,

@@ -213,8 +213,12 @@ fn invalid_id() {
             day(2),
         ))
     });
-    assert!(matches!(&err, LedgerError::InvalidId { what: "hold", id, .. } if *id == long));
-    check_message(&err, &["hold", &long]);
+    // The error names the id by a short prefix, never the whole of a long one.
+    assert!(
+        matches!(&err, LedgerError::InvalidId { what: "hold", id, .. } if *id == format!("{}…", &long[..40]))
+    );
+    check_message(&err, &["hold", &long[..40]]);
+    assert!(!err.to_string().contains(&long[..41]));
 
     // An id of exactly the longest length is fine.
     let longest = "a".repeat(isf_ledger::MAX_ID_LEN);
@@ -590,7 +594,11 @@ fn hold_released() {
     l.place_hold(NewHold::new("h", "fund", "provider", gbp("10.00"), day(2)))
         .unwrap();
     l.release_hold("h").unwrap();
-    let err = refused(&mut l, |l| l.release_hold("h"));
+    // Releasing again is a repeat, like placing the same hold again: nothing changes.
+    let before = l.clone();
+    l.release_hold("h").unwrap();
+    assert_eq!(l, before);
+    let err = refused(&mut l, |l| l.settle_hold("h", "s", gbp("1.00"), day(3)));
     assert!(matches!(&err, LedgerError::HoldReleased { hold } if hold.as_str() == "h"));
     check_message(&err, &["hold h"]);
     let err = refused(&mut l, |l| l.settle_hold("h", "s", gbp("1.00"), day(3)));

@@ -320,7 +320,13 @@ impl World {
                     .map(|amount| {
                         let took = amount.checked_add(fee_on(self, amount)).unwrap();
                         self.balance = self.balance.checked_sub(took).unwrap();
-                        self.paid.push(((claim.clone(), line), took));
+                        // A line split into a paid and a disputed part: a credit note gives
+                        // back both once the disputed part is accepted.
+                        let key = (claim.clone(), line);
+                        match self.paid.iter_mut().find(|(k, _)| *k == key) {
+                            Some((_, t)) => *t = t.checked_add(took).unwrap(),
+                            None => self.paid.push((key, took)),
+                        }
                         self.disputed.retain(|d| *d != (claim.clone(), line));
                     }),
             },

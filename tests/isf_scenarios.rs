@@ -397,7 +397,7 @@ fn april_statement_for_person_a_ties_out() {
     let text = s.to_string();
     println!("{text}");
     assert!(text.contains("Opening balance"), "{text}");
-    assert!(text.contains("4083.20 GBP"), "{text}");
+    assert!(text.contains("£4,083.20"), "{text}");
     assert!(
         text.contains("hours: planned 42.86, delivered 16, banked 1"),
         "{text}"
@@ -465,15 +465,36 @@ fn client_money_is_the_sum_of_the_funds() {
 #[test]
 fn council_view_of_the_three_funds() {
     let p = quarter();
-    let view = CouncilView::build(&p.ledger, &[&p.a, &p.b, &p.c], Currency::GBP, april()).unwrap();
+    let agreements = [
+        (&p.a, &p.agreement_a),
+        (&p.b, &p.agreement_b),
+        (&p.c, &p.agreement_c),
+    ];
+    let view = CouncilView::build(
+        &p.ledger,
+        &[&p.a, &p.b, &p.c],
+        &agreements,
+        Currency::GBP,
+        april(),
+    )
+    .unwrap();
     let totals = view.totals().unwrap();
+    // A's banked hours at the end of April are support the fund still owes: not surplus.
+    let banked = p
+        .agreement_a
+        .banked(&p.ledger, "PC", april().last_day())
+        .unwrap()
+        .value;
+    assert_eq!(view.lines[0].banked, banked);
+    assert_eq!(totals.banked, banked);
     // Paid in during April: 1680 + 1200 + 1000.
     assert_eq!(totals.paid_in, gbp("3880.00"));
     // Spent: A 400 + 20; B 20 (the credit note is an adjustment); C 87.50.
     assert_eq!(totals.spent, gbp("527.50"));
     assert_eq!(totals.committed, gbp("0.00"));
     assert_eq!(totals.balance, gbp("10040.70"));
-    assert_eq!(totals.surplus, gbp("10040.70"));
+    assert_eq!(totals.surplus, gbp("10040.70").checked_sub(banked).unwrap());
+    assert!(view.to_string().contains("£10,040.70"), "{view}");
 }
 
 #[test]
@@ -509,13 +530,15 @@ fn banked_hours_expire_and_are_written_off() {
 fn over_plan_without_banked_hours_is_disputed_and_accepted_later() {
     let mut p = quarter();
     let (ag, plan) = (p.agreement_c.clone(), p.c.clone());
-    // C's plan is 8 hours a week; 10 are claimed for the week of 5 May.
+    // C's plan is 8 hours a week; 10 are claimed for the week of 5 May. The second line's
+    // first 3 hours are within the plan and paid; only the 2 over it are disputed.
     let claim = Claim::new("C-2", d(5, 12))
         .line(line(d(5, 5), "5", "25.00"))
         .line(line(d(5, 6), "5", "25.00"));
     let out = ag.submit(&mut p.ledger, &plan, &claim).unwrap();
-    assert_eq!(out.paid_total().unwrap(), gbp("125.00"));
+    assert_eq!(out.paid_total().unwrap(), gbp("200.00"));
     assert_eq!(out.disputed.len(), 1);
+    assert_eq!(out.disputed[0].amount, gbp("50.00"));
     assert!(matches!(
         out.disputed[0].issues[..],
         [ClaimIssue::OverPlan { planned, claimed, .. }] if planned == dec("8") && claimed == dec("10")
@@ -523,7 +546,7 @@ fn over_plan_without_banked_hours_is_disputed_and_accepted_later() {
     let paid = ag
         .accept_disputed(&mut p.ledger, &plan, &"C-2".into(), 2, d(5, 20))
         .unwrap();
-    assert_eq!(paid, gbp("125.00"));
+    assert_eq!(paid, gbp("50.00"));
     assert_eq!(p.balance(&p.c), gbp("2662.50"));
     let may = Period::new(d(5, 1), d(6, 1)).unwrap();
     let s = p.statement(&plan, &ag, may);
@@ -632,7 +655,7 @@ fn a_waiting_dispute_shows_on_the_statement_as_set_aside() {
         "{text}"
     );
     // The council sees it as committed, not surplus.
-    let view = CouncilView::build(&p.ledger, &[&plan], Currency::GBP, march).unwrap();
+    let view = CouncilView::build(&p.ledger, &[&plan], &[], Currency::GBP, march).unwrap();
     assert_eq!(view.lines[0].committed, gbp("60.00"));
     assert_eq!(
         view.lines[0].surplus,

@@ -486,6 +486,9 @@ impl Model {
         let Some(&i) = self.hold_index.get(hold.as_str()) else {
             return Err(refuse(vec!["UnknownHold"]));
         };
+        if self.holds[i].status == MStatus::Released {
+            return Ok(Out::Done);
+        }
         if let Some(why) = Self::status_refusal(self.holds[i].status) {
             return Err(refuse(vec![why]));
         }

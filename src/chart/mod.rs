@@ -291,6 +291,23 @@ pub fn line_fee_entry(agreement: &AgreementId, claim: &ClaimId, line: usize) -> 
     format!("fee:{agreement}:{claim}:{line}").into()
 }
 
+/// `accept:{agreement}:{claim}:{line}:{source}`: the disputed part of a claim line split into
+/// a part paid and a part disputed, accepted later and settled from one source.
+pub fn accepted_part_entry(
+    agreement: &AgreementId,
+    claim: &ClaimId,
+    line: usize,
+    source: &Source,
+) -> EntryId {
+    format!("accept:{agreement}:{claim}:{line}:{}", source_key(source)).into()
+}
+
+/// `fee:{agreement}:{claim}:{line}:accepted`: the management fee on an accepted disputed part
+/// (see [`accepted_part_entry`]).
+pub fn accepted_part_fee_entry(agreement: &AgreementId, claim: &ClaimId, line: usize) -> EntryId {
+    format!("fee:{agreement}:{claim}:{line}:accepted").into()
+}
+
 /// `fee:{agreement}:{start}`: a fixed management fee for the period starting on `start`.
 pub fn period_fee_entry(agreement: &AgreementId, start: NaiveDate) -> EntryId {
     format!("fee:{agreement}:{start}").into()
@@ -844,6 +861,8 @@ pub(crate) struct ClaimedLineRef<'m> {
     pub(crate) delivered_on: Option<NaiveDate>,
     /// `units`.
     pub(crate) units: Option<Decimal>,
+    /// Whether `accepted_on` is set: the line's disputed part, accepted.
+    pub(crate) accepted: bool,
 }
 
 impl<'m> ClaimedLineRef<'m> {
@@ -862,6 +881,7 @@ impl<'m> ClaimedLineRef<'m> {
             kind: get(m, meta::KIND),
             delivered_on: get(m, meta::DELIVERED_ON),
             units: get(m, meta::UNITS),
+            accepted: m.contains_key(meta::ACCEPTED_ON),
         })
     }
 }

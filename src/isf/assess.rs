@@ -21,9 +21,21 @@ use crate::plan::PaymentPlan;
 
 /// One check to run before a claim changes anything.
 pub(super) struct LinePlan {
+    /// Issues of the whole line: flagged when it is paid, the reasons when it is disputed.
     pub(super) issues: Vec<ClaimIssue>,
     pub(super) action: LineAction,
+    /// Paid when the line is paid; held when the whole line is disputed.
     pub(super) amount: Money,
+    /// For a line paid: the part over the plan or booking, held in dispute.
+    pub(super) held: Money,
+    /// The units of that part.
+    pub(super) held_units: Decimal,
+    /// Why that part is held.
+    pub(super) held_issues: Vec<ClaimIssue>,
+    /// The units paid (for a line paid).
+    pub(super) paid_units: Decimal,
+    /// The line's cost at the price it is assessed at, before the cancellation rule.
+    pub(super) claimed: Money,
     pub(super) fee: Money,
     pub(super) banked_used: Decimal,
     /// The line's price after the policy (the agreed price when paying the agreed rate).
@@ -53,12 +65,23 @@ struct Claimed {
     bank_left: BTreeMap<String, (Vec<BankedLot>, Decimal)>,
 }
 
-/// Whether banked units cover a line's units over its week's plan.
-enum Cover {
-    /// Nothing is over the plan, or banked units cover all of it: the banked units used.
-    Banked(Decimal),
-    /// Banked units do not cover it.
-    OverPlan(ClaimIssue),
+/// What banked units cover of a line's units over its week's plan.
+struct Cover {
+    /// The banked units used.
+    banked: Decimal,
+    /// The units still over the plan.
+    excess: Decimal,
+    /// The issue, if any units are still over the plan.
+    over_plan: Option<ClaimIssue>,
+}
+
+/// How a line paid is split while it is planned.
+struct Split {
+    paid: Money,
+    paid_units: Decimal,
+    banked_used: Decimal,
+    /// Why the rest is held.
+    issues: Vec<ClaimIssue>,
 }
 
 impl ServiceAgreement {
@@ -91,7 +114,11 @@ impl ServiceAgreement {
         Ok(plans)
     }
 
-    /// Checks line `n` (from 1) of a claim and decides what happens to it.
+    /// Checks line `n` (from 1) of a claim and decides what happens to it: the whole line is
+    /// paid or disputed by its issues with the agreement, and a line paid is split where it
+    /// goes over the week's plan (after banked units) or over its booking: the planned, banked
+    /// and booked part is paid and only the excess is disputed (or the claim refused, by the
+    /// policy).
     fn plan_line(
         &self,
         ledger: &Ledger,
@@ -115,38 +142,52 @@ impl ServiceAgreement {
         }
         let cost = price.checked_mul(line.units)?.round(self.rounding);
         let (amount, mut action) = self.charge(line, cost)?;
-        if let Some(issue) = self.check_booking(ledger, plan, claim, n, amount)? {
-            issues.push(issue);
-        }
-        let decided = self.decide(&claim.id, n, &issues, pay_agreed)?;
-        if decided == LineAction::Dispute {
+        let reserved = self.check_booking(ledger, plan, claim, n)?;
+        if self.decide(&claim.id, n, &issues, pay_agreed)? == LineAction::Dispute {
             action = LineAction::Dispute;
         }
-        let mut banked_used = Decimal::ZERO;
-        if action == LineAction::Pay && line.cancelled_with_notice_hours.is_none() {
-            if let Some(service) = service {
-                match self.cover_over_plan(ledger, line, service, claimed)? {
-                    Cover::Banked(units) => banked_used = units,
-                    Cover::OverPlan(issue) => match self.policy.over_plan {
-                        OnIssue::Refuse => {
-                            return Err(DrawdownError::ClaimRefused {
-                                claim: claim.id.clone(),
-                                line: n,
-                                issue,
-                            }
-                            .into());
-                        }
-                        _ => {
-                            claimed.weekly.remove(&service.code, line);
-                            issues.push(issue);
-                            action = LineAction::Dispute;
-                        }
-                    },
+        let mut split = Split {
+            paid: amount,
+            paid_units: line.units,
+            banked_used: Decimal::ZERO,
+            issues: Vec::new(),
+        };
+        if action == LineAction::Pay {
+            if let Some(service) = service.filter(|_| line.cancelled_with_notice_hours.is_none()) {
+                self.split_over_plan(ledger, claim, n, service, price, claimed, &mut split)?;
+            }
+            if let (Some(booking), Some(reserved)) = (&line.booking, reserved) {
+                if split.paid > reserved {
+                    let issue = ClaimIssue::ExceedsBooking {
+                        booking: booking.clone(),
+                        reserved,
+                        cost: split.paid,
+                    };
+                    self.refuse_if(self.policy.exceeds_booking, &claim.id, n, &issue)?;
+                    split.paid = reserved;
+                    split.issues.push(issue);
                 }
             }
+            if !split.paid.is_positive() {
+                // Nothing is owed now: the whole line waits in dispute.
+                action = LineAction::Dispute;
+                issues.append(&mut split.issues);
+                if let Some(service) =
+                    service.filter(|_| line.cancelled_with_notice_hours.is_none())
+                {
+                    claimed.weekly.remove(&service.code, line, split.paid_units);
+                }
+                split.paid_units = Decimal::ZERO;
+                split.banked_used = Decimal::ZERO;
+            }
         }
+        let (paid, held) = match action {
+            LineAction::Pay => (split.paid, amount.checked_sub(split.paid)?),
+            LineAction::Dispute => (Money::zero(self.currency), amount),
+            LineAction::NotCharged => (Money::zero(self.currency), Money::zero(self.currency)),
+        };
         let fee = match (self.fee, action) {
-            (Some(ManagementFee::Percent(p)), LineAction::Pay) => amount
+            (Some(ManagementFee::Percent(p)), LineAction::Pay) => paid
                 .checked_mul(p)?
                 .checked_mul(Decimal::new(1, 2))?
                 .round(self.rounding),
@@ -166,13 +207,72 @@ impl ServiceAgreement {
         Ok(LinePlan {
             issues,
             action,
-            amount,
+            amount: if action == LineAction::Dispute {
+                held
+            } else {
+                paid
+            },
+            held: if action == LineAction::Pay {
+                held
+            } else {
+                Money::zero(self.currency)
+            },
+            held_units: line.units - split.paid_units,
+            held_issues: split.issues,
+            claimed: cost,
+            paid_units: split.paid_units,
             fee,
-            banked_used,
+            banked_used: split.banked_used,
             price,
             band,
             to,
         })
+    }
+
+    /// Splits a line paid where it goes over its week's plan: banked units cover what they
+    /// can, and the units still over the plan are taken off the paid part and disputed (or the
+    /// claim refused, by the policy).
+    #[allow(clippy::too_many_arguments)]
+    fn split_over_plan(
+        &self,
+        ledger: &Ledger,
+        claim: &Claim,
+        n: usize,
+        service: &Service,
+        price: Money,
+        claimed: &mut Claimed,
+        split: &mut Split,
+    ) -> Result<(), crate::error::Error> {
+        let line = &claim.lines[n - 1];
+        let cover = self.cover_over_plan(ledger, line, service, claimed)?;
+        split.banked_used = cover.banked;
+        let Some(issue) = cover.over_plan else {
+            return Ok(());
+        };
+        self.refuse_if(self.policy.over_plan, &claim.id, n, &issue)?;
+        claimed.weekly.remove(&service.code, line, cover.excess);
+        split.paid_units = line.units - cover.excess;
+        split.paid = price.checked_mul(split.paid_units)?.round(self.rounding);
+        split.issues.push(issue);
+        Ok(())
+    }
+
+    /// Refuses the claim if the policy for an issue says so.
+    fn refuse_if(
+        &self,
+        on: OnIssue,
+        claim: &ClaimId,
+        line: usize,
+        issue: &ClaimIssue,
+    ) -> Result<(), DrawdownError> {
+        match on {
+            OnIssue::Refuse => Err(DrawdownError::ClaimRefused {
+                claim: claim.clone(),
+                line,
+                issue: issue.clone(),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Checks a line's values are well formed: units, price and codes.
@@ -272,16 +372,14 @@ impl ServiceAgreement {
         Ok((amount, action))
     }
 
-    /// Checks the booking line `n` names, if any, and returns the issue if the line charges
-    /// more than it reserved.
+    /// Checks the booking line `n` names, if any, and returns what it reserved.
     fn check_booking(
         &self,
         ledger: &Ledger,
         plan: &PaymentPlan,
         claim: &Claim,
         n: usize,
-        amount: Money,
-    ) -> Result<Option<ClaimIssue>, crate::error::Error> {
+    ) -> Result<Option<Money>, crate::error::Error> {
         let line = &claim.lines[n - 1];
         let Some(booking) = &line.booking else {
             return Ok(None);
@@ -309,19 +407,11 @@ impl ServiceAgreement {
             }
             .into());
         }
-        let reserved = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
-        if amount > reserved {
-            return Ok(Some(ClaimIssue::ExceedsBooking {
-                booking: booking.clone(),
-                reserved,
-                cost: amount,
-            }));
-        }
-        Ok(None)
+        Ok(Some(Money::sum(self.currency, holds.iter().map(|h| h.2))?))
     }
 
     /// Adds a line to its week and covers what it takes over the week's plan with banked
-    /// units, if they cover all of it.
+    /// units, as far as they go.
     fn cover_over_plan(
         &self,
         ledger: &Ledger,
@@ -331,7 +421,11 @@ impl ServiceAgreement {
     ) -> Result<Cover, crate::error::Error> {
         let over = claimed.weekly.add(&claimed.lines, service, line)?;
         if over <= Decimal::ZERO {
-            return Ok(Cover::Banked(Decimal::ZERO));
+            return Ok(Cover {
+                banked: Decimal::ZERO,
+                excess: Decimal::ZERO,
+                over_plan: None,
+            });
         }
         let lots = match claimed.bank_left.get_mut(&service.code) {
             Some(lots) => lots,
@@ -348,23 +442,28 @@ impl ServiceAgreement {
                     .or_insert((lots, units))
             }
         };
-        // Banked units are used only when they cover the whole excess: on a copy of the lots,
-        // committed if they do. Never more than the ledger holds, so the use entry cannot be
-        // refused after bookings settle.
+        // Banked units cover what they can, never more than the ledger holds, so the use
+        // entry cannot be refused after bookings settle.
         let (lots, units_left) = lots;
-        let mut trial = lots.clone();
-        let took = take_from_lots(&mut trial, over.min(*units_left), line.date);
+        let took = take_from_lots(lots, over.min(*units_left), line.date);
+        *units_left -= took;
         if took == over {
-            *lots = trial;
-            *units_left -= took;
-            return Ok(Cover::Banked(took));
+            return Ok(Cover {
+                banked: took,
+                excess: Decimal::ZERO,
+                over_plan: None,
+            });
         }
         let week = monday_of(line.date);
-        Ok(Cover::OverPlan(ClaimIssue::OverPlan {
-            week,
-            planned: service.planned_per_week.unwrap_or_default(),
-            claimed: claimed.weekly.get(&service.code, week),
-        }))
+        Ok(Cover {
+            banked: took,
+            excess: over - took,
+            over_plan: Some(ClaimIssue::OverPlan {
+                week,
+                planned: service.planned_per_week.unwrap_or_default(),
+                claimed: claimed.weekly.get(&service.code, week),
+            }),
+        })
     }
 
     /// What the policy does with a line's issues: refuse (an error), dispute, or pay.
@@ -448,7 +547,7 @@ impl ServiceAgreement {
             } else if matches!(p.action, LineAction::Pay | LineAction::Dispute) {
                 needed = needed.checked_add(p.amount)?;
             }
-            needed = needed.checked_add(p.fee)?;
+            needed = needed.checked_add(p.fee)?.checked_add(p.held)?;
         }
         let available = plan
             .attribution(ledger, &self.deployment)?
@@ -519,7 +618,8 @@ impl ServiceAgreement {
                 let (Some(on), Some(units)) = (meta.delivered_on, meta.units) else {
                     continue;
                 };
-                if !seen.insert(meta.line) {
+                // A line split into a part paid and a part disputed then accepted counts both.
+                if !seen.insert((meta.line, meta.accepted)) {
                     continue;
                 }
                 out.push(ClaimedLine {
@@ -595,12 +695,13 @@ impl WeekTotals {
         Ok(after - before.max(planned).min(after))
     }
 
-    fn remove(&mut self, service: &str, line: &ClaimLine) {
+    /// Takes `units` of a line back off its week (the part disputed).
+    fn remove(&mut self, service: &str, line: &ClaimLine, units: Decimal) {
         if let Some(total) = self
             .totals
             .get_mut(&(service.to_string(), monday_of(line.date)))
         {
-            *total -= line.units;
+            *total -= units;
         }
     }
 }

@@ -145,6 +145,26 @@ pub struct DisputedLine {
     pub issues: Vec<ClaimIssue>,
 }
 
+/// How one line's claimed cost was split: what was paid, what is held in dispute, and what
+/// was not charged. `paid + disputed + not_charged == claimed`, to the penny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct LineSplit {
+    /// The line, from 1.
+    pub line: usize,
+    /// The line's cost: units × the price it is assessed at (the price claimed, or the agreed
+    /// price when the policy pays the agreed rate), rounded once.
+    pub claimed: Money,
+    /// Paid now, before the fee: the planned, banked and booked part.
+    pub paid: Money,
+    /// Held in dispute: the whole line, or only the part over the plan or the booking.
+    pub disputed: Money,
+    /// Not charged: a cancellation with enough notice, or the part of a short-notice
+    /// cancellation the rule does not charge.
+    pub not_charged: Money,
+}
+
 /// What a claim did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -163,6 +183,9 @@ pub struct ClaimOutcome {
     pub flagged: Vec<(usize, ClaimIssue)>,
     /// Cancellations with enough notice: not charged (their bookings released).
     pub not_charged: Vec<usize>,
+    /// Every line's split of its cost into paid, disputed and not charged, in line order.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub lines: Vec<LineSplit>,
 }
 
 impl ClaimOutcome {

@@ -74,6 +74,14 @@ impl ServiceAgreement {
             .into());
         }
         let amount = Money::sum(self.currency, holds.iter().map(|h| h.2))?;
+        // A line split into a part paid and a part disputed: the accepted part has its own
+        // entries beside the paid part's.
+        let part = !self.line_entries(ledger, plan, claim, line).is_empty();
+        let fee_entry = if part {
+            chart::accepted_part_fee_entry(&self.id, claim, line)
+        } else {
+            chart::line_fee_entry(&self.id, claim, line)
+        };
         let mut line_meta = ClaimLineMeta {
             accepted_on: Some(date),
             ..ClaimLineMeta::new(self.id.clone(), claim.clone(), line)
@@ -99,24 +107,18 @@ impl ServiceAgreement {
                 ledger,
                 plan,
                 date,
-                vec![(
-                    chart::line_fee_entry(&self.id, claim, line),
-                    self.fee_account(),
-                    fee,
-                    fee_meta,
-                )],
+                vec![(fee_entry, self.fee_account(), fee, fee_meta)],
             )?;
             ledger.post_batch(batch)?;
         }
         for (source, hold, held) in holds {
             // The receipt's sequence number is not needed here.
-            let _ = ledger.settle_hold_with(
-                &hold,
-                chart::claim_line_source_entry(&self.id, claim, line, &source),
-                held,
-                date,
-                meta.clone(),
-            )?;
+            let entry = if part {
+                chart::accepted_part_entry(&self.id, claim, line, &source)
+            } else {
+                chart::claim_line_source_entry(&self.id, claim, line, &source)
+            };
+            let _ = ledger.settle_hold_with(&hold, entry, held, date, meta.clone())?;
         }
         Ok(amount)
     }
@@ -199,6 +201,17 @@ impl ServiceAgreement {
                 .into());
             }
             entries.extend(ledger.entry(chart::line_fee_entry(&self.id, claim, *line)));
+            entries.extend(ledger.entry(chart::accepted_part_fee_entry(&self.id, claim, *line)));
+            // Applied before: the same note again is what it was, even if the line's disputed
+            // part was accepted since.
+            let applied = entries.iter().any(|e| {
+                e.reversed_by().is_some_and(|r| {
+                    r.id() == chart::credit_reversal_entry(&self.id, &note.id, e.id()).as_str()
+                })
+            });
+            if applied {
+                entries.retain(|e| e.reversed_by().is_some());
+            }
             for e in entries {
                 let reversal = chart::credit_reversal_entry(&self.id, &note.id, e.id());
                 match e.reversed_by() {

@@ -36,13 +36,18 @@
 //! | date outside the agreement | refuse | refuse, dispute |
 //! | price differs from the agreed rate | dispute | refuse, dispute, pay the agreed rate (flagged) |
 //! | duplicate of a line already claimed | refuse | refuse, dispute |
-//! | units over the weekly plan (after banked units) | dispute | refuse, dispute |
-//! | more than the booking reserved | dispute | refuse, dispute |
+//! | units over the weekly plan (after banked units) | dispute the excess | refuse, dispute the excess |
+//! | more than the booking reserved | dispute the excess | refuse, dispute the excess |
 //!
 //! *Refuse* refuses the whole claim: nothing changes, and the error names the line and the issue.
 //! *Dispute* reserves the line's cost on the fund (a hold per source) and pays nothing until
 //! [`ServiceAgreement::accept_disputed`] pays it or [`ServiceAgreement::credit_disputed`] drops
-//! it. *Pay the agreed rate* pays the line at the agreement's price and reports the issue in
+//! it. A line that only goes over its week's plan or its booking is split rather than disputed
+//! whole: the planned and banked units (and no more than the booking reserved) are paid now,
+//! and only the excess is disputed, under the same claim and line number; accepting it later
+//! pays it in entries of its own (`accept:…`) and counts its units as delivered. Every
+//! outcome reports each line's [`LineSplit`]: paid + disputed + not charged = the line's cost,
+//! to the penny. *Pay the agreed rate* pays the line at the agreement's price and reports the issue in
 //! [`ClaimOutcome::flagged`]. Nothing is accepted silently. A line with a malformed value (units
 //! not positive or with more than two decimals, a price in another currency) is an error.
 //!
@@ -142,6 +147,7 @@ mod error;
 mod fees;
 mod fund;
 mod ids;
+pub mod outcomes;
 mod policy;
 mod service;
 mod submit;
@@ -151,7 +157,7 @@ pub use self::{
     agreement::ServiceAgreement,
     banking::{BankedLot, BankedUnits},
     booking::Booking,
-    claim::{Claim, ClaimLine, ClaimOutcome, DisputedLine, MAX_CLAIM_LINES, PaidLine},
+    claim::{Claim, ClaimLine, ClaimOutcome, DisputedLine, LineSplit, MAX_CLAIM_LINES, PaidLine},
     credit::CreditNote,
     error::DrawdownError,
     ids::{AgreementId, BookingId, ClaimId, CreditNoteId, MAX_CODE_LEN, SupplierId},

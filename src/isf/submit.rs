@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 use super::assess::{LineAction, LinePlan};
 use super::ids::check_code;
 use super::{
-    Claim, ClaimId, ClaimOutcome, DisputedLine, DrawdownError, MAX_CLAIM_LINES, PaidLine,
-    ServiceAgreement, monday_of, unit_currency,
+    Claim, ClaimId, ClaimOutcome, DisputedLine, DrawdownError, LineSplit, MAX_CLAIM_LINES,
+    PaidLine, ServiceAgreement, monday_of, unit_currency,
 };
 use crate::ledger::{AccountId, EntryId, Ledger, NewEntry, NewHold};
 use crate::money::{Money, Unit};
@@ -31,6 +31,7 @@ impl ServiceAgreement {
             .collect();
         for s in plan.budget().all_sources() {
             out.extend(ledger.entry(chart::claim_line_source_entry(&self.id, claim, line, &s)));
+            out.extend(ledger.entry(chart::accepted_part_entry(&self.id, claim, line, &s)));
         }
         out
     }
@@ -104,7 +105,7 @@ impl ServiceAgreement {
             kind: Some(line.kind()),
             service: Some(line.service.clone()),
             delivered_on: Some(line.date),
-            units: Some(line.units),
+            units: Some(p.paid_units),
             price: Some(p.price),
             band: Some(p.band.label().to_string()),
             key: Some(line.key()),
@@ -130,6 +131,7 @@ impl ServiceAgreement {
             disputed: Vec::new(),
             flagged: Vec::new(),
             not_charged: Vec::new(),
+            lines: Vec::new(),
         };
         // 1. Bookings: settle what was delivered, release the rest.
         self.settle_bookings(ledger, plan, claim, plans)?;
@@ -170,11 +172,51 @@ impl ServiceAgreement {
                     for issue in &p.issues {
                         outcome.flagged.push((n, issue.clone()));
                     }
+                    if p.held.is_positive() {
+                        self.hold_excess(ledger, plan, claim, n, p)?;
+                        outcome.disputed.push(DisputedLine {
+                            line: n,
+                            amount: p.held,
+                            issues: p.held_issues.clone(),
+                        });
+                    }
                 }
                 LineAction::NotCharged => outcome.not_charged.push(n),
             }
+            outcome.lines.push(split_of(n, p)?);
         }
         Ok(outcome)
+    }
+
+    /// Holds in dispute the part of line `n` over its plan or booking. Its memo names the
+    /// units of that part, which an acceptance records as delivered.
+    fn hold_excess(
+        &self,
+        ledger: &mut Ledger,
+        plan: &PaymentPlan,
+        claim: &Claim,
+        n: usize,
+        p: &LinePlan,
+    ) -> Result<(), crate::error::Error> {
+        let line = &claim.lines[n - 1];
+        let key = chart::claim_line_key(
+            line.date,
+            &line.service,
+            line.supplier.as_ref(),
+            p.held_units,
+            line.kind(),
+        );
+        let memo = chart::dispute_memo(&claim.id, n, &key);
+        self.place_split_holds(ledger, plan, p.held, claim.date, |s| {
+            NewHold::new(
+                chart::dispute_hold(&self.id, &claim.id, n, s),
+                "",
+                p.to.clone(),
+                p.held,
+                claim.date,
+            )
+            .memo(memo.clone())
+        })
     }
 
     /// Settles the bookings the claim's lines deliver with what was delivered, and releases
@@ -301,4 +343,21 @@ impl ServiceAgreement {
                 Money::new(p.banked_used, units),
             )
     }
+}
+
+/// A line's split of its cost, from what the plan decided.
+fn split_of(n: usize, p: &LinePlan) -> Result<LineSplit, crate::error::Error> {
+    let zero = Money::zero(p.claimed.currency());
+    let (paid, disputed) = match p.action {
+        LineAction::Pay => (p.amount, p.held),
+        LineAction::Dispute => (zero, p.amount),
+        LineAction::NotCharged => (zero, zero),
+    };
+    Ok(LineSplit {
+        line: n,
+        claimed: p.claimed,
+        paid,
+        disputed,
+        not_charged: p.claimed.checked_sub(paid)?.checked_sub(disputed)?,
+    })
 }

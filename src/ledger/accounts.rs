@@ -26,6 +26,7 @@ impl Ledger {
     /// ```
     pub fn open_account(&mut self, account: NewAccount) -> Result<(), LedgerError> {
         check_id("account", account.id.as_str())?;
+        check_account_text(&account)?;
         if let Some(&index) = self.account_index.get(&account.id) {
             return if self.accounts[index as usize].spec == account {
                 Ok(())
@@ -57,7 +58,7 @@ impl Ledger {
             held: Decimal::ZERO,
             lines: Vec::new(),
             marks: Vec::new(),
-            daily: Vec::new(),
+            daily: Default::default(),
             holds: Vec::new(),
         });
         self.ops.push(OpRef::OpenAccount(index));

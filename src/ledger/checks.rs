@@ -16,6 +16,9 @@ impl Ledger {
         pending: &mut Pending,
     ) -> Result<Checked, LedgerError> {
         check_id("entry", entry.id.as_str())?;
+        check_date("entry", entry.date)?;
+        check_memo(&entry.memo)?;
+        check_metadata(&entry.metadata)?;
         let count = entry.postings.len();
         if !(2..=MAX_POSTINGS).contains(&count) {
             return Err(LedgerError::PostingCount {
@@ -186,7 +189,8 @@ pub(super) fn check_id(what: &'static str, id: &str) -> Result<(), LedgerError> 
         None => Ok(()),
         Some(reason) => Err(LedgerError::InvalidId {
             what,
-            id: id.to_string(),
+            // A short prefix: the id may be long or hold characters that hide text.
+            id: crate::error::echo(id),
             reason,
         }),
     }

@@ -47,12 +47,12 @@ pub enum LedgerError {
         /// The limit at fault.
         limit: Money,
     },
-    /// An id is empty, too long or has control characters.
+    /// An id is empty, too long or has control, invisible or bidirectional-control characters.
     #[error("invalid {what} id {id:?}: {reason}")]
     InvalidId {
         /// Which kind of id.
         what: &'static str,
-        /// The id at fault.
+        /// The id at fault: its first 40 characters, and `…` if it is longer.
         id: String,
         /// Why.
         reason: &'static str,
@@ -249,6 +249,24 @@ pub enum LedgerError {
         /// Why it was refused.
         source: Box<LedgerError>,
     },
+    /// A date outside years [`MIN_YEAR`](crate::MIN_YEAR) to [`MAX_YEAR`](crate::MAX_YEAR).
+    #[error("{what} date {date} is outside the years 1900 to 2199")]
+    DateOutOfRange {
+        /// Which date.
+        what: &'static str,
+        /// The date at fault.
+        date: NaiveDate,
+    },
+    /// A memo, tag, owner or metadata is over its documented size limit.
+    #[error("{what} is over its limit of {limit}: {value:?}")]
+    TooLarge {
+        /// What is too large, and in what unit (`"memo (bytes)"`, `"metadata (pairs)"`).
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+        /// The start of the value at fault: its first 40 characters, and `…` if longer.
+        value: String,
+    },
     /// A definition was refused ([`super::Ledger::define`]).
     #[error("invalid definition {key:?}: {reason}")]
     InvalidDefinition {
@@ -289,6 +307,8 @@ impl LedgerError {
             | LedgerError::AmountOutOfRange { .. }
             | LedgerError::NotPositive { .. }
             | LedgerError::InvalidHold { .. }
+            | LedgerError::DateOutOfRange { .. }
+            | LedgerError::TooLarge { .. }
             | LedgerError::InvalidDefinition { .. }
             | LedgerError::NestedLinked => ErrorKind::InvalidInput,
             LedgerError::CurrencyMismatch { .. } => ErrorKind::CurrencyMismatch,

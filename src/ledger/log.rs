@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 
 use chrono::NaiveDate;
 use serde::de::{self, MapAccess, Visitor};
@@ -15,6 +15,11 @@ use crate::money::Money;
 
 /// The version of the log format this crate writes and reads.
 pub const LOG_VERSION: u32 = 1;
+
+/// The longest line [`Ledger::replay`] and [`Ledger::import_jsonl`] read, in bytes, counting
+/// its line break: 64 MiB. A longer line is refused ([`LogError::LineTooLong`]) before it is
+/// read whole, so a file without line breaks cannot fill memory.
+pub const MAX_LINE_LEN: usize = 64 * 1024 * 1024;
 
 /// One line of the log: the format version and one operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -382,6 +387,12 @@ pub enum LogError {
         /// The version found.
         found: u32,
     },
+    /// The line is longer than [`MAX_LINE_LEN`] bytes.
+    #[error("line {line}: longer than {MAX_LINE_LEN} bytes")]
+    LineTooLong {
+        /// The line.
+        line: u64,
+    },
     /// The ledger refused the operation.
     #[error("line {line}: the ledger refused the operation")]
     Rejected {
@@ -402,7 +413,9 @@ impl LogError {
         match self {
             LogError::Io { .. } => K::Io,
             LogError::Version { .. } => K::Unsupported,
-            LogError::Json { .. } | LogError::Rejected { .. } => K::Corrupt,
+            LogError::Json { .. } | LogError::LineTooLong { .. } | LogError::Rejected { .. } => {
+                K::Corrupt
+            }
         }
     }
 
@@ -412,6 +425,7 @@ impl LogError {
             LogError::Io { line, .. }
             | LogError::Json { line, .. }
             | LogError::Version { line, .. }
+            | LogError::LineTooLong { line }
             | LogError::Rejected { line, .. } => *line,
         }
     }
@@ -593,7 +607,10 @@ impl Ledger {
     }
 
     /// Applies the records of a JSON Lines log or import file in order: the same path as replay.
-    /// Blank lines are skipped. Each record is its own operation: at the first bad line the
+    /// Blank lines are skipped, a UTF-8 byte-order mark before the first line is accepted, and
+    /// a line longer than [`MAX_LINE_LEN`] is refused. Reading is strict: a field the format
+    /// does not have, misspelled or not, is an error naming the line and the field, and
+    /// amounts must be in the canonical form (`-100.00 GBP`). Each record is its own operation: at the first bad line the
     /// import stops and reports it; the lines before it stay applied, and since every entry id
     /// is an idempotency key, running the corrected file again posts nothing twice.
     ///
@@ -607,13 +624,21 @@ impl Ledger {
         loop {
             buf.clear();
             line += 1;
-            let n = reader
+            let n = (&mut reader)
+                .take(MAX_LINE_LEN as u64 + 1)
                 .read_line(&mut buf)
                 .map_err(|source| LogError::Io { line, source })?;
             if n == 0 {
                 return Ok(summary);
             }
-            let text = buf.trim();
+            if n > MAX_LINE_LEN {
+                return Err(LogError::LineTooLong { line });
+            }
+            let mut text = buf.as_str();
+            if line == 1 {
+                text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+            }
+            let text = text.trim();
             if text.is_empty() {
                 continue;
             }

@@ -19,13 +19,16 @@
 //! O(1). The balance as at a date is a binary search over the account's distinct effective
 //! dates, and as known after a sequence number a binary search over its postings: O(log n).
 //! Posting with an effective date earlier than the account's latest one (a back-dated entry)
-//! also updates the account's later daily totals: O(days after it).
+//! is kept in a short list that is merged into the daily totals when it grows past an eighth of
+//! them: O(log n) per posting amortized, whatever order entries arrive in.
 
 mod accounts;
 mod checks;
 mod definitions;
+mod daily;
 mod error;
 mod holds;
+mod limits;
 #[cfg(feature = "serde")]
 pub(crate) mod log;
 mod operations;
@@ -40,10 +43,11 @@ mod views;
 pub use definitions::{Definition, MAX_DEFINITION_BODY};
 pub use error::LedgerError;
 #[cfg(feature = "serde")]
-pub use log::{ImportSummary, LOG_VERSION, LogError, LogRecord};
+pub use log::{ImportSummary, LOG_VERSION, LogError, LogRecord, MAX_LINE_LEN};
 pub use operations::{Applied, Operation};
 pub use types::{
     AccountId, AccountKind, BalanceRule, EntryId, EntryOrigin, HoldId, HoldStatus, MAX_ID_LEN,
+    MAX_MEMO_LEN, MAX_METADATA_ENTRIES, MAX_METADATA_KEY_LEN, MAX_METADATA_VALUE_LEN, MAX_TAGS,
     NewAccount, NewEntry, NewHold, Posting, Receipt, Seq,
 };
 pub use verify::{Discrepancy, Verified, VerifyError};
@@ -51,6 +55,7 @@ pub use verify::{Discrepancy, Verified, VerifyError};
 use types::id_problem;
 
 use checks::{check_amount, check_id};
+use limits::{check_account_text, check_date, check_memo, check_metadata};
 use store::*;
 pub use store::{Ledger, MAX_AMOUNT, MAX_MINOR_UNITS_PER_POSTING, MAX_POSTINGS};
 pub use views::{AccountView, EntryView, HistoryLine, HoldView, TrialBalance, TrialBalanceLine};

@@ -131,7 +131,10 @@ impl Ledger {
                 self.release_hold(&hold)?;
                 Applied::Done
             }
-            Operation::Expire { today } => Applied::Expired(self.expire_holds(today)),
+            Operation::Expire { today } => {
+                check_date("expiry", today)?;
+                Applied::Expired(self.expire_holds(today))
+            }
             Operation::Reverse {
                 entry,
                 id,
@@ -309,7 +312,7 @@ impl Ledger {
                 lines: s.lines.len(),
                 marks: s.marks.len(),
                 holds: s.holds.len(),
-                daily: s.daily.clone(),
+                daily: s.daily.mark(),
             });
         }
     }
@@ -345,7 +348,12 @@ impl Ledger {
         }
         self.holds.truncate(sp.holds);
         for (index, status) in sp.hold_statuses.into_iter().rev() {
-            self.holds[index as usize].status = status;
+            let hold = &mut self.holds[index as usize];
+            hold.status = status;
+            // An expiry undone: the hold goes back into the index it was taken out of.
+            if let (HoldStatus::Active, Some(date)) = (status, hold.spec.expires_on) {
+                self.expiring.insert(date, index);
+            }
         }
         for account in &self.accounts[sp.accounts..] {
             self.account_index.remove(&account.spec.id);
@@ -359,7 +367,7 @@ impl Ledger {
             s.lines.truncate(mark.lines);
             s.marks.truncate(mark.marks);
             s.holds.truncate(mark.holds);
-            s.daily = mark.daily;
+            s.daily.restore(mark.daily);
         }
         self.closed_through = sp.closed_through;
         self.definitions.truncate(sp.definitions);
@@ -396,5 +404,5 @@ struct AccountMark {
     lines: usize,
     marks: usize,
     holds: usize,
-    daily: Vec<(NaiveDate, Decimal)>,
+    daily: super::daily::DailyMark,
 }

@@ -16,6 +16,7 @@ impl Ledger {
     ///
     /// [`LedgerError::AlreadyClosed`] if the books are closed through a later date.
     pub fn close_period(&mut self, through: NaiveDate) -> Result<(), LedgerError> {
+        check_date("period close", through)?;
         match self.closed_through {
             Some(closed) if closed == through => return Ok(()),
             Some(closed_through) if closed_through > through => {

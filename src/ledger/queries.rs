@@ -94,13 +94,7 @@ impl Ledger {
         date: NaiveDate,
     ) -> Result<Money, LedgerError> {
         let s = self.state(id)?;
-        let n = s.daily.partition_point(|(d, _)| *d <= date);
-        let amount = if n == 0 {
-            Decimal::ZERO
-        } else {
-            s.daily[n - 1].1
-        };
-        Ok(Money::new(amount, s.spec.currency))
+        Ok(Money::new(s.daily.as_at(date), s.spec.currency))
     }
 
     /// The balance as the ledger knew it just after recording entry `seq`: entries recorded

@@ -53,7 +53,7 @@ pub const MAX_POSTINGS: usize = 4096;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Ledger {
     pub(super) accounts: Vec<AccountState>,
     pub(super) account_index: HashMap<AccountId, u32>,
@@ -65,6 +65,8 @@ pub struct Ledger {
     pub(super) links: Links,
     pub(super) holds: Vec<HoldState>,
     pub(super) hold_index: HashMap<HoldId, u32>,
+    /// Holds with an expiry date, by that date: what [`Ledger::expire_holds`] reads.
+    pub(super) expiring: Expiring,
     pub(super) closed_through: Option<NaiveDate>,
     /// Definitions recorded for the layers above ([`Operation::Define`]).
     pub(super) definitions: Vec<Definition>,
@@ -89,8 +91,8 @@ pub(super) struct AccountState {
     /// The balance after every `MARK`th line: `marks[k]` is the balance after line
     /// `MARK * (k + 1)`.
     pub(super) marks: Vec<Decimal>,
-    /// One line per distinct effective date, in date order: the balance at the end of that day.
-    pub(super) daily: Vec<(NaiveDate, Decimal)>,
+    /// The balance at the end of each day with postings, whatever order they arrived in.
+    pub(super) daily: super::daily::Daily,
     /// The holds placed on this account, in the order they were placed: indices into `holds`.
     pub(super) holds: Vec<u32>,
 }
@@ -149,6 +151,62 @@ pub(super) struct HoldState {
     pub(super) from: u32,
     pub(super) to: u32,
     pub(super) status: HoldStatus,
+}
+
+/// Hold indices by expiry date. Holds that ended otherwise stay until their date comes (and are
+/// skipped then), so that settling or releasing a hold costs nothing here; each index is removed
+/// once, so expiring costs O(log n) per hold due, amortized.
+#[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Debug, Clone, Default)]
+pub(super) struct Expiring {
+    pub(super) by_date: BTreeMap<NaiveDate, Vec<u32>>,
+}
+
+impl Expiring {
+    pub(super) fn insert(&mut self, date: NaiveDate, hold: u32) {
+        self.by_date.entry(date).or_default().push(hold);
+    }
+
+    /// The indices of the active holds due on or before `today`, in the order they were placed,
+    /// taken out of the index.
+    pub(super) fn take_due(&mut self, today: NaiveDate, holds: &[HoldState]) -> Vec<u32> {
+        let later = match today.succ_opt() {
+            Some(next) => self.by_date.split_off(&next),
+            None => BTreeMap::new(),
+        };
+        let due = std::mem::replace(&mut self.by_date, later);
+        let mut out: Vec<u32> = due
+            .into_values()
+            .flatten()
+            .filter(|&i| holds.get(i as usize).is_some_and(|h| h.is_due(today)))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The live part: active holds under their own expiry date.
+    fn live(&self, holds: &[HoldState]) -> Vec<(NaiveDate, u32)> {
+        let mut out: Vec<(NaiveDate, u32)> = self
+            .by_date
+            .iter()
+            .flat_map(|(d, v)| v.iter().map(move |i| (*d, *i)))
+            .filter(|&(d, i)| {
+                holds
+                    .get(i as usize)
+                    .is_some_and(|h| h.status == HoldStatus::Active && h.spec.expires_on == Some(d))
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+impl HoldState {
+    pub(super) fn is_due(&self, today: NaiveDate) -> bool {
+        self.status == HoldStatus::Active && self.spec.expires_on.is_some_and(|e| e <= today)
+    }
 }
 
 /// What the log records, in order. Runs of single posts share one record.
@@ -284,6 +342,30 @@ pub(super) fn bounded_add(a: Decimal, b: Decimal) -> Decimal {
     a.checked_add(b).unwrap_or(a)
 }
 
+impl PartialEq for Ledger {
+    /// Two ledgers are equal when they hold the same accounts, entries, holds and log; the
+    /// indexes derived from them (hold expiry, late daily postings) are compared by what they
+    /// answer, not by how they are laid out.
+    fn eq(&self, other: &Ledger) -> bool {
+        self.accounts == other.accounts
+            && self.account_index == other.account_index
+            && self.entries == other.entries
+            && self.postings == other.postings
+            && self.text == other.text
+            && self.metadata == other.metadata
+            && self.entry_index == other.entry_index
+            && self.links == other.links
+            && self.holds == other.holds
+            && self.hold_index == other.hold_index
+            && self.expiring.live(&self.holds) == other.expiring.live(&other.holds)
+            && self.closed_through == other.closed_through
+            && self.definitions == other.definitions
+            && self.ops == other.ops
+            && self.sealed_ops == other.sealed_ops
+            && self.savepoints == other.savepoints
+    }
+}
+
 impl Ledger {
     /// An empty ledger.
     pub fn new() -> Ledger {
@@ -340,7 +422,7 @@ impl Ledger {
         if state.lines.len() % MARK == 0 {
             state.marks.push(state.balance);
         }
-        add_daily(&mut state.daily, date, p.amount);
+        state.daily.add(date, p.amount, self.savepoints.is_empty());
     }
 
     pub(super) fn push_text(&mut self, s: &str) -> TextRef {
@@ -419,38 +501,6 @@ pub(super) fn receipt(index: u32, already_posted: bool) -> Receipt {
     Receipt {
         seq: Seq(u64::from(index) + 1),
         already_posted,
-    }
-}
-
-/// Adds `delta` to the balance at the end of `date` and every later day.
-pub(super) fn add_daily(daily: &mut Vec<(NaiveDate, Decimal)>, date: NaiveDate, delta: Decimal) {
-    match daily.last_mut() {
-        None => {
-            daily.push((date, delta));
-            return;
-        }
-        Some((last, total)) if *last == date => {
-            *total = bounded_add(*total, delta);
-            return;
-        }
-        Some((last, total)) if *last < date => {
-            let next = bounded_add(*total, delta);
-            daily.push((date, next));
-            return;
-        }
-        Some(_) => {}
-    }
-    let at = daily.partition_point(|(d, _)| *d < date);
-    if daily.get(at).is_none_or(|(d, _)| *d != date) {
-        let before = if at == 0 {
-            Decimal::ZERO
-        } else {
-            daily[at - 1].1
-        };
-        daily.insert(at, (date, before));
-    }
-    for (_, total) in &mut daily[at..] {
-        *total = bounded_add(*total, delta);
     }
 }
 

@@ -10,6 +10,17 @@ pub(crate) use crate::ids::id_problem;
 pub use crate::ids::{AccountId, EntryId, HoldId, MAX_ID_LEN};
 use crate::money::{Currency, Money};
 
+/// The longest memo of an entry or hold, and the longest owner or tag of an account, in bytes.
+pub const MAX_MEMO_LEN: usize = 4096;
+/// The most metadata pairs one entry may carry.
+pub const MAX_METADATA_ENTRIES: usize = 64;
+/// The longest metadata key, in bytes.
+pub const MAX_METADATA_KEY_LEN: usize = 128;
+/// The longest metadata value, in bytes.
+pub const MAX_METADATA_VALUE_LEN: usize = 1024;
+/// The most tags one account may carry.
+pub const MAX_TAGS: usize = 64;
+
 /// What an account is for. Balances are signed debit-positive whatever the kind: an asset or
 /// fund that holds money has a positive balance, an income account that has paid money out has a
 /// negative one.
@@ -67,9 +78,11 @@ impl std::str::FromStr for AccountKind {
 }
 
 /// How low an account's available balance (posted − held) may go.
+///
+/// In JSON: `"unlimited"`, `"non_negative"` or `{"at_least": "-250.00"}`, the limit in the
+/// canonical amount grammar; anything else, a second key included, is an error naming it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum BalanceRule {
@@ -78,8 +91,58 @@ pub enum BalanceRule {
     Unlimited,
     /// Never below zero: the rule for every fund.
     NonNegative,
-    /// Never below the stated amount (an agreed overdraft is a negative limit).
+    /// Never below the stated amount (an agreed overdraft is a negative limit). Read in the
+    /// canonical amount grammar, as every amount is (`"-250.00"`).
     AtLeast(Decimal),
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for BalanceRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{self, MapAccess, Visitor};
+        const VARIANTS: &[&str] = &["unlimited", "non_negative", "at_least"];
+        struct RuleVisitor;
+        impl<'de> Visitor<'de> for RuleVisitor {
+            type Value = BalanceRule;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("\"unlimited\", \"non_negative\" or {\"at_least\": \"<amount>\"}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<BalanceRule, E> {
+                match v {
+                    "unlimited" => Ok(BalanceRule::Unlimited),
+                    "non_negative" => Ok(BalanceRule::NonNegative),
+                    other => Err(E::unknown_variant(other, VARIANTS)),
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BalanceRule, A::Error> {
+                let key: std::borrow::Cow<'de, str> = map
+                    .next_key()?
+                    .ok_or_else(|| de::Error::custom("a balance rule needs a key"))?;
+                let rule = match key.as_ref() {
+                    "unlimited" => map.next_value::<()>().map(|()| BalanceRule::Unlimited)?,
+                    "non_negative" => map.next_value::<()>().map(|()| BalanceRule::NonNegative)?,
+                    "at_least" => BalanceRule::AtLeast(map.next_value::<CanonicalDecimal>()?.0),
+                    other => return Err(de::Error::unknown_variant(other, VARIANTS)),
+                };
+                if let Some(second) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    return Err(de::Error::unknown_field(&second, &[]));
+                }
+                Ok(rule)
+            }
+        }
+        deserializer.deserialize_any(RuleVisitor)
+    }
+}
+
+/// A decimal read in the canonical amount grammar.
+#[cfg(feature = "serde")]
+struct CanonicalDecimal(Decimal);
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CanonicalDecimal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::money::deserialize_canonical_decimal(deserializer).map(CanonicalDecimal)
+    }
 }
 
 impl BalanceRule {

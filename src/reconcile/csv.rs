@@ -43,7 +43,8 @@ impl StatementFormat {
         reader
             .read_to_end(&mut data)
             .map_err(|source| ReconcileError::Read { source })?;
-        let data = data.as_slice();
+        // A UTF-8 byte-order mark (spreadsheet exports often start with one) is not data.
+        let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&data);
         // csv's own line count misses the line break of `\r\n` (the usual one in bank
         // exports) and of a lone `\r`, so lines are counted here from the byte offsets.
         let mut lines = LineCounter {

@@ -33,9 +33,12 @@ impl DateFormat {
         }
     }
 
-    /// Reads a date, or `None` if the text is not one in this format.
+    /// Reads a date, or `None` if the text is not one in this format or the date is outside
+    /// the crate's range, years 1900 to 2199 ([`crate::date_in_range`]).
     pub fn parse(&self, text: &str) -> Option<NaiveDate> {
-        NaiveDate::parse_from_str(text.trim(), self.pattern()).ok()
+        NaiveDate::parse_from_str(text.trim(), self.pattern())
+            .ok()
+            .filter(|d| crate::date_in_range(*d))
     }
 
     /// Writes a date, or `None` if the pattern is not a valid one.

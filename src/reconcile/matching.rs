@@ -90,8 +90,7 @@ pub fn reconcile(
     if !options.requires_reference() {
         sides.pair_by_amount(&mut pairing);
     }
-    let mut by_content: Vec<usize> = (0..statement.len()).collect();
-    by_content.sort_by(|a, b| sides.s_cmp(*a, *b));
+    let by_content = sides.s_order.clone();
     let mut duplicates = sides.repeated(&by_content);
     sides.candidates_taken(&pairing, &by_content, &mut duplicates);
     duplicates.sort();
@@ -142,7 +141,54 @@ struct Sides<'a> {
     s_day: Vec<i64>,
     l_day: Vec<i64>,
     s_ref: Vec<Option<String>>,
-    l_ref: Vec<String>,
+    /// Statement lines in canonical order (by content), and each line's place in it.
+    s_order: Vec<usize>,
+    s_rank: Vec<u32>,
+    /// Ledger lines in canonical order (date, entry, seq, …), and each line's place in it.
+    l_order: Vec<usize>,
+    l_rank: Vec<u32>,
+    /// Each line's reference as a small number, equal numbers for equal references (the
+    /// statement's `u32::MAX` when it has none).
+    s_ref_id: Vec<u32>,
+    l_ref_id: Vec<u32>,
+    /// Each line's amount as its place among the distinct amounts of both sides: equal for
+    /// equal amounts, ordered as the amounts are.
+    s_amt: Vec<u32>,
+    l_amt: Vec<u32>,
+}
+
+/// The amounts of both sides as ranks among the distinct amounts: statement lines first.
+fn amount_ranks(statement: &[StatementLine], ledger: &[LedgerLine]) -> (Vec<u32>, Vec<u32>) {
+    let n = statement.len();
+    let mut all: Vec<(Decimal, usize)> = statement
+        .iter()
+        .map(|s| s.amount.amount())
+        .chain(ledger.iter().map(|l| l.amount.amount()))
+        .enumerate()
+        .map(|(i, a)| (a, i))
+        .collect();
+    all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut ranks = vec![0u32; all.len()];
+    let mut rank = 0u32;
+    for k in 0..all.len() {
+        if k > 0 && all[k].0 != all[k - 1].0 {
+            rank += 1;
+        }
+        ranks[all[k].1] = rank;
+    }
+    let l_amt = ranks.split_off(n);
+    (ranks, l_amt)
+}
+
+/// Indices sorted by `cmp`, and each index's place in that order.
+fn order_and_rank(n: usize, cmp: impl Fn(usize, usize) -> Ordering) -> (Vec<usize>, Vec<u32>) {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|a, b| cmp(*a, *b));
+    let mut rank = vec![0u32; n];
+    for (place, &i) in order.iter().enumerate() {
+        rank[i] = place as u32;
+    }
+    (order, rank)
 }
 
 impl<'a> Sides<'a> {
@@ -151,6 +197,35 @@ impl<'a> Sides<'a> {
         ledger: &'a [LedgerLine],
         options: &'a MatchOptions,
     ) -> Sides<'a> {
+        let s_ref: Vec<Option<String>> = statement
+            .iter()
+            .map(|s| s.reference.as_deref().map(reference_key))
+            .collect();
+        let l_ref: Vec<String> = ledger.iter().map(|l| reference_key(&l.reference)).collect();
+        let (l_ref_id, s_ref_id) = {
+            let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+            let mut l_ids = Vec::with_capacity(l_ref.len());
+            for r in &l_ref {
+                let next = ids.len() as u32;
+                l_ids.push(*ids.entry(r.as_str()).or_insert(next));
+            }
+            let mut s_ids = Vec::with_capacity(s_ref.len());
+            for r in &s_ref {
+                let id = match r {
+                    Some(r) => {
+                        let next = ids.len() as u32;
+                        *ids.entry(r.as_str()).or_insert(next)
+                    }
+                    None => u32::MAX,
+                };
+                s_ids.push(id);
+            }
+            (l_ids, s_ids)
+        };
+        let (s_amt, l_amt) = amount_ranks(statement, ledger);
+        let (s_order, s_rank) =
+            order_and_rank(statement.len(), |a, b| statement[a].cmp(&statement[b]));
+        let (l_order, l_rank) = order_and_rank(ledger.len(), |a, b| ledger[a].cmp(&ledger[b]));
         Sides {
             statement,
             ledger,
@@ -158,30 +233,38 @@ impl<'a> Sides<'a> {
             window: i64::from(options.window()),
             s_day: statement.iter().map(|s| day_number(s.date)).collect(),
             l_day: ledger.iter().map(|l| day_number(l.date)).collect(),
-            s_ref: statement
-                .iter()
-                .map(|s| s.reference.as_deref().map(reference_key))
-                .collect(),
-            l_ref: ledger.iter().map(|l| reference_key(&l.reference)).collect(),
+            s_ref,
+            s_order,
+            s_rank,
+            l_order,
+            l_rank,
+            s_ref_id,
+            l_ref_id,
+            s_amt,
+            l_amt,
         }
     }
 
     // The canonical orders: statement lines by content (date first), ledger lines by
-    // (date, entry, seq, …); the groups below are stable sub-sequences of these.
-    fn s_cmp(&self, a: usize, b: usize) -> Ordering {
-        self.statement[a].cmp(&self.statement[b])
+    // (date, entry, seq, …); the groups below are stable sub-sequences of these. Sorting uses
+    // small precomputed keys (amount, reference number, rank in the canonical order) rather than
+    // comparing the lines themselves.
+
+    /// Indices sorted by a key that ends in the canonical rank (so sorts need not be stable).
+    fn sorted<K: Ord>(&self, mut idx: Vec<usize>, key: impl Fn(usize) -> K) -> Vec<usize> {
+        let mut keyed: Vec<(K, usize)> = idx.iter().map(|&i| (key(i), i)).collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        idx.clear();
+        idx.extend(keyed.into_iter().map(|(_, i)| i));
+        idx
     }
 
-    fn l_cmp(&self, a: usize, b: usize) -> Ordering {
-        self.ledger[a].cmp(&self.ledger[b])
+    fn s_amount(&self, i: usize) -> u32 {
+        self.s_amt[i]
     }
 
-    fn s_amount(&self, i: usize) -> Decimal {
-        self.statement[i].amount.amount()
-    }
-
-    fn l_amount(&self, i: usize) -> Decimal {
-        self.ledger[i].amount.amount()
+    fn l_amount(&self, i: usize) -> u32 {
+        self.l_amt[i]
     }
 
     /// Within a group both sides are in date order; each statement line takes the earliest
@@ -206,16 +289,11 @@ impl<'a> Sides<'a> {
         let mut ss: Vec<usize> = (0..self.statement.len())
             .filter(|&i| self.s_ref[i].is_some())
             .collect();
-        let s_key = |i: usize| {
-            (
-                self.s_amount(i),
-                self.s_ref[i].as_deref().unwrap_or_default(),
-            )
-        };
-        ss.sort_by(|a, b| s_key(*a).cmp(&s_key(*b)).then_with(|| self.s_cmp(*a, *b)));
-        let mut ls: Vec<usize> = (0..self.ledger.len()).collect();
-        let l_key = |i: usize| (self.l_amount(i), self.l_ref[i].as_str());
-        ls.sort_by(|a, b| l_key(*a).cmp(&l_key(*b)).then_with(|| self.l_cmp(*a, *b)));
+        let s_key = |i: usize| (self.s_amount(i), self.s_ref_id[i]);
+        ss = self.sorted(ss, |i| (s_key(i), self.s_rank[i]));
+        let ls: Vec<usize> = (0..self.ledger.len()).collect();
+        let l_key = |i: usize| (self.l_amount(i), self.l_ref_id[i]);
+        let ls = self.sorted(ls, |i| (l_key(i), self.l_rank[i]));
         for_each_group(&ss, s_key, &ls, l_key, |sg, lg| {
             self.greedy(sg, lg, true, pairing);
         });
@@ -226,19 +304,11 @@ impl<'a> Sides<'a> {
         let mut ss: Vec<usize> = (0..self.statement.len())
             .filter(|&i| pairing.s_match[i].is_none())
             .collect();
-        ss.sort_by(|a, b| {
-            self.s_amount(*a)
-                .cmp(&self.s_amount(*b))
-                .then_with(|| self.s_cmp(*a, *b))
-        });
-        let mut ls: Vec<usize> = (0..self.ledger.len())
+        ss = self.sorted(ss, |i| (self.s_amount(i), self.s_rank[i]));
+        let ls: Vec<usize> = (0..self.ledger.len())
             .filter(|&i| pairing.l_taken[i].is_none())
             .collect();
-        ls.sort_by(|a, b| {
-            self.l_amount(*a)
-                .cmp(&self.l_amount(*b))
-                .then_with(|| self.l_cmp(*a, *b))
-        });
+        let ls = self.sorted(ls, |i| (self.l_amount(i), self.l_rank[i]));
         for_each_group(
             &ss,
             |i| self.s_amount(i),
@@ -281,12 +351,8 @@ impl<'a> Sides<'a> {
         duplicates: &mut Vec<SuspectedDuplicate>,
     ) {
         // Every ledger line by (amount, date, entry, …), with a running count of the free ones.
-        let mut all_l: Vec<usize> = (0..self.ledger.len()).collect();
-        all_l.sort_by(|a, b| {
-            self.l_amount(*a)
-                .cmp(&self.l_amount(*b))
-                .then_with(|| self.l_cmp(*a, *b))
-        });
+        let all_l: Vec<usize> = (0..self.ledger.len()).collect();
+        let all_l = self.sorted(all_l, |i| (self.l_amount(i), self.l_rank[i]));
         let mut free_before = Vec::with_capacity(all_l.len() + 1);
         free_before.push(0usize);
         for &l in &all_l {
@@ -294,6 +360,8 @@ impl<'a> Sides<'a> {
             free_before.push(last + usize::from(pairing.l_taken[l].is_none()));
         }
         let l_day = &self.l_day;
+        // The sort keys side by side, so the binary searches below read one array.
+        let keys: Vec<(u32, i64)> = all_l.iter().map(|&i| (self.l_amt[i], l_day[i])).collect();
         for s in by_content
             .iter()
             .copied()
@@ -301,9 +369,8 @@ impl<'a> Sides<'a> {
         {
             let amount = self.s_amount(s);
             let d = self.s_day[s];
-            let key = |i: usize| (self.l_amount(i), l_day[i]);
-            let lo = all_l.partition_point(|&i| key(i) < (amount, d - self.window));
-            let hi = all_l.partition_point(|&i| key(i) <= (amount, d + self.window));
+            let lo = keys.partition_point(|k| *k < (amount, d - self.window));
+            let hi = keys.partition_point(|k| *k <= (amount, d + self.window));
             if lo >= hi || free_before[hi] != free_before[lo] {
                 continue;
             }
@@ -377,9 +444,7 @@ impl<'a> Sides<'a> {
             }
         }
         let mut unmatched_ledger = Vec::new();
-        let mut by_date: Vec<usize> = (0..self.ledger.len()).collect();
-        by_date.sort_by(|a, b| self.l_cmp(*a, *b));
-        for &l in &by_date {
+        for &l in &self.l_order {
             let amount = self.ledger[l].amount;
             totals.ledger = totals.ledger.checked_add(amount)?;
             if pairing.l_taken[l].is_none() {

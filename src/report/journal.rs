@@ -420,13 +420,12 @@ fn style_sample(currency: Currency, format: JournalFormat) -> String {
 /// let summary = write_journal(&ledger, JournalFormat::Ledger, &mut out)?;
 /// assert_eq!((summary.entries, summary.postings, summary.accounts), (1, 2, 2));
 ///
-/// // A year the tools cannot read is refused, and nothing is written.
+/// // A year the tools cannot read never reaches the books: the ledger refuses any date
+/// // outside the years 1900 to 2199 at its door, so the export is never blocked by one.
 /// let far = NaiveDate::from_ymd_opt(10000, 1, 1).unwrap();
-/// ledger.post(NewEntry::new("fee-2", far).transfer("bank", "fees", "1.00 GBP".parse()?))?;
+/// assert!(ledger.post(NewEntry::new("fee-2", far).transfer("bank", "fees", "1.00 GBP".parse()?)).is_err());
 /// let mut out = Vec::new();
-/// let refused = write_journal(&ledger, JournalFormat::Ledger, &mut out);
-/// assert!(matches!(refused, Err(JournalError::DateOutOfRange { .. })));
-/// assert!(out.is_empty());
+/// assert!(write_journal(&ledger, JournalFormat::Ledger, &mut out).is_ok());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_journal(

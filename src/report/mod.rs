@@ -78,7 +78,7 @@ pub use journal::{
     write_journal,
 };
 pub use statement::{
-    AdjustmentLine, DrawdownLine, FundStatement, HoldLine, OtherLine, ReceiptLine,
+    AdjustmentLine, DrawdownLine, FundStatement, HoldLater, HoldLine, OtherLine, ReceiptLine,
 };
 pub use views::{CouncilLine, CouncilView, FundPosition, ProviderView};
 
@@ -126,10 +126,54 @@ impl ReportError {
     }
 }
 
+/// Money as statements show it to people, in the UK form: `£1,234.56`, `-£1,234.56`, `£0.00`.
+///
+/// The one place statements and views format money for reading. Thousands are separated by
+/// commas and the amount has at least the currency's decimal places. Pounds take the `£` sign;
+/// another currency is written with its code after the amount (`1,234.56 EUR`). CSV keeps the
+/// plain amount ([`Money::amount_text`]) and a currency column, which spreadsheets read as a
+/// number.
+///
+/// ```
+/// use isf_ledger::{Currency, Money, report::uk_money};
+///
+/// let m = |s: &str| Money::new(s.parse().unwrap(), Currency::GBP);
+/// assert_eq!(uk_money(m("1234.5")), "£1,234.50");
+/// assert_eq!(uk_money(m("-1234567.89")), "-£1,234,567.89");
+/// assert_eq!(uk_money(m("0")), "£0.00");
+/// assert_eq!(uk_money(Money::new("999.99".parse().unwrap(), Currency::EUR)), "999.99 EUR");
+/// ```
+pub fn uk_money(m: Money) -> String {
+    let text = m.amount_text();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if !fraction.is_empty() {
+        grouped.push('.');
+        grouped.push_str(fraction);
+    }
+    let sign = if negative { "-" } else { "" };
+    if m.currency() == crate::money::Currency::GBP {
+        format!("{sign}£{grouped}")
+    } else {
+        format!("{sign}{grouped} {}", m.currency())
+    }
+}
+
 /// Writes CSV rows of text fields.
 fn write_csv(rows: &[Vec<String>]) -> Result<String, ReportError> {
+    // Not flexible: every row has the header's columns, or writing fails.
     let mut writer = csv::WriterBuilder::new()
-        .flexible(true)
+        .flexible(false)
         .from_writer(Vec::new());
     for row in rows {
         writer.write_record(row).map_err(|e| ReportError::Csv {

@@ -72,7 +72,36 @@ pub struct AdjustmentLine {
     pub amount: Money,
 }
 
-/// A hold on the fund that is still active.
+/// What became of a hold after the period's end, for a hold that stood at the period's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum HoldLater {
+    /// Settled by an entry dated after the period.
+    Settled {
+        /// The settlement's date.
+        on: NaiveDate,
+    },
+    /// Lapsed at its expiry date, after the period.
+    Expired {
+        /// The expiry date.
+        on: NaiveDate,
+    },
+}
+
+impl fmt::Display for HoldLater {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HoldLater::Settled { on } => write!(f, "settled {on}"),
+            HoldLater::Expired { on } => write!(f, "expired {on}"),
+        }
+    }
+}
+
+/// A hold on the fund as it stood at the end of the period: placed by then and not yet
+/// settled, expired or released.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -89,6 +118,10 @@ pub struct HoldLine {
     pub expires_on: Option<NaiveDate>,
     /// What it is for.
     pub memo: String,
+    /// What became of it after the period, if it has ended since: a hold settled or expired
+    /// after the period's end still stood at the period's end, and is shown with the date.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub later: Option<HoldLater>,
 }
 
 /// A fund's statement for a period: where the money came from and went, tied to the ledger.
@@ -113,7 +146,8 @@ pub struct FundStatement {
     pub other: Vec<OtherLine>,
     /// Adjustments to earlier periods.
     pub adjustments: Vec<AdjustmentLine>,
-    /// Holds still active, placed by the period's end.
+    /// Holds as they stood at the period's end: placed by then, and settled, expired or
+    /// released only later (if at all).
     pub holds: Vec<HoldLine>,
     /// The balance at the end of the period's last day.
     pub closing: Money,
@@ -152,20 +186,36 @@ fn fund_entries<'l>(
     Ok(entries)
 }
 
-/// The holds on the fund still active and placed by the period's end, oldest first.
+/// The holds on the fund as they stood at the period's end, oldest first: placed by then and
+/// still active, or settled or expired after it (dated). The ledger does not date a release,
+/// so a hold released is left out whenever it was released.
 fn active_holds(
     ledger: &Ledger,
     fund: &Fund,
     period: Period,
 ) -> Result<Vec<HoldLine>, crate::Error> {
     let mut holds = Vec::new();
+    let last = period.last_day();
     for (source, account) in &fund.accounts {
         for hold in ledger.holds_on(account)? {
             let d = hold.details();
-            if hold.status() != HoldStatus::Active || d.date > period.last_day() {
+            if d.date > last || d.expires_on.is_some_and(|e| e <= last) {
                 continue;
             }
+            let later = match hold.status() {
+                HoldStatus::Active => None,
+                HoldStatus::Settled { .. } => match hold.settlement().map(|e| e.date()) {
+                    Some(on) if on > last => Some(HoldLater::Settled { on }),
+                    _ => continue,
+                },
+                HoldStatus::Expired => match d.expires_on {
+                    Some(on) if on > last => Some(HoldLater::Expired { on }),
+                    _ => continue,
+                },
+                _ => continue,
+            };
             holds.push(HoldLine {
+                later,
                 hold: d.id.to_string(),
                 source: source.clone(),
                 placed: d.date,
@@ -424,10 +474,14 @@ impl FundStatement {
         Ok(())
     }
 
-    /// The statement as CSV: a header, then one row per figure:
-    /// `section,item,detail,amount,currency`. Sections: `opening`, `receipt`, `drawdown`,
-    /// `credit` (credit notes, already netted in `drawdown`), `fee`, `other`, `adjustment`,
-    /// `closing`, `hold` (not a movement), `units` (planned, delivered, cancelled, banked).
+    /// The statement as CSV: a header, then one row per figure, every row with the header's
+    /// seven columns: `fund,period,section,item,detail,amount,currency`. Sections: `opening`,
+    /// `receipt`, `drawdown`, `credit` (credit notes, already netted in `drawdown`), `fee`,
+    /// `other`, `adjustment`, `closing`, `hold` (not a movement; its detail is the memo, and
+    /// `; settled {date}` or `; expired {date}` if it ended after the period), and `units`:
+    /// four rows per service (detail `planned`, `delivered`, `cancelled_charged`, `banked`),
+    /// whose amount is a number of units and whose currency column names the unit (`hours`).
+    /// A `planned` row is left out when the service has no plan.
     ///
     /// # Errors
     ///
@@ -483,26 +537,27 @@ impl FundStatement {
         }
         rows.push(row("closing", "", "", self.closing.amount_text()));
         for h in &self.holds {
-            rows.push(row("hold", &h.hold, &h.memo, h.amount.amount_text()));
+            let detail = match h.later {
+                Some(later) => format!("{}; {later}", h.memo),
+                None => h.memo.clone(),
+            };
+            rows.push(row("hold", &h.hold, &detail, h.amount.amount_text()));
         }
         for summary in &self.units {
             for u in &summary.lines {
-                let unit = format!("{}s", u.unit);
-                let planned = u.planned.map(|p| p.to_string()).unwrap_or_default();
-                let mut units = vec![
-                    fund.clone(),
-                    self.period.to_string(),
-                    "units".into(),
-                    u.service.clone(),
-                    unit,
+                let figures = [
+                    ("planned", u.planned),
+                    ("delivered", Some(u.delivered)),
+                    ("cancelled_charged", Some(u.cancelled_charged)),
+                    ("banked", Some(u.banked)),
                 ];
-                units.extend([
-                    planned,
-                    u.delivered.to_string(),
-                    u.cancelled_charged.to_string(),
-                    u.banked.to_string(),
-                ]);
-                rows.push(units);
+                for (what, n) in figures {
+                    if let Some(n) = n {
+                        let mut r = row("units", &u.service, what, n.normalize().to_string());
+                        r[6] = format!("{}s", u.unit);
+                        rows.push(r);
+                    }
+                }
             }
         }
         write_csv(&rows)
@@ -660,9 +715,10 @@ impl FundStatement {
                     Some((head, _)) if head.starts_with("disputed") => head,
                     _ => h.memo.as_str(),
                 };
+                let later = h.later.map(|l| format!(", {l}")).unwrap_or_default();
                 money_line(
                     f,
-                    &format!("  {what} ({})", describe_source(&h.source)),
+                    &format!("  {what} ({}{later})", describe_source(&h.source)),
                     h.amount,
                 )?;
             }
@@ -704,5 +760,5 @@ impl FundStatement {
 /// One line of the statement: a label, and an amount in a right-aligned column.
 fn money_line(f: &mut fmt::Formatter<'_>, label: &str, m: Money) -> fmt::Result {
     const W: usize = 52;
-    writeln!(f, "{label:<W$} {:>16}", m.to_string())
+    writeln!(f, "{label:<W$} {:>16}", super::uk_money(m))
 }

@@ -6,7 +6,8 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use super::statement::FundStatement;
-use super::{Fund, ReportError, write_csv};
+use super::{Fund, ReportError, uk_money, write_csv};
+use crate::isf::ServiceAgreement;
 use crate::ledger::Ledger;
 use crate::money::{Currency, Money};
 use crate::period::Period;
@@ -191,25 +192,25 @@ impl fmt::Display for ProviderView {
             self.holder, self.as_at
         )?;
         for p in &self.funds {
-            write!(f, "  {:<40} {:>16}", p.fund, p.balance.to_string())?;
+            write!(f, "  {:<40} {:>16}", p.fund, uk_money(p.balance))?;
             if p.held.is_zero() {
                 writeln!(f)?;
             } else {
-                writeln!(f, "  (of which {} set aside)", p.held)?;
+                writeln!(f, "  (of which {} set aside)", uk_money(p.held))?;
             }
         }
         writeln!(
             f,
             "  {:<40} {:>16}",
             "total client money",
-            self.client_money.to_string()
+            uk_money(self.client_money)
         )?;
         if let Some(bank) = self.bank_balance {
             writeln!(
                 f,
                 "  {:<40} {:>16}",
                 "client-money bank account",
-                bank.to_string()
+                uk_money(bank)
             )?;
             match bank.checked_sub(self.client_money) {
                 Ok(d) if d.is_zero() => {
@@ -219,7 +220,7 @@ impl fmt::Display for ProviderView {
                     f,
                     "  {:<40} {:>16}",
                     "DIFFERENCE (bank − funds)",
-                    d.to_string()
+                    uk_money(d)
                 )?,
                 Err(e) => writeln!(f, "  difference cannot be computed: {e}")?,
             }
@@ -243,10 +244,20 @@ pub struct CouncilLine {
     pub spent: Money,
     /// Held now for support booked or in dispute.
     pub committed: Money,
+    /// The value of the units banked at the period's end (at the prices they were banked at):
+    /// support the fund still owes the person.
+    #[cfg_attr(feature = "serde", serde(default = "zero_gbp"))]
+    pub banked: Money,
     /// The balance at the period's end.
     pub balance: Money,
-    /// Balance − committed, never below zero: what is not needed for support already booked.
+    /// Balance − committed − banked, never below zero: what is not needed for support already
+    /// booked, in dispute or banked.
     pub surplus: Money,
+}
+
+#[cfg(feature = "serde")]
+fn zero_gbp() -> Money {
+    Money::zero(Currency::GBP)
 }
 
 /// A council's view of its individual service funds over a period.
@@ -264,7 +275,9 @@ pub struct CouncilView {
 }
 
 impl CouncilView {
-    /// The ISF deployments of `plans` in `currency`, over `period`.
+    /// The ISF deployments of `plans` in `currency`, over `period`. The `agreements` held on
+    /// those funds, each with its plan, give the value of their banked units at the period's
+    /// end, which the surplus is net of; a fund with no agreement given has none banked.
     ///
     /// # Errors
     ///
@@ -272,6 +285,7 @@ impl CouncilView {
     pub fn build(
         ledger: &Ledger,
         plans: &[&PaymentPlan],
+        agreements: &[(&PaymentPlan, &ServiceAgreement)],
         currency: Currency,
         period: Period,
     ) -> Result<CouncilView, crate::error::Error> {
@@ -288,9 +302,20 @@ impl CouncilView {
                 let statement = FundStatement::build(ledger, &fund, period)?;
                 let (_, committed, _) = fund.now(ledger)?;
                 let spent = statement.drawdowns_total()?.checked_add(statement.fees)?;
+                let mut banked = Money::zero(currency);
+                let held_here = agreements.iter().filter(|(p, a)| {
+                    a.deployment() == d.name && p.budget().id() == plan.budget().id()
+                });
+                for (_, a) in held_here {
+                    for service in a.services() {
+                        let units = a.banked(ledger, service.code(), period.last_day())?;
+                        banked = banked.checked_add(units.value)?;
+                    }
+                }
                 let surplus = statement
                     .closing
                     .checked_sub(committed)?
+                    .checked_sub(banked)?
                     .checked_max(Money::zero(currency))?;
                 lines.push(CouncilLine {
                     fund: fund.name(),
@@ -298,6 +323,7 @@ impl CouncilView {
                     paid_in: statement.receipts_total()?,
                     spent,
                     committed,
+                    banked,
                     balance: statement.closing,
                     surplus,
                 });
@@ -323,6 +349,7 @@ impl CouncilView {
             paid_in: zero,
             spent: zero,
             committed: zero,
+            banked: zero,
             balance: zero,
             surplus: zero,
         };
@@ -330,13 +357,15 @@ impl CouncilView {
             t.paid_in = t.paid_in.checked_add(l.paid_in)?;
             t.spent = t.spent.checked_add(l.spent)?;
             t.committed = t.committed.checked_add(l.committed)?;
+            t.banked = t.banked.checked_add(l.banked)?;
             t.balance = t.balance.checked_add(l.balance)?;
             t.surplus = t.surplus.checked_add(l.surplus)?;
         }
         Ok(t)
     }
 
-    /// CSV: `fund,provider,paid_in,spent,committed,balance,surplus,currency`, then a `total` row.
+    /// CSV: `fund,provider,paid_in,spent,committed,banked,balance,surplus,currency`, then a
+    /// `total` row.
     ///
     /// # Errors
     ///
@@ -350,6 +379,7 @@ impl CouncilView {
                 "paid_in",
                 "spent",
                 "committed",
+                "banked",
                 "balance",
                 "surplus",
                 "currency",
@@ -365,6 +395,7 @@ impl CouncilView {
                 l.paid_in.amount_text(),
                 l.spent.amount_text(),
                 l.committed.amount_text(),
+                l.banked.amount_text(),
                 l.balance.amount_text(),
                 l.surplus.amount_text(),
                 c.clone(),
@@ -379,23 +410,24 @@ impl fmt::Display for CouncilView {
         writeln!(f, "Individual service funds, {}", self.period)?;
         writeln!(
             f,
-            "  {:<28} {:<12} {:>12} {:>12} {:>12} {:>12} {:>12}",
-            "fund", "provider", "paid in", "spent", "committed", "balance", "surplus"
+            "  {:<28} {:<12} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13}",
+            "fund", "provider", "paid in", "spent", "committed", "banked", "balance", "surplus"
         )?;
         let totals = self.totals().ok();
         for l in self.lines.iter().chain(totals.as_ref()) {
             writeln!(
                 f,
-                "  {:<28} {:<12} {:>12} {:>12} {:>12} {:>12} {:>12}",
+                "  {:<28} {:<12} {:>13} {:>13} {:>13} {:>13} {:>13} {:>13}",
                 l.fund,
                 l.provider,
-                l.paid_in.amount_text(),
-                l.spent.amount_text(),
-                l.committed.amount_text(),
-                l.balance.amount_text(),
-                l.surplus.amount_text()
+                uk_money(l.paid_in),
+                uk_money(l.spent),
+                uk_money(l.committed),
+                uk_money(l.banked),
+                uk_money(l.balance),
+                uk_money(l.surplus)
             )?;
         }
-        writeln!(f, "  (amounts in {})", self.currency)
+        Ok(())
     }
 }
