@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 use super::{assert_round_trip, assert_verifies};
 
 /// At most this many operations are applied, however long the input.
-pub const MAX_OPS: usize = 24;
+pub const MAX_OPS: usize = 16;
 
 /// Only this many bytes of an input are read; the rest is ignored. With [`MAX_OPS`] and at
 /// most 8 lines a claim, this keeps the target above 2,000 runs a second.
