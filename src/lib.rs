@@ -61,7 +61,11 @@
 //! * [`isf`]: individual service funds. Service agreements (services, banded and dated
 //!   rates, planned units, management fees, suppliers), claims checked against them by a
 //!   configurable policy, bookings held on the fund and settled with what was delivered,
-//!   short-notice cancellations, disputes, credit notes and banked units.
+//!   short-notice cancellations, disputes, credit notes and banked units; a line over its plan
+//!   or booking is split, the part owed paid and only the excess disputed. Outcomes-based
+//!   agreements ([`isf::outcomes`]: a fixed budget per period, support recorded for review, a
+//!   flexibility band, carry-forward and returns) and block contracts turned into ISFs
+//!   ([`isf::block`]).
 //! * [`dp`]: direct-payment spend by category with flags for what the council does not
 //!   allow, liabilities, review due dates, the monitoring return, surplus after liabilities and
 //!   contingency, and recovery (full, partial, or by reducing future payments).

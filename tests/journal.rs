@@ -1,7 +1,8 @@
 //! The plain-text journal export (invariant 12): the written hledger, ledger and Beancount text,
 //! read back by a small parser for the subset the crate writes, gives every account the
-//! ledger's balance under its mapped name, every transaction balances per commodity, and the
-//! account name mapping is injective (each name reads back to its id). When `hledger` and
+//! ledger's balance under its mapped name, every transaction balances per commodity, entries
+//! come in date order with their recorded order kept, and the account name mapping is injective
+//! and valid in Beancount. When `hledger` and
 //! `ledger` are installed, the tools themselves are asked for the balances too.
 
 mod support;
@@ -13,10 +14,12 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use isf_ledger::report::{
-    JournalError, JournalFormat, journal_account_name, journal_string, write_journal,
+    JournalError, JournalFormat, journal_account_map, journal_account_name, journal_string,
+    write_journal,
 };
 use isf_ledger::{
-    AccountKind, BalanceRule, Currency, Ledger, LedgerError, Money, NewAccount, NewEntry, NewHold,
+    AccountId, AccountKind, BalanceRule, Currency, EntryView, Ledger, LedgerError, Money,
+    NewAccount, NewEntry, NewHold,
 };
 use rust_decimal::Decimal;
 use support::d;
@@ -42,9 +45,13 @@ fn money(text: &str) -> Money {
 #[derive(Debug, Default)]
 struct Txn {
     date: Option<NaiveDate>,
-    /// The code (hledger, ledger) or payee (Beancount), unescaped: the entry id.
+    /// The code (hledger, ledger) or `isf_id` (Beancount), unescaped: the entry id.
     id: String,
+    /// The payee, where written.
+    payee: Option<String>,
     memo: String,
+    /// `isf_seq`: the recorded order.
+    seq: Option<u64>,
     meta: Vec<(String, String)>,
     /// Account name, amount, commodity.
     postings: Vec<(String, Decimal, String)>,
@@ -56,6 +63,8 @@ struct Parsed {
     accounts: BTreeMap<String, Option<(NaiveDate, String)>>,
     commodities: Vec<String>,
     txns: Vec<Txn>,
+    /// Balance assertions (transactions or directives).
+    assertions: usize,
 }
 
 /// Reads the crate's own escape scheme for hledger and ledger text back.
@@ -144,16 +153,14 @@ fn decode_key(key: &str) -> String {
     String::from_utf8(bytes).expect("utf-8 key")
 }
 
-/// Reads an account name back to its root and the ledger's id, checking on the way that it is
-/// a valid Beancount account name (ASCII subset).
-fn decode_name(name: &str) -> (String, String) {
+/// Checks an account name is valid in Beancount (ASCII subset) and returns its root.
+fn check_name(name: &str) -> String {
     let mut components = name.split(':');
     let root = components.next().expect("a root").to_string();
     assert!(
         ["Assets", "Liabilities", "Income", "Expenses", "Equity"].contains(&root.as_str()),
         "root of {name}"
     );
-    let mut id_parts = Vec::new();
     for component in components {
         let bytes = component.as_bytes();
         assert!(
@@ -164,30 +171,25 @@ fn decode_name(name: &str) -> (String, String) {
                     .all(|b| b.is_ascii_alphanumeric() || *b == b'-'),
             "component {component:?} of {name:?} is not valid in Beancount"
         );
-        let (mut out, body) = match bytes[0] {
-            b'0' => (Vec::new(), &bytes[1..]),
-            b'1'..=b'9' => (Vec::new(), bytes),
-            upper => (vec![upper.to_ascii_lowercase()], &bytes[1..]),
-        };
-        let mut i = 0;
-        while i < body.len() {
-            if body[i] == b'-' {
-                if body.get(i + 1) == Some(&b'-') {
-                    out.push(b'-');
-                    i += 2;
-                } else {
-                    let hex = std::str::from_utf8(&body[i + 1..i + 3]).expect("ascii hex");
-                    out.push(u8::from_str_radix(hex, 16).expect("hex byte"));
-                    i += 3;
-                }
-            } else {
-                out.push(body[i]);
-                i += 1;
-            }
-        }
-        id_parts.push(String::from_utf8(out).expect("utf-8 id"));
     }
-    (root, id_parts.join(":"))
+    root
+}
+
+/// The journal name of every account, by id.
+fn names(ledger: &Ledger) -> HashMap<AccountId, String> {
+    journal_account_map(ledger).into_iter().collect()
+}
+
+/// The counterparty the export writes as the payee: the `payee` metadata, else the owner of
+/// the first account with a positive posting that has one.
+fn counterparty(ledger: &Ledger, entry: &EntryView<'_>) -> Option<String> {
+    if let Some(p) = entry.metadata().get("payee") {
+        return Some(p.clone());
+    }
+    entry
+        .postings()
+        .filter(|(_, m)| m.is_positive())
+        .find_map(|(a, _)| ledger.account(a).ok()?.details().owner.clone())
 }
 
 fn parse_posting(line: &str) -> (String, Decimal, String) {
@@ -208,9 +210,15 @@ fn parse_posting(line: &str) -> (String, Decimal, String) {
 fn parse(text: &str, format: JournalFormat) -> Parsed {
     let mut parsed = Parsed::default();
     let mut current: Option<Txn> = None;
+    let mut skipping = false;
     for line in text.lines() {
         if line.is_empty() {
             parsed.txns.extend(current.take());
+            skipping = false;
+            continue;
+        }
+        if skipping {
+            assert!(line.contains(" = "), "an assertion posting: {line:?}");
             continue;
         }
         if line.starts_with(';') {
@@ -233,7 +241,11 @@ fn parse(text: &str, format: JournalFormat) -> Parsed {
                         Some((key, _)) => {
                             let (value, rest) = beancount_string(&body[key.len() + 2..]);
                             assert!(rest.is_empty(), "trailing text in {line:?}");
-                            txn.meta.push((decode_key(key), value));
+                            match key {
+                                "isf_id" => txn.id = value,
+                                "isf_seq" => txn.seq = Some(value.parse().expect("a seq")),
+                                _ => txn.meta.push((decode_key(key), value)),
+                            }
                         }
                         None => txn.postings.push(parse_posting(body)),
                     }
@@ -242,7 +254,11 @@ fn parse(text: &str, format: JournalFormat) -> Parsed {
                     Some(comment) => {
                         let (key, value) = comment.split_once(':').expect("key: value");
                         let value = value.strip_prefix(' ').unwrap_or(value);
-                        txn.meta.push((decode_key(key), unescape_line(value)));
+                        match key {
+                            "isf_seq" => txn.seq = Some(value.parse().expect("a seq")),
+                            "narration" => txn.memo = unescape_line(value),
+                            _ => txn.meta.push((decode_key(key), unescape_line(value))),
+                        }
                     }
                     None => txn.postings.push(parse_posting(body)),
                 },
@@ -270,6 +286,9 @@ fn parse(text: &str, format: JournalFormat) -> Parsed {
             (JournalFormat::Beancount, [_, "commodity", code]) => {
                 parsed.commodities.push(code.to_string())
             }
+            (JournalFormat::Beancount, [_, "balance", ..]) => {
+                parsed.assertions += 1;
+            }
             (JournalFormat::Beancount, [date, "open", name, code]) => {
                 let date = NaiveDate::from_str(date).expect("open date");
                 let previous = parsed
@@ -277,7 +296,7 @@ fn parse(text: &str, format: JournalFormat) -> Parsed {
                     .insert(name.to_string(), Some((date, code.to_string())));
                 assert!(previous.is_none());
             }
-            (_, [date, "*", ..]) => {
+            (_, [date, "*" | "!", ..]) => {
                 let date = NaiveDate::from_str(date).expect("transaction date");
                 let rest = &line[date.to_string().len() + 3..];
                 let mut txn = Txn {
@@ -285,17 +304,35 @@ fn parse(text: &str, format: JournalFormat) -> Parsed {
                     ..Txn::default()
                 };
                 if format == JournalFormat::Beancount {
-                    let (payee, rest) = beancount_string(rest);
-                    let (narration, rest) =
-                        beancount_string(rest.strip_prefix(' ').expect("space before narration"));
-                    assert!(rest.is_empty(), "trailing text in {line:?}");
-                    txn.id = payee;
-                    txn.memo = narration;
+                    let (first, rest) = beancount_string(rest);
+                    match rest.strip_prefix(' ') {
+                        Some(rest) => {
+                            let (narration, rest) = beancount_string(rest);
+                            assert!(rest.is_empty(), "trailing text in {line:?}");
+                            txn.payee = Some(first);
+                            txn.memo = narration;
+                        }
+                        None => {
+                            assert!(rest.is_empty(), "trailing text in {line:?}");
+                            txn.memo = first;
+                        }
+                    }
                 } else {
                     let rest = rest.strip_prefix('(').expect("a code");
-                    let (code, memo) = rest.split_once(')').expect("a closed code");
+                    let (code, description) = rest.split_once(')').expect("a closed code");
                     txn.id = unescape_line(code);
-                    txn.memo = unescape_line(memo.strip_prefix(' ').unwrap_or(memo));
+                    // The description as written; split into payee and memo by the check,
+                    // which knows whether the entry has a payee.
+                    txn.memo = description
+                        .strip_prefix(' ')
+                        .unwrap_or(description)
+                        .to_string();
+                }
+                if txn.id.starts_with("isf-close-") {
+                    parsed.assertions += 1;
+                    current = None;
+                    skipping = true;
+                    continue;
                 }
                 current = Some(txn);
             }
@@ -310,11 +347,12 @@ fn parse(text: &str, format: JournalFormat) -> Parsed {
 
 /// The ledger's balance of every account, by mapped name: (amount, commodity code).
 fn ledger_balances(ledger: &Ledger) -> BTreeMap<String, (Decimal, String)> {
+    let by_id = names(ledger);
     ledger
         .accounts()
         .map(|a| {
             (
-                journal_account_name(a.kind(), a.id()),
+                by_id[a.id()].clone(),
                 (a.balance().amount(), a.currency().code().to_string()),
             )
         })
@@ -334,8 +372,9 @@ fn check_export(ledger: &Ledger, format: JournalFormat) -> String {
     );
     let parsed = parse(&text, format);
 
-    // Names: one per account, each valid and reading back to its id and kind.
+    // Names: one per account, each valid, with its kind's root.
     let expected = ledger_balances(ledger);
+    let by_id = names(ledger);
     assert_eq!(
         expected.len(),
         ledger.accounts().count(),
@@ -343,9 +382,8 @@ fn check_export(ledger: &Ledger, format: JournalFormat) -> String {
     );
     assert_eq!(parsed.accounts.len(), expected.len());
     for account in ledger.accounts() {
-        let name = journal_account_name(account.kind(), account.id());
-        let (root, id) = decode_name(&name);
-        assert_eq!(id, account.id().as_str(), "{name} reads back");
+        let name = by_id[account.id()].clone();
+        let root = check_name(&name);
         let root_of_kind = match account.kind() {
             AccountKind::Asset | AccountKind::Fund => "Assets",
             AccountKind::Liability => "Liabilities",
@@ -362,8 +400,10 @@ fn check_export(ledger: &Ledger, format: JournalFormat) -> String {
         }
     }
 
-    // Entries: all of them, in recorded order, each balancing per commodity.
-    let entries: Vec<_> = ledger.entries().collect();
+    // Entries: all of them, in date order (recorded order within a day, kept in `isf_seq`),
+    // each balancing per commodity.
+    let mut entries: Vec<_> = ledger.entries().collect();
+    entries.sort_by_key(|e| (e.date(), e.seq()));
     assert_eq!(parsed.txns.len(), entries.len());
     assert_eq!(summary.entries, entries.len());
     assert_eq!(summary.accounts, expected.len());
@@ -372,7 +412,29 @@ fn check_export(ledger: &Ledger, format: JournalFormat) -> String {
     for (txn, entry) in parsed.txns.iter().zip(&entries) {
         assert_eq!(txn.date, Some(entry.date()));
         assert_eq!(txn.id, entry.id());
-        assert_eq!(txn.memo, entry.memo());
+        assert_eq!(txn.seq, Some(entry.seq().0));
+        let payee = counterparty(ledger, entry);
+        match format {
+            JournalFormat::Beancount => {
+                assert_eq!(txn.payee, payee);
+                assert_eq!(txn.memo, entry.memo());
+            }
+            JournalFormat::Hledger => match &payee {
+                Some(p) if !entry.memo().is_empty() => {
+                    let (who, memo) = txn.memo.split_once(" | ").expect("payee | memo");
+                    assert_eq!(unescape_line(who), *p);
+                    assert_eq!(unescape_line(memo), entry.memo());
+                }
+                Some(p) => assert_eq!(unescape_line(&txn.memo), *p),
+                None => assert_eq!(unescape_line(&txn.memo), entry.memo()),
+            },
+            _ => match &payee {
+                // The memo came back from the `narration` comment.
+                Some(_) if !entry.memo().is_empty() => assert_eq!(txn.memo, entry.memo()),
+                Some(p) => assert_eq!(unescape_line(&txn.memo), *p),
+                None => assert_eq!(unescape_line(&txn.memo), entry.memo()),
+            },
+        }
         let mut meta: Vec<(String, String)> = entry
             .metadata()
             .iter()
@@ -392,8 +454,7 @@ fn check_export(ledger: &Ledger, format: JournalFormat) -> String {
         let mut per_commodity: BTreeMap<&str, Decimal> = BTreeMap::new();
         assert_eq!(txn.postings.len(), entry.postings().count());
         for ((name, amount, code), (account, money)) in txn.postings.iter().zip(entry.postings()) {
-            let view = ledger.account(account).expect("posted account exists");
-            assert_eq!(name, &journal_account_name(view.kind(), account));
+            assert_eq!(name, &by_id[account]);
             assert_eq!(*amount, money.amount());
             assert_eq!(code, money.currency().code());
             assert!(
@@ -418,6 +479,12 @@ fn check_export(ledger: &Ledger, format: JournalFormat) -> String {
         );
     }
     assert_eq!(summary.postings, postings);
+    if ledger.closed_through().is_some()
+        && ledger.accounts().any(|a| a.kind() == AccountKind::Fund)
+        && format != JournalFormat::Beancount
+    {
+        assert_eq!(parsed.assertions, 1, "one assertion at the close");
+    }
 
     // Balances: every account's, from the text, equals the ledger's.
     for (name, (amount, code)) in &expected {
@@ -670,21 +737,34 @@ fn names_follow_the_documented_mapping() {
         (
             AccountKind::Expense,
             "provider:acme:isf:AG-A:PC",
-            "Expenses:Provider:Acme:Isf:0AG--A:0PC",
+            "Expenses:Provider:Acme:Isf:AG-A:PC",
         ),
-        (AccountKind::Asset, "2025:0:09", "Assets:2025:00:009"),
-        (AccountKind::Liability, "a::b:", "Liabilities:A:0:B:0"),
-        (AccountKind::Equity, "open bal.", "Equity:Open-20bal-2E"),
-        (AccountKind::Income, "é", "Income:0-C3-A9"),
+        (AccountKind::Asset, "2025:0:09", "Assets:2025:0:09"),
+        (AccountKind::Liability, "a::b:", "Liabilities:A:X:B:X"),
+        (AccountKind::Equity, "open bal.", "Equity:Open-bal"),
+        (AccountKind::Income, "Café Ltd", "Income:Cafe-Ltd"),
+        (AccountKind::Income, "é", "Income:E"),
+        (AccountKind::Income, "東京", "Income:X"),
     ];
     for (kind, id, name) in cases {
         assert_eq!(journal_account_name(kind, &id.into()), name);
-        assert_eq!(decode_name(name).1, id);
+        check_name(name);
     }
-    // Case matters: these ids are distinct, and so are their names.
-    let a = journal_account_name(AccountKind::Asset, &"council".into());
-    let b = journal_account_name(AccountKind::Asset, &"Council".into());
-    assert_ne!(a, b);
+    // Ids that share a readable name get numbered, in opening order.
+    let mut ledger = Ledger::new();
+    for id in ["council", "Council", "council."] {
+        ledger
+            .open_account(NewAccount::new(id, AccountKind::Asset, Currency::GBP))
+            .unwrap();
+    }
+    let mapped: Vec<String> = journal_account_map(&ledger)
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(
+        mapped,
+        ["Assets:Council", "Assets:Council-2", "Assets:Council-3"]
+    );
 }
 
 #[test]
@@ -1012,15 +1092,14 @@ mod random_ledgers {
                 accounts.into_iter().map(|(id, (k, h))| (id, k, h)).collect();
             let ledger = build(&accounts, &moves, &dates);
 
-            // Injective: distinct ids, distinct names, each reading back to its id.
-            let names: std::collections::BTreeSet<String> = accounts
-                .iter()
-                .map(|(id, kind, _)| journal_account_name(*kind, &id.as_str().into()))
+            // Injective: distinct ids, distinct names, each valid in Beancount.
+            let mapped: std::collections::BTreeSet<String> = journal_account_map(&ledger)
+                .into_iter()
+                .map(|(_, n)| n)
                 .collect();
-            prop_assert_eq!(names.len(), accounts.len());
-            for name in &names {
-                let (_, id) = decode_name(name);
-                prop_assert!(accounts.iter().any(|(a, _, _)| *a == id));
+            prop_assert_eq!(mapped.len(), accounts.len());
+            for name in &mapped {
+                check_name(name);
             }
 
             for format in FORMATS {

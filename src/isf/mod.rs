@@ -140,6 +140,7 @@
 mod agreement;
 mod assess;
 mod banking;
+pub mod block;
 mod booking;
 mod claim;
 mod credit;

@@ -126,16 +126,18 @@ impl JournalError {
     }
 }
 
-/// The name an account has in every journal format: a root from its kind, then its id's
-/// components, encoded as the docs of [`write_journal`](write_journal#account-names) describe.
+/// An account's readable base name in every journal format: a root from its kind, then its
+/// id's components made readable, as the docs of
+/// [`write_journal`](write_journal#account-names) describe. Two ids can share a base name;
+/// [`journal_account_map`] gives each account its unique name.
 ///
 /// ```
 /// use isf_ledger::AccountKind;
 /// use isf_ledger::report::journal_account_name;
 /// let name = journal_account_name(AccountKind::Expense, &"provider:acme:isf:AG-A:PC".into());
-/// assert_eq!(name, "Expenses:Provider:Acme:Isf:0AG--A:0PC");
-/// let name = journal_account_name(AccountKind::Fund, &"fund:b1:dp:topup:fam.1".into());
-/// assert_eq!(name, "Assets:Fund:B1:Dp:Topup:Fam-2E1");
+/// assert_eq!(name, "Expenses:Provider:Acme:Isf:AG-A:PC");
+/// let name = journal_account_name(AccountKind::Expense, &"supplier:Café Ltd".into());
+/// assert_eq!(name, "Expenses:Supplier:Cafe-Ltd");
 /// ```
 pub fn journal_account_name(kind: AccountKind, id: &AccountId) -> String {
     let mut name = String::from(root(kind));
@@ -144,6 +146,64 @@ pub fn journal_account_name(kind: AccountKind, id: &AccountId) -> String {
         push_component(&mut name, component);
     }
     name
+}
+
+/// Every account's journal name, in the order the accounts were opened: its
+/// [`journal_account_name`], with `-2`, `-3`, … added to the last component of a name an
+/// earlier account already has. This is the mapping file an auditor reads names back by;
+/// [`write_account_map`] writes it as CSV.
+///
+/// ```
+/// use isf_ledger::report::journal_account_map;
+/// use isf_ledger::{AccountKind, Currency, Ledger, NewAccount};
+/// let mut ledger = Ledger::new();
+/// ledger.open_account(NewAccount::new("supplier:Café Ltd", AccountKind::Expense, Currency::GBP))?;
+/// ledger.open_account(NewAccount::new("supplier:Cafe Ltd", AccountKind::Expense, Currency::GBP))?;
+/// let names: Vec<String> = journal_account_map(&ledger).into_iter().map(|(_, n)| n).collect();
+/// assert_eq!(names, ["Expenses:Supplier:Cafe-Ltd", "Expenses:Supplier:Cafe-Ltd-2"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn journal_account_map(ledger: &Ledger) -> Vec<(AccountId, String)> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    for account in ledger.accounts() {
+        let base = journal_account_name(account.kind(), account.id());
+        let mut name = base.clone();
+        let mut n = 2u64;
+        while taken.contains(&name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        taken.insert(name.clone());
+        out.push((account.id().clone(), name));
+    }
+    out
+}
+
+/// Writes the account mapping as CSV, `id,name,kind,currency`, one row per account in the order
+/// they were opened (see [`journal_account_map`]).
+///
+/// # Errors
+///
+/// [`ReportError::Csv`](super::ReportError::Csv) if it cannot be written.
+pub fn write_account_map(ledger: &Ledger) -> Result<String, super::ReportError> {
+    let mut rows = vec![
+        ["id", "name", "kind", "currency"]
+            .map(str::to_string)
+            .to_vec(),
+    ];
+    for ((id, name), account) in journal_account_map(ledger)
+        .into_iter()
+        .zip(ledger.accounts())
+    {
+        rows.push(vec![
+            id.to_string(),
+            name,
+            account.kind().to_string(),
+            account.currency().code().to_string(),
+        ]);
+    }
+    super::write_csv(&rows)
 }
 
 fn root(kind: AccountKind) -> &'static str {
@@ -156,34 +216,75 @@ fn root(kind: AccountKind) -> &'static str {
     }
 }
 
+/// A component made readable: letters folded to ASCII, every run of other characters one
+/// `-`, the first letter capitalised, `X` for a component with nothing left.
 fn push_component(out: &mut String, component: &str) {
-    let mut chars = component.chars();
+    let mut text = String::with_capacity(component.len());
+    let mut gap = false;
+    for c in component.chars() {
+        match fold(c) {
+            Some(folded) => {
+                if gap && !text.is_empty() {
+                    text.push('-');
+                }
+                gap = false;
+                text.push_str(folded);
+            }
+            None => gap = true,
+        }
+    }
+    let mut chars = text.chars();
     match chars.next() {
-        Some(c) if c.is_ascii_lowercase() => {
-            out.push(c.to_ascii_uppercase());
-            push_component_body(out, chars.as_str());
-        }
-        Some(c @ '1'..='9') => {
-            out.push(c);
-            push_component_body(out, chars.as_str());
-        }
-        _ => {
-            out.push('0');
-            push_component_body(out, component);
+        None => out.push('X'),
+        Some(first) => {
+            out.push(first.to_ascii_uppercase());
+            out.push_str(chars.as_str());
         }
     }
 }
 
-fn push_component_body(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if c == '-' {
-            out.push_str("--");
-        } else {
-            push_hex_bytes(out, c, '-');
-        }
+/// A character as ASCII letters or digits, if it is one: accented Latin letters lose their
+/// accents (`é` → `e`, `ß` → `ss`); anything else is `None` (a separator).
+fn fold(c: char) -> Option<&'static str> {
+    const ASCII: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    if c.is_ascii_alphanumeric() {
+        let i = ASCII.find(c)?;
+        return ASCII.get(i..=i);
     }
+    let folded = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => "a",
+        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => "A",
+        'ç' | 'ć' | 'č' => "c",
+        'Ç' | 'Ć' | 'Č' => "C",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' => "e",
+        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' => "E",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
+        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' => "I",
+        'ñ' | 'ń' => "n",
+        'Ñ' | 'Ń' => "N",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
+        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => "O",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' => "u",
+        'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' => "U",
+        'ý' | 'ÿ' => "y",
+        'Ý' => "Y",
+        'ß' => "ss",
+        'æ' => "ae",
+        'Æ' => "AE",
+        'œ' => "oe",
+        'Œ' => "OE",
+        'ł' => "l",
+        'Ł' => "L",
+        'ś' | 'š' => "s",
+        'Ś' | 'Š' => "S",
+        'ź' | 'ż' | 'ž' => "z",
+        'Ź' | 'Ż' | 'Ž' => "Z",
+        'ŵ' => "w",
+        'Ŵ' => "W",
+        'ŷ' => "y",
+        _ => return None,
+    };
+    Some(folded)
 }
 
 fn push_hex_bytes(out: &mut String, c: char, marker: char) {
@@ -283,6 +384,48 @@ fn style_sample(currency: Currency, format: JournalFormat) -> String {
     text
 }
 
+/// What [`write_journal_with`] writes beyond the ledger itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JournalOptions {
+    reconciled: BTreeSet<String>,
+    closes: BTreeSet<NaiveDate>,
+}
+
+impl JournalOptions {
+    /// No entry reconciled, and balance assertions at the ledger's close only.
+    pub fn new() -> JournalOptions {
+        JournalOptions::default()
+    }
+    /// Marks entries as reconciled (cleared, `*`), by id: for example the entries a
+    /// [`Reconciliation`](crate::reconcile::Reconciliation) matched to bank lines.
+    #[must_use]
+    pub fn reconciled<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Self {
+        self.reconciled.extend(ids.into_iter().map(Into::into));
+        self
+    }
+    /// Adds a period close (the last day closed) at which every fund's balance is asserted,
+    /// besides the ledger's own [`closed_through`](Ledger::closed_through).
+    #[must_use]
+    pub fn closed_through(mut self, date: NaiveDate) -> Self {
+        self.closes.insert(date);
+        self
+    }
+}
+
+/// Writes the whole ledger as a journal in `format`, with nothing marked reconciled. See
+/// [`write_journal_with`].
+///
+/// # Errors
+///
+/// As [`write_journal_with`].
+pub fn write_journal(
+    ledger: &Ledger,
+    format: JournalFormat,
+    out: &mut impl io::Write,
+) -> Result<JournalSummary, JournalError> {
+    write_journal_with(ledger, format, &JournalOptions::new(), out)
+}
+
 /// Writes the whole ledger as a journal in `format`.
 ///
 /// Nothing is written if the ledger cannot be expressed in the format; if the writer fails
@@ -292,7 +435,7 @@ fn style_sample(currency: Currency, format: JournalFormat) -> String {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use isf_ledger::report::{JournalFormat, journal_account_name, journal_string};
+/// use isf_ledger::report::*;
 /// use isf_ledger::{AccountKind, Currency, Ledger, NewAccount, NewEntry};
 ///
 /// let mut ledger = Ledger::new();
@@ -307,44 +450,44 @@ fn style_sample(currency: Currency, format: JournalFormat) -> String {
 /// )?;
 ///
 /// let text = journal_string(&ledger, JournalFormat::Hledger)?;
-/// assert!(text.contains("2025-04-07 * (alloc-1) allocation\n    ; period: 1\n"));
+/// assert!(text.contains("2025-04-07 ! (alloc-1) allocation\n    ; period: 1\n    ; isf_seq: 1\n"));
 /// assert!(text.contains("    Assets:Council:Bank  -1650.00 GBP\n"));
-/// assert!(text.contains("    Assets:Isf:0P1        1650.00 GBP\n"));
-/// assert_eq!(journal_account_name(AccountKind::Fund, &"isf:P1".into()), "Assets:Isf:0P1");
+/// assert!(text.contains("    Assets:Isf:P1         1650.00 GBP\n"));
+/// assert_eq!(journal_account_name(AccountKind::Fund, &"isf:P1".into()), "Assets:Isf:P1");
 ///
-/// let text = journal_string(&ledger, JournalFormat::Beancount)?;
-/// assert!(text.contains("2025-04-07 open Assets:Isf:0P1 GBP\n"));
-/// assert!(text.contains("2025-04-07 * \"alloc-1\" \"allocation\"\n  period: \"1\"\n"));
+/// // Reconciled entries are cleared.
+/// let options = JournalOptions::new().reconciled(["alloc-1"]);
+/// let mut out = Vec::new();
+/// let _ = write_journal_with(&ledger, JournalFormat::Beancount, &options, &mut out)?;
+/// let text = String::from_utf8(out)?;
+/// assert!(text.contains("2025-04-07 open Assets:Isf:P1 GBP\n"));
+/// assert!(text.contains("2025-04-07 * \"allocation\"\n  isf_id: \"alloc-1\"\n  period: \"1\"\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # Account names
 ///
-/// Every account gets the same name in all three formats, from its kind and its id, by
-/// [`journal_account_name`]. The mapping is deterministic and injective (two ids never share a
-/// name, and the id can be read back from the name), and its names are valid in Beancount,
-/// the strictest of the three:
+/// Every account gets the same readable name in all three formats, and the names are valid in
+/// Beancount, the strictest of the three. [`journal_account_map`] is the mapping (written as a
+/// CSV file, `id,name,kind,currency`, by [`write_account_map`]); the journal also gives each
+/// account's id in a comment above its declaration.
 ///
 /// 1. The root is the account's kind: [`AccountKind::Asset`] and [`AccountKind::Fund`] →
 ///    `Assets`, [`AccountKind::Liability`] → `Liabilities`, [`AccountKind::Income`] → `Income`,
 ///    [`AccountKind::Expense`] → `Expenses`, [`AccountKind::Equity`] → `Equity`. A fund is
 ///    money held for a person; with balances signed debit-positive it holds a positive balance
-///    like any asset, so it sits under `Assets` (a provider's own books would show the same
-///    money as a liability to the person; these books are the fund's).
-/// 2. The id is split at every `:` into components (empty components included), each written
-///    as one component of the name.
-/// 3. In a component, ASCII letters and digits are kept; `-` is written `--`; every other
-///    character is written as `-XX` for each byte of its UTF-8 encoding (two uppercase
-///    hexadecimal digits): `fam.1` → `fam-2E1`, `é` → `-C3-A9`, a space → `-20`.
-/// 4. Then the start: a component that begins with a lowercase ASCII letter has that letter
-///    capitalised (`council` → `Council`); one that begins with a digit from 1 to 9 is kept
-///    (`2025`); any other (an uppercase letter, `0`, an escaped character, or an empty
-///    component) is prefixed with `0` (`AG-A` → `0AG--A`, `P1` → `0P1`, `` → `0`).
+///    like any asset, so it sits under `Assets`.
+/// 2. The id is split at every `:` into components, each written as one component of the name.
+/// 3. In a component, ASCII letters and digits are kept, accented Latin letters lose their
+///    accents (`é` → `e`, `ß` → `ss`, `æ` → `ae`), and every run of other characters (spaces,
+///    punctuation, `-`, other scripts) becomes one `-`, none at the start or end: `Café Ltd` →
+///    `Cafe-Ltd`, `fam.1` → `fam-1`. The first letter is capitalised; a component with nothing
+///    left is `X`.
+/// 4. An account whose name an account opened earlier already has gets `-2`, `-3`, … on its
+///    last component, so every account's name is its own.
 ///
 /// So `fund:b1:isf:council` (a fund) is `Assets:Fund:B1:Isf:Council`, and
-/// `provider:acme:isf:AG-A:PC` (an expense) is `Expenses:Provider:Acme:Isf:0AG--A:0PC`. To read
-/// an id back: drop the root; in each component, a leading `0` is dropped, a leading capital is
-/// lowercased, a leading digit from 1 to 9 is kept; then `--` is `-` and `-XX` is a byte.
+/// `provider:acme:isf:AG-A:PC` is `Income:Provider:Acme:Isf:AG-A:PC`.
 ///
 /// # What is written
 ///
@@ -361,15 +504,26 @@ fn style_sample(currency: Currency, format: JournalFormat) -> String {
 ///   posts to it, or, for an account never posted to, the earliest entry's date (1970-01-01
 ///   in a ledger with no entries). No `close` directives are written: the ledger does not
 ///   record when an account was closed.
-/// * Every entry, in recorded order (the tools sort by date themselves), dated by its
-///   effective date, cleared (`*`):
-///   * hledger and ledger: `DATE * (ID) MEMO`, then one comment line per metadata pair
-///     (`    ; key: value`), then the postings;
-///   * Beancount: `DATE * "ID" "MEMO"` (the id as payee, the memo as narration), then one
-///     metadata line per pair (`  key: "value"`), then the postings.
+/// * Every entry in date order (recorded order within a day), its recorded position kept in the
+///   `isf_seq` metadata, marked cleared (`*`) if [`JournalOptions::reconciled`] names it and
+///   pending (`!`) otherwise. The memo is the narration and the counterparty the payee: the
+///   entry's `payee` metadata, or else the owner of the first account receiving money that has
+///   an owner (none if neither):
+///   * hledger: `DATE ! (ID) PAYEE | MEMO` (`DATE ! (ID) MEMO` without a payee), then one
+///     comment line per metadata pair (`    ; key: value`), then the postings;
+///   * ledger: `DATE ! (ID) PAYEE`, the memo in a `    ; narration: MEMO` line (`DATE ! (ID)
+///     MEMO` without a payee), then the metadata and postings as for hledger;
+///   * Beancount: `DATE ! "PAYEE" "MEMO"` (`DATE ! "MEMO"` without a payee), then the id as
+///     `isf_id` and one metadata line per pair (`  key: "value"`), then the postings.
 ///
 ///   Links the ledger keeps are written as metadata too: `isf_reverses` (the entry a reversal
 ///   reverses), `isf_settles` (the hold a settlement settles) and `isf_corrects`.
+/// * A balance assertion for every fund at every closed period (the ledger's
+///   [`closed_through`](Ledger::closed_through), and any close given with
+///   [`JournalOptions::closed_through`]): for hledger and ledger a transaction
+///   `DATE * (isf-close-DATE)` after the day's entries whose postings are `NAME  0.00 GBP =
+///   BALANCE`; for Beancount a `balance` directive dated the next day (Beancount checks at the
+///   start of a day), for every fund opened by then.
 /// * Every posting with its signed amount (debit positive), at least the currency's minor-unit
 ///   decimal places, and the currency's code: `    Assets:Council:Bank  -1650.00 GBP`.
 ///
@@ -381,8 +535,8 @@ fn style_sample(currency: Currency, format: JournalFormat) -> String {
 /// Ids, memos and metadata may hold any text, so they are escaped to stay on their line and
 /// out of the tools' syntax. In hledger and ledger: `\` is `\\`; newline, carriage return and
 /// tab are `\n`, `\r`, `\t`; any other control character, and the characters the position
-/// reserves (`(`, `)` and `;` in the code; `;` in the description; `,` and `[` in a metadata
-/// value), are `\u{HEX}`; a space at the start or end, or after another space, is `\u{20}`.
+/// reserves (`(`, `)` and `;` in the code; `;` in the description, and `|` in an hledger payee;
+/// `,` and `[` in a metadata value), are `\u{HEX}`; a space at the start or end, or after another space, is `\u{20}`.
 /// In Beancount strings, `"` and `\` are `\"` and `\\`; newline, tab, carriage return, form
 /// feed and backspace are `\n`, `\t`, `\r`, `\f`, `\b`; any other control character is
 /// `\u{HEX}` (which Beancount itself reads as `u{HEX}`).
@@ -428,9 +582,10 @@ fn style_sample(currency: Currency, format: JournalFormat) -> String {
 /// assert!(write_journal(&ledger, JournalFormat::Ledger, &mut out).is_ok());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn write_journal(
+pub fn write_journal_with(
     ledger: &Ledger,
     format: JournalFormat,
+    options: &JournalOptions,
     out: &mut impl io::Write,
 ) -> Result<JournalSummary, JournalError> {
     let plan = Plan::new(ledger, format)?;
@@ -518,11 +673,27 @@ pub fn write_journal(
     }
     writer.flush()?;
 
-    for entry in ledger.entries() {
+    // Entries in date order, recorded order within a day; a balance assertion for every fund
+    // after the last entry dated on or before each close.
+    let mut entries: Vec<EntryView<'_>> = ledger.entries().collect();
+    entries.sort_by_key(|e| (e.date(), e.seq()));
+    let mut closes: Vec<NaiveDate> = options.closes.iter().copied().collect();
+    closes.extend(ledger.closed_through());
+    closes.sort();
+    closes.dedup();
+    let mut closes = closes.into_iter().peekable();
+    for entry in &entries {
+        while let Some(close) = closes.next_if(|c| *c < entry.date()) {
+            writer.assertions(ledger, &plan, close);
+        }
         writer.blank();
-        summary.postings += writer.entry(&entry, &plan);
+        let cleared = options.reconciled.contains(entry.id());
+        summary.postings += writer.entry(ledger, entry, &plan, cleared);
         summary.entries += 1;
         writer.flush()?;
+    }
+    for close in closes {
+        writer.assertions(ledger, &plan, close);
     }
     writer.flush()?;
     Ok(summary)
@@ -573,8 +744,9 @@ impl Plan {
         let mut by_id = HashMap::new();
         let mut codes: BTreeMap<String, Currency> = BTreeMap::new();
         let mut currencies = Vec::new();
-        for (index, account) in ledger.accounts().enumerate() {
-            names.push(journal_account_name(account.kind(), account.id()));
+        let map = journal_account_map(ledger);
+        for (index, (account, (_, name))) in ledger.accounts().zip(map).enumerate() {
+            names.push(name);
             by_id.insert(account.id().clone(), index);
             let currency = account.currency();
             match codes.get(currency.code()) {
@@ -596,6 +768,8 @@ impl Plan {
         let mut first_use: HashMap<AccountId, NaiveDate> = HashMap::new();
         let mut first_date: Option<NaiveDate> = None;
         let mut keys = BTreeSet::new();
+        keys.insert("isf_seq".to_string());
+        keys.insert("narration".to_string());
         for entry in ledger.entries() {
             keys.extend(entry_metadata(&entry).into_iter().map(|(k, _)| k));
             let date = entry.date();
@@ -653,6 +827,18 @@ fn entry_metadata<'a>(entry: &EntryView<'a>) -> Vec<(String, &'a str)> {
     metadata
 }
 
+/// The entry's counterparty: its `payee` metadata, or else the owner of the first account
+/// that receives money (a positive posting) and has an owner, or else none.
+fn counterparty<'a>(ledger: &'a Ledger, entry: &EntryView<'a>) -> Option<String> {
+    if let Some(p) = entry.metadata().get("payee") {
+        return Some(p.clone());
+    }
+    entry
+        .postings()
+        .filter(|(_, m)| m.is_positive())
+        .find_map(|(a, _)| ledger.account(a).ok()?.details().owner.clone())
+}
+
 struct Writer<'a, W: io::Write> {
     out: &'a mut W,
     format: JournalFormat,
@@ -679,9 +865,19 @@ impl<W: io::Write> Writer<'_, W> {
     }
 
     /// Writes one entry; returns how many postings it wrote.
-    fn entry(&mut self, entry: &EntryView<'_>, plan: &Plan) -> usize {
+    fn entry(
+        &mut self,
+        ledger: &Ledger,
+        entry: &EntryView<'_>,
+        plan: &Plan,
+        cleared: bool,
+    ) -> usize {
         let date = entry.date();
-        let metadata = entry_metadata(entry);
+        let mut metadata = entry_metadata(entry);
+        metadata.push(("isf_seq".into(), ""));
+        let seq = entry.seq().0.to_string();
+        let payee = counterparty(ledger, entry);
+        let status = if cleared { '*' } else { '!' };
         let postings: Vec<(String, String)> = entry
             .postings()
             .map(|(account, amount)| (plan.name_of(account), amount_text(amount)))
@@ -694,13 +890,33 @@ impl<W: io::Write> Writer<'_, W> {
             JournalFormat::Hledger | JournalFormat::Ledger => {
                 let code = escape_line(entry.id(), &['(', ')', ';']);
                 let memo = escape_line(entry.memo(), &[';']);
-                if memo.is_empty() {
-                    self.line(format_args!("{date} * ({code})"));
+                let description = match (&payee, self.format) {
+                    (Some(p), JournalFormat::Hledger) => {
+                        let p = escape_line(p, &[';', '|']);
+                        if memo.is_empty() {
+                            p
+                        } else {
+                            format!("{p} | {memo}")
+                        }
+                    }
+                    (Some(p), _) => escape_line(p, &[';']),
+                    (None, _) => memo.clone(),
+                };
+                if description.is_empty() {
+                    self.line(format_args!("{date} {status} ({code})"));
                 } else {
-                    self.line(format_args!("{date} * ({code}) {memo}"));
+                    self.line(format_args!("{date} {status} ({code}) {description}"));
+                }
+                if self.format == JournalFormat::Ledger && payee.is_some() && !memo.is_empty() {
+                    let memo = escape_line(entry.memo(), &[',', '[']);
+                    self.line(format_args!("{indent}; narration: {memo}"));
                 }
                 for (key, value) in &metadata {
-                    let value = escape_line(value, &[',', '[']);
+                    let value = if key == "isf_seq" {
+                        seq.clone()
+                    } else {
+                        escape_line(value, &[',', '['])
+                    };
                     if value.is_empty() {
                         self.line(format_args!("{indent}; {key}:"));
                     } else {
@@ -709,12 +925,27 @@ impl<W: io::Write> Writer<'_, W> {
                 }
             }
             JournalFormat::Beancount => {
+                match &payee {
+                    Some(p) => self.line(format_args!(
+                        "{date} {status} {} {}",
+                        beancount_string(p),
+                        beancount_string(entry.memo())
+                    )),
+                    None => self.line(format_args!(
+                        "{date} {status} {}",
+                        beancount_string(entry.memo())
+                    )),
+                }
                 self.line(format_args!(
-                    "{date} * {} {}",
-                    beancount_string(entry.id()),
-                    beancount_string(entry.memo())
+                    "{indent}isf_id: {}",
+                    beancount_string(entry.id())
                 ));
                 for (key, value) in &metadata {
+                    let value = if key == "isf_seq" {
+                        seq.as_str()
+                    } else {
+                        value
+                    };
                     self.line(format_args!("{indent}{key}: {}", beancount_string(value)));
                 }
             }
@@ -727,6 +958,45 @@ impl<W: io::Write> Writer<'_, W> {
             ));
         }
         postings.len()
+    }
+
+    /// Asserts every fund's balance at the end of `close`: a transaction of zero postings with
+    /// assertions (hledger, ledger), or `balance` directives dated the next day (Beancount,
+    /// which checks at the start of a day).
+    fn assertions(&mut self, ledger: &Ledger, plan: &Plan, close: NaiveDate) {
+        let (ids, funds): (Vec<AccountId>, Vec<(String, Money)>) = ledger
+            .accounts()
+            .filter(|a| a.kind() == AccountKind::Fund)
+            .filter_map(|a| {
+                let m = ledger.balance_as_at(a.id(), close).ok()?;
+                Some((a.id().clone(), (plan.name_of(a.id()), m)))
+            })
+            .unzip();
+        if funds.is_empty() {
+            return;
+        }
+        self.blank();
+        match self.format {
+            JournalFormat::Hledger | JournalFormat::Ledger => {
+                self.line(format_args!(
+                    "{close} * (isf-close-{close}) fund balances at the close of {close}"
+                ));
+                for (name, m) in &funds {
+                    let zero = amount_text(Money::zero(m.currency()));
+                    self.line(format_args!("    {name}  {zero} = {}", amount_text(*m)));
+                }
+            }
+            JournalFormat::Beancount => {
+                // An account is opened on its first use: one not used by the next day has
+                // nothing to assert yet.
+                let next = close.succ_opt().unwrap_or(close);
+                for (id, (name, m)) in ids.iter().zip(&funds) {
+                    if plan.first_use.get(id).is_some_and(|d| *d <= next) {
+                        self.line(format_args!("{next} balance {name}  {}", amount_text(*m)));
+                    }
+                }
+            }
+        }
     }
 }
 

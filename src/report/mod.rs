@@ -74,8 +74,8 @@ use crate::money::Money;
 use crate::plan::Fund;
 
 pub use journal::{
-    JournalError, JournalFormat, JournalSummary, journal_account_name, journal_string,
-    write_journal,
+    JournalError, JournalFormat, JournalOptions, JournalSummary, journal_account_map,
+    journal_account_name, journal_string, write_account_map, write_journal, write_journal_with,
 };
 pub use statement::{
     AdjustmentLine, DrawdownLine, FundStatement, HoldLater, HoldLine, OtherLine, ReceiptLine,

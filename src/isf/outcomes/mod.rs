@@ -109,10 +109,10 @@ pub enum Draw {
 }
 
 /// An outcomes-based ISF agreement: a fixed budget per period, planned hours, a flexibility
-/// band, a carry-forward cap and an optional shift rate. See the [module docs](self).
+/// band, a carry-forward cap and an optional shift rate. See the [module docs](self). It is
+/// built only by [`OutcomesAgreement::new`] and its builder methods, which check it (it has no
+/// serde form, so nothing unchecked gets in).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct OutcomesAgreement {
     id: AgreementId,
     provider: ProviderId,

@@ -110,10 +110,17 @@ fn sum(a: Decimal, b: Decimal) -> Result<Decimal, crate::error::Error> {
         .ok_or_else(|| crate::money::overflow("hours".into()).into())
 }
 
-/// Whether `given` is outside `planned` ± `percent`%.
+/// Whether `given` is outside `planned` ± `percent`%. A band too wide to compute flags nothing.
 fn outside(planned: Decimal, given: Decimal, percent: Decimal) -> bool {
-    let margin = planned * percent / Decimal::ONE_HUNDRED;
-    given < planned - margin || given > planned + margin
+    let Some(margin) = planned
+        .checked_mul(percent)
+        .and_then(|m| m.checked_div(Decimal::ONE_HUNDRED))
+    else {
+        return false;
+    };
+    let low = planned.checked_sub(margin);
+    let high = planned.checked_add(margin);
+    low.is_some_and(|l| given < l) || high.is_some_and(|h| given > h)
 }
 
 impl OutcomesAgreement {
@@ -130,9 +137,12 @@ impl OutcomesAgreement {
         while start < window.end() {
             let end = start.checked_add_days(Days::new(7)).unwrap_or(window.end());
             let week = Period::new(start, end.min(window.end()))?;
-            let planned = (self.planned_hours_per_week * Decimal::from(week.days())
-                / Decimal::from(7))
-            .round_dp(2);
+            let planned = self
+                .planned_hours_per_week
+                .checked_mul(Decimal::from(week.days()))
+                .and_then(|h| h.checked_div(Decimal::from(7)))
+                .ok_or_else(|| crate::money::overflow("planned hours".into()))?
+                .round_dp(2);
             weeks.push(WeekReview {
                 week,
                 planned,
