@@ -223,16 +223,27 @@ impl<'a> Sides<'a> {
             (l_ids, s_ids)
         };
         let (s_amt, l_amt) = amount_ranks(statement, ledger);
-        let (s_order, s_rank) =
-            order_and_rank(statement.len(), |a, b| statement[a].cmp(&statement[b]));
-        let (l_order, l_rank) = order_and_rank(ledger.len(), |a, b| ledger[a].cmp(&ledger[b]));
+        let s_day: Vec<i64> = statement.iter().map(|s| day_number(s.date)).collect();
+        let l_day: Vec<i64> = ledger.iter().map(|l| day_number(l.date)).collect();
+        // Both orders compare dates first: compare the day numbers side by side, and the lines
+        // themselves only within a day.
+        let (s_order, s_rank) = order_and_rank(statement.len(), |a, b| {
+            s_day[a]
+                .cmp(&s_day[b])
+                .then_with(|| statement[a].cmp(&statement[b]))
+        });
+        let (l_order, l_rank) = order_and_rank(ledger.len(), |a, b| {
+            l_day[a]
+                .cmp(&l_day[b])
+                .then_with(|| ledger[a].cmp(&ledger[b]))
+        });
         Sides {
             statement,
             ledger,
             options,
             window: i64::from(options.window()),
-            s_day: statement.iter().map(|s| day_number(s.date)).collect(),
-            l_day: ledger.iter().map(|l| day_number(l.date)).collect(),
+            s_day,
+            l_day,
             s_ref,
             s_order,
             s_rank,
@@ -324,9 +335,14 @@ impl<'a> Sides<'a> {
         let mut start = 0;
         while start < by_content.len() {
             let first = &self.statement[by_content[start]];
-            let end = start
-                + by_content[start..]
-                    .partition_point(|&i| self.statement[i].repeat_cmp(first) == Ordering::Equal);
+            // Repeats are next to each other in content order, and groups are small: walk on.
+            let mut end = start + 1;
+            while by_content
+                .get(end)
+                .is_some_and(|&i| self.statement[i].repeat_cmp(first) == Ordering::Equal)
+            {
+                end += 1;
+            }
             if end - start >= 2 {
                 for &i in &by_content[start..end] {
                     duplicates.push(SuspectedDuplicate {
