@@ -74,6 +74,8 @@ enum Op {
     Booked(u32, u32, u32),
     Bank(u32),
     Accept(usize),
+    /// A line spread from (day) over (days) more days, near the agreement's end.
+    Span(u32, u32, u32),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -88,14 +90,20 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (3u32..100, 1u32..24, 1u32..40).prop_map(|(d, b, c)| Op::Booked(d, b, c)),
         1 => (0u32..14).prop_map(Op::Bank),
         1 => (0usize..8).prop_map(Op::Accept),
+        1 => (128u32..140, 0u32..8, 1u32..60).prop_map(|(d, n, q)| Op::Span(d, n, q)),
     ]
 }
 
 fn policy() -> impl Strategy<Value = ClaimPolicy> {
-    (0u8..3).prop_map(|rate| ClaimPolicy {
+    (0u8..3, any::<bool>()).prop_map(|(rate, outside)| ClaimPolicy {
         rate_differs: match rate {
             0 => OnRateDiffers::Dispute,
             _ => OnRateDiffers::PayAgreedRate,
+        },
+        outside_agreement: if outside {
+            OnIssue::Dispute
+        } else {
+            OnIssue::Refuse
         },
         ..ClaimPolicy::default()
     })
@@ -188,6 +196,13 @@ proptest! {
                             .booking(format!("B{k}")),
                     ))
                 }
+                Op::Span(d, n, q) => {
+                    let price = ag.price("PC", day(*d)).unwrap();
+                    Some(Claim::new(format!("C{k}"), day(139)).line(
+                        ClaimLine::new(day(*d), "PC", Decimal::new(i64::from(*q) * 25, 2), price)
+                            .until(day(d + n)),
+                    ))
+                }
                 Op::Bank(w) => {
                     let _ = ag.bank_unused(&mut ledger, day(w * 7));
                     None
@@ -196,7 +211,7 @@ proptest! {
                     if !disputed.is_empty() {
                         let (c, n) = disputed.remove(i % disputed.len());
                         let held = held_for(&ledger, c.as_str());
-                        let got = ag.accept_disputed(&mut ledger, &plan, &c, n, day(110));
+                        let got = ag.accept_disputed(&mut ledger, &plan, &c, n, day(141));
                         prop_assert!(got.is_ok(), "accept {c}:{n}: {got:?}");
                         prop_assert!(held_for(&ledger, c.as_str()) < held || held.is_zero());
                     }
@@ -328,4 +343,46 @@ fn with_the_refuse_policy_an_over_plan_line_refuses_the_claim_and_changes_nothin
     let err = ag.submit(&mut ledger, &plan, &claim).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Refused);
     assert_eq!(ledger, before);
+}
+
+#[test]
+fn a_line_partly_outside_the_agreement_pays_the_days_inside() {
+    // The agreement runs to day 139 (its end, day 140, is excluded). A line of 8 hours from
+    // day 138 to day 141: 2 of its 4 days are inside, so 4 hours are paid and 4 disputed.
+    let policy = ClaimPolicy {
+        outside_agreement: OnIssue::Dispute,
+        ..ClaimPolicy::default()
+    };
+    let (mut ledger, plan, ag) = setup(40, 0, policy);
+    // Day 138 is a Saturday: the weekend rate, £26.50.
+    let price = ag.price("PC", day(138)).unwrap();
+    assert_eq!(price, gbp("26.50"));
+    let line = ClaimLine::new(day(138), "PC", dec("8"), price).until(day(141));
+    let out = ag
+        .submit(
+            &mut ledger,
+            &plan,
+            &Claim::new("c", day(139)).line(line.clone()),
+        )
+        .unwrap();
+    assert_eq!(out.paid[0].amount, gbp("106.00"));
+    assert_eq!(out.disputed[0].amount, gbp("106.00"));
+    assert!(matches!(
+        out.disputed[0].issues[..],
+        [ClaimIssue::OutsideAgreement { .. }]
+    ));
+    // By default a date outside the agreement refuses the claim, and nothing changes.
+    let (mut ledger, plan, ag) = setup(40, 0, ClaimPolicy::default());
+    let before = ledger.clone();
+    let err = ag
+        .submit(&mut ledger, &plan, &Claim::new("c", day(139)).line(line))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Refused);
+    assert_eq!(ledger, before);
+    // A span of more than 31 days is malformed.
+    let long = ClaimLine::new(day(1), "PC", dec("8"), gbp("24.00")).until(day(40));
+    let err = ag
+        .submit(&mut ledger, &plan, &Claim::new("c", day(41)).line(long))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }

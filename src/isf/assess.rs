@@ -153,6 +153,27 @@ impl ServiceAgreement {
             issues: Vec::new(),
         };
         if action == LineAction::Pay {
+            let (inside, days) = self.days_inside(line);
+            if inside < days {
+                // Only part of the span is inside the agreement: its days' units are split off.
+                let outside = line
+                    .units
+                    .checked_mul(Decimal::from(days - inside))
+                    .and_then(|u| u.checked_div(Decimal::from(days)))
+                    .ok_or_else(|| crate::money::overflow("units outside".into()))?
+                    .round_dp(2);
+                let issue = ClaimIssue::OutsideAgreement {
+                    date: line.until.unwrap_or(line.date),
+                    validity: self.validity,
+                };
+                self.refuse_if(self.policy.outside_agreement, &claim.id, n, &issue)?;
+                split.paid_units = line.units - outside;
+                split.paid = price.checked_mul(split.paid_units)?.round(self.rounding);
+                if line.cancelled_with_notice_hours.is_some() {
+                    split.paid = split.paid.checked_min(amount)?;
+                }
+                split.issues.push(issue);
+            }
             if let Some(service) = service.filter(|_| line.cancelled_with_notice_hours.is_none()) {
                 self.split_over_plan(ledger, claim, n, service, price, claimed, &mut split)?;
             }
@@ -244,17 +265,31 @@ impl ServiceAgreement {
         split: &mut Split,
     ) -> Result<(), crate::error::Error> {
         let line = &claim.lines[n - 1];
-        let cover = self.cover_over_plan(ledger, line, service, claimed)?;
+        let cover = self.cover_over_plan(ledger, line, split.paid_units, service, claimed)?;
         split.banked_used = cover.banked;
         let Some(issue) = cover.over_plan else {
             return Ok(());
         };
         self.refuse_if(self.policy.over_plan, &claim.id, n, &issue)?;
         claimed.weekly.remove(&service.code, line, cover.excess);
-        split.paid_units = line.units - cover.excess;
+        split.paid_units -= cover.excess.min(split.paid_units);
         split.paid = price.checked_mul(split.paid_units)?.round(self.rounding);
         split.issues.push(issue);
         Ok(())
+    }
+
+    /// The days of a line's span inside the agreement, and all its days (1 for a line of one
+    /// day).
+    fn days_inside(&self, line: &ClaimLine) -> (i64, i64) {
+        let last = line.until.unwrap_or(line.date).max(line.date);
+        let days = (last - line.date).num_days() + 1;
+        let inside = line
+            .date
+            .iter_days()
+            .take(usize::try_from(days).unwrap_or(0))
+            .filter(|d| self.validity.contains(*d))
+            .count();
+        (i64::try_from(inside).unwrap_or(0), days)
     }
 
     /// Refuses the claim if the policy for an issue says so.
@@ -293,6 +328,19 @@ impl ServiceAgreement {
                 ),
             });
         }
+        if let Some(last) = line.until {
+            let days = (last - line.date).num_days();
+            if !(0..=31).contains(&days) {
+                return Err(DrawdownError::InvalidLine {
+                    claim: claim.clone(),
+                    line: n,
+                    reason: format!(
+                        "until {last} must be 0 to 31 days after the line's date {}",
+                        line.date
+                    ),
+                });
+            }
+        }
         check_code("service", &line.service)?;
         if let Some(s) = &line.supplier {
             check_code("supplier", s.as_str())?;
@@ -323,7 +371,7 @@ impl ServiceAgreement {
                 });
             }
         }
-        if !self.validity.contains(line.date) {
+        if self.days_inside(line).0 == 0 {
             issues.push(ClaimIssue::OutsideAgreement {
                 date: line.date,
                 validity: self.validity,
@@ -416,10 +464,11 @@ impl ServiceAgreement {
         &self,
         ledger: &Ledger,
         line: &ClaimLine,
+        units: Decimal,
         service: &Service,
         claimed: &mut Claimed,
     ) -> Result<Cover, crate::error::Error> {
-        let over = claimed.weekly.add(&claimed.lines, service, line)?;
+        let over = claimed.weekly.add(&claimed.lines, service, line, units)?;
         if over <= Decimal::ZERO {
             return Ok(Cover {
                 banked: Decimal::ZERO,
@@ -660,12 +709,14 @@ impl WeekTotals {
             .unwrap_or_default()
     }
 
-    /// Adds a line and returns its units over the week's plan.
+    /// Adds `units` of a line (those inside the agreement) and returns how many are over the
+    /// week's plan.
     fn add(
         &mut self,
         claimed: &BTreeMap<String, Vec<ClaimedLine>>,
         service: &Service,
         line: &ClaimLine,
+        units: Decimal,
     ) -> Result<Decimal, crate::error::Error> {
         let week = monday_of(line.date);
         let key = (service.code.clone(), week);
@@ -686,7 +737,7 @@ impl WeekTotals {
         let total = self.totals.entry(key).or_default();
         let before = *total;
         let after = before
-            .checked_add(line.units)
+            .checked_add(units)
             .ok_or_else(|| crate::money::overflow("weekly units".into()))?;
         *total = after;
         let Some(planned) = service.planned_per_week else {

@@ -29,6 +29,14 @@ pub struct ClaimLine {
     pub booking: Option<BookingId>,
     /// For a cancellation: the hours of notice the person gave.
     pub cancelled_with_notice_hours: Option<u32>,
+    /// For support spread over several days: the last day (inclusive), at most 31 days after
+    /// `date`, the units spread evenly over the days. Days outside the agreement are split off
+    /// the line (see the [module docs](super#claims-and-the-policy-for-what-fails)).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub until: Option<NaiveDate>,
 }
 
 impl ClaimLine {
@@ -42,7 +50,15 @@ impl ClaimLine {
             supplier: None,
             booking: None,
             cancelled_with_notice_hours: None,
+            until: None,
         }
+    }
+
+    /// Spreads the line's units over the days from its date to `last` (inclusive).
+    #[must_use]
+    pub fn until(mut self, last: NaiveDate) -> Self {
+        self.until = Some(last);
+        self
     }
 
     /// Names the subcontracted supplier.

@@ -33,7 +33,7 @@
 //! |---|---|---|
 //! | unknown service | refuse | refuse, dispute |
 //! | unknown supplier | refuse | refuse, dispute |
-//! | date outside the agreement | refuse | refuse, dispute |
+//! | date outside the agreement (for a line over several days, its days outside) | refuse | refuse, dispute (the days outside) |
 //! | price differs from the agreed rate | dispute | refuse, dispute, pay the agreed rate (flagged) |
 //! | duplicate of a line already claimed | refuse | refuse, dispute |
 //! | units over the weekly plan (after banked units) | dispute the excess | refuse, dispute the excess |
@@ -42,12 +42,15 @@
 //! *Refuse* refuses the whole claim: nothing changes, and the error names the line and the issue.
 //! *Dispute* reserves the line's cost on the fund (a hold per source) and pays nothing until
 //! [`ServiceAgreement::accept_disputed`] pays it or [`ServiceAgreement::credit_disputed`] drops
-//! it. A line that only goes over its week's plan or its booking is split rather than disputed
-//! whole: the planned and banked units (and no more than the booking reserved) are paid now,
-//! and only the excess is disputed, under the same claim and line number; accepting it later
-//! pays it in entries of its own (`accept:…`) and counts its units as delivered. Every
-//! outcome reports each line's [`LineSplit`]: paid + disputed + not charged = the line's cost,
-//! to the penny. *Pay the agreed rate* pays the line at the agreement's price and reports the issue in
+//! it. A line that only goes over its week's plan or its booking, or spreads over days
+//! ([`ClaimLine::until`]) partly outside the agreement, is split rather than disputed whole:
+//! the units of the days outside the agreement (pro rata by days) come off first, then the
+//! units over the plan that banked units do not cover, and the paid part is no more than the
+//! booking reserved; that part is paid now and only the excess is disputed, under the same
+//! claim and line number. Accepting it later pays it in entries of its own (`accept:…`) and
+//! counts its units as delivered. Every outcome reports each line's [`LineSplit`]: paid +
+//! disputed + not charged = the line's cost, to the penny. *Pay the agreed rate* pays the line
+//! at the agreement's price and reports the issue in
 //! [`ClaimOutcome::flagged`]. Nothing is accepted silently. A line with a malformed value (units
 //! not positive or with more than two decimals, a price in another currency) is an error.
 //!
