@@ -101,6 +101,8 @@ fn scenario() -> Ledger {
                 .transfer(plan.council_bank(), "supplier:Café Ltd", gbp("12.34")),
         )
         .unwrap();
+    // Two period closes: every fund's balance is asserted at each.
+    ledger.close_period(day(13)).unwrap();
     ledger.close_period(day(27)).unwrap();
     let booking = Booking::new("B1", day(40), "PC", Decimal::from(2), day(35));
     ag.book(&mut ledger, &plan, &booking).unwrap();
@@ -315,7 +317,12 @@ fn the_export_is_in_date_order_with_assertions_payees_and_readable_names() {
         text.contains("(pay:ann:2025-03-03) provider:acme | payment ann"),
         "{text}"
     );
-    // A balance assertion for every fund at the close.
+    // A balance assertion for every fund at each close, the earlier one too.
+    let first = text.find("2025-03-16 * (isf-close-2025-03-16)").unwrap();
+    assert!(
+        text[first..].contains("Assets:Fund:Ann:Isf:Council  0.00 GBP = "),
+        "{text}"
+    );
     let close = text.find("2025-03-30 * (isf-close-2025-03-30)").unwrap();
     assert!(
         text[close..].contains("Assets:Fund:Ann:Isf:Council  0.00 GBP = "),

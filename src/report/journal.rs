@@ -392,7 +392,7 @@ pub struct JournalOptions {
 }
 
 impl JournalOptions {
-    /// No entry reconciled, and balance assertions at the ledger's close only.
+    /// No entry reconciled, and balance assertions at each of the ledger's period closes.
     pub fn new() -> JournalOptions {
         JournalOptions::default()
     }
@@ -404,7 +404,7 @@ impl JournalOptions {
         self
     }
     /// Adds a period close (the last day closed) at which every fund's balance is asserted,
-    /// besides the ledger's own [`closed_through`](Ledger::closed_through).
+    /// besides the ledger's own [`period_closes`](Ledger::period_closes).
     #[must_use]
     pub fn closed_through(mut self, date: NaiveDate) -> Self {
         self.closes.insert(date);
@@ -519,7 +519,7 @@ pub fn write_journal(
 ///   Links the ledger keeps are written as metadata too: `isf_reverses` (the entry a reversal
 ///   reverses), `isf_settles` (the hold a settlement settles) and `isf_corrects`.
 /// * A balance assertion for every fund at every closed period (the ledger's
-///   [`closed_through`](Ledger::closed_through), and any close given with
+///   [`period_closes`](Ledger::period_closes), and any close given with
 ///   [`JournalOptions::closed_through`]): for hledger and ledger a transaction
 ///   `DATE * (isf-close-DATE)` after the day's entries whose postings are `NAME  0.00 GBP =
 ///   BALANCE`; for Beancount a `balance` directive dated the next day (Beancount checks at the
@@ -678,7 +678,7 @@ pub fn write_journal_with(
     let mut entries: Vec<EntryView<'_>> = ledger.entries().collect();
     entries.sort_by_key(|e| (e.date(), e.seq()));
     let mut closes: Vec<NaiveDate> = options.closes.iter().copied().collect();
-    closes.extend(ledger.closed_through());
+    closes.extend(ledger.period_closes());
     closes.sort();
     closes.dedup();
     let mut closes = closes.into_iter().peekable();
