@@ -24,8 +24,8 @@
 
 mod accounts;
 mod checks;
-mod definitions;
 mod daily;
+mod definitions;
 mod error;
 mod holds;
 mod limits;
