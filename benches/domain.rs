@@ -12,7 +12,9 @@
 //!   as log N.
 //! * `reconcile/import/N`: reading N rows of a UK bank CSV export. Elements are rows.
 //! * `isf/claim`: one 8-line claim submitted to a fund with a year of weekly claims behind it
-//!   (each sample submits to a fresh clone; the clone is not timed).
+//!   (each sample submits to a fresh clone; neither cloning nor dropping the clone is timed).
+//! * `isf/claim after 1 week|1 year|5 years`: the same, with a week, a year and five years of
+//!   weekly claims behind it: the growth of a claim's cost with the fund's history.
 //! * `report/statement`: a month's statement of that fund, with planned and delivered units.
 //! * `report/provider_view`: the client-money view of a provider holding 200 funds.
 
@@ -113,7 +115,12 @@ fn bench_reconcile(c: &mut Criterion) {
 }
 
 fn isf_plan(id: &str) -> PaymentPlan {
-    let validity = Period::new(start(), day(364)).expect("a period");
+    isf_plan_for(id, 365)
+}
+
+/// A plan valid for `days` days from the start.
+fn isf_plan_for(id: &str, days: u64) -> PaymentPlan {
+    let validity = Period::new(start(), day(days - 1)).expect("a period");
     let terms = BudgetTerms::new(Basis::Week, Money::from_minor(60_000, Currency::GBP));
     let budget = PersonalBudget::new(id, format!("p-{id}"), validity, terms).expect("a budget");
     let isf = DeploymentKind::Isf {
@@ -163,12 +170,17 @@ fn week_claim(plan: &PaymentPlan, ag: &ServiceAgreement, week: u64, id: &str) ->
 
 /// A fund with a year of four-weekly payments and weekly claims.
 fn year_of_claims() -> (Ledger, PaymentPlan, ServiceAgreement) {
-    let plan = isf_plan("b");
+    weeks_of_claims(51)
+}
+
+/// A fund with `weeks` weeks of four-weekly payments and weekly claims.
+fn weeks_of_claims(weeks: u64) -> (Ledger, PaymentPlan, ServiceAgreement) {
+    let plan = isf_plan_for("b", ((weeks + 2) * 7).max(365));
     let ag = agreement(&plan);
     let mut ledger = Ledger::new();
     plan.open_accounts(&mut ledger).expect("opens");
     ag.open_accounts(&mut ledger, &plan).expect("opens");
-    for week in 0..51u64 {
+    for week in 0..weeks {
         if week % 4 == 0 {
             // Setup: the report is not inspected, the ledger is.
             let _ = run_payments(
@@ -194,10 +206,30 @@ fn bench_isf(c: &mut Criterion) {
     group.bench_function("claim", |b| {
         b.iter_batched(
             || ledger.clone(),
-            |mut l| ag.submit(&mut l, &plan, black_box(&claim)).expect("paid"),
+            // The ledger is returned so that dropping it happens outside the timing.
+            |mut l| {
+                let outcome = ag.submit(&mut l, &plan, black_box(&claim)).expect("paid");
+                (l, outcome)
+            },
             BatchSize::LargeInput,
         )
     });
+    // The same claim after a week, a year and five years of weekly claims: a claim's cost
+    // should not grow with the fund's history.
+    for (name, weeks) in [("1 week", 1u64), ("1 year", 51), ("5 years", 260)] {
+        let (ledger, plan, ag) = weeks_of_claims(weeks);
+        let claim = week_claim(&plan, &ag, weeks, "NEXT");
+        group.bench_function(format!("claim after {name}"), |b| {
+            b.iter_batched(
+                || ledger.clone(),
+                |mut l| {
+                    let outcome = ag.submit(&mut l, &plan, black_box(&claim)).expect("paid");
+                    (l, outcome)
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
     group.finish();
 
     let mut group = c.benchmark_group("report");

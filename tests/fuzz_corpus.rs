@@ -1,7 +1,9 @@
 //! The checked-in fuzz corpus, replayed through the fuzz targets' own checks.
 //!
-//! `fuzz/corpus/<target>/seed-*` holds the seeds each fuzz target starts from and every input
-//! that once crashed one (`seed-crash-*`). The checks are plain functions in
+//! `fuzz/corpus/<target>/` holds the seeds each fuzz target starts from (`seed-*`), every input
+//! that once crashed one (`seed-crash-*`), and a minimized corpus of earlier fuzzing runs (files
+//! named by their SHA-1, merged back as README's "Fuzzing campaign" says). Every file there is
+//! replayed. The checks are plain functions in
 //! `fuzz/fuzz_targets/check/`, shared with the fuzz targets, so this is the same check
 //! `cargo fuzz` runs, on stable and in `cargo test`.
 //!

@@ -324,9 +324,24 @@ impl Money {
     }
 }
 
-/// Reads the machine form, `-1234.56 GBP`: a canonical amount ([`canonical_amount_problem`]),
-/// one space, a currency. The amount is read exactly. Logs, import files and JSON carry this
-/// form, and this is the one place it is read.
+/// Reads the machine form, `-1234.56 GBP`: a canonical amount, one space, a currency. The
+/// amount is read exactly. Logs, import files and JSON carry this form, and this is the one
+/// place it is read. The amount's grammar is
+///
+/// ```text
+/// amount = ["-"] whole ["." digit {digit}]
+/// whole  = "0" | nonzero {digit}
+/// ```
+///
+/// so `1_000.00`, `+5`, `5.`, `-.5`, `.5`, `1e3`, `007` and surrounding spaces are refused.
+///
+/// ```
+/// use isf_ledger::Money;
+/// assert!("-100.00 GBP".parse::<Money>().is_ok());
+/// for bad in ["1_000.00 GBP", "+5.00 GBP", "5. GBP", "-.5 GBP", "1e3 GBP", "007 GBP", " 5 GBP"] {
+///     assert!(bad.parse::<Money>().is_err(), "{bad}");
+/// }
+/// ```
 impl FromStr for Money {
     type Err = MoneyError;
 

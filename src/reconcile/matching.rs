@@ -167,7 +167,7 @@ fn amount_ranks(statement: &[StatementLine], ledger: &[LedgerLine]) -> (Vec<u32>
         .enumerate()
         .map(|(i, a)| (a, i))
         .collect();
-    all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    all.sort_unstable_by_key(|a| a.0);
     let mut ranks = vec![0u32; all.len()];
     let mut rank = 0u32;
     for k in 0..all.len() {
