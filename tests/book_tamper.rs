@@ -315,3 +315,29 @@ fn a_refused_call_writes_nothing() {
     assert_eq!(fs::read(&path).unwrap(), before);
     assert_eq!(book.ledger(), &ledger_before);
 }
+
+#[test]
+fn a_byte_order_mark_before_the_header_is_accepted() {
+    let dir = TempDir::new("bom");
+    let path = sample(&dir, 2);
+    let head = Book::open_read_only(&path).unwrap().head();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(&fs::read(&path).unwrap());
+    fs::write(&path, &bytes).unwrap();
+    assert_eq!(verify_chain(&bytes[..]).unwrap().head, head);
+    let mut book = Book::open(&path).unwrap();
+    assert_eq!(book.head(), head);
+    // And the book goes on from there.
+    book.record(at(30), "alice", |l| {
+        l.open_account(NewAccount::new("x", AccountKind::Asset, Currency::GBP))
+            .map_err(isf_ledger::Error::from)
+    })
+    .unwrap();
+    drop(book);
+    assert_eq!(Book::open(&path).unwrap().seq(), 4);
+    // A mark anywhere else is damage.
+    let mut lines = lines(&path);
+    lines[2].insert(0, '\u{FEFF}');
+    write_lines(&path, &lines);
+    assert_eq!(chain_error(&path).line(), Some(3));
+}

@@ -16,6 +16,9 @@
 //! the `fs4` crate): a second writer fails at once with [`BookError::Locked`], never
 //! interleaves. [`Book::open_read_only`] takes no lock and never changes the file.
 //!
+//! Lines are at most [`MAX_LINE_LEN`](crate::MAX_LINE_LEN) bytes, as in a version-1 log, and a
+//! UTF-8 byte-order mark before the first line is accepted.
+//!
 //! On opening, a torn last line (a crash while a record was being written: no newline at the
 //! end and not a whole record) is cut off and reported in [`OpenReport::truncated_bytes`]. A
 //! complete last record without its newline is kept (the newline is added). Damage anywhere
@@ -534,7 +537,7 @@ struct RawLine {
 /// Reads the next line; `None` at the end.
 fn next_line(reader: &mut impl BufRead, line_no: u64) -> Result<Option<RawLine>, BookError> {
     let mut bytes = Vec::new();
-    let n = reader
+    let n = std::io::Read::take(&mut *reader, crate::ledger::MAX_LINE_LEN as u64 + 1)
         .read_until(b'\n', &mut bytes)
         .map_err(|source| BookError::Io {
             context: if line_no == 1 {
@@ -546,6 +549,12 @@ fn next_line(reader: &mut impl BufRead, line_no: u64) -> Result<Option<RawLine>,
         })?;
     if n == 0 {
         return Ok(None);
+    }
+    if n > crate::ledger::MAX_LINE_LEN {
+        return Err(BookError::Malformed {
+            line: line_no,
+            message: format!("longer than {} bytes", crate::ledger::MAX_LINE_LEN),
+        });
     }
     let newline = bytes.last() == Some(&b'\n');
     if newline {
@@ -569,10 +578,15 @@ pub(crate) fn walk(
     let mut seq = 0u64;
     while let Some(raw) = next_line(&mut reader, line_no + 1)? {
         line_no += 1;
+        // A byte-order mark before the header is accepted (and is no part of the record).
+        let record = match raw.bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()) {
+            Some(rest) if line_no == 1 => rest,
+            _ => &raw.bytes,
+        };
         let decoded = if line_no - 1 < chain_only_below {
-            format::chain_only(line_no, &raw.bytes, &head, line_no - 1)
+            format::chain_only(line_no, record, &head, line_no - 1)
         } else {
-            format::decode(line_no, &raw.bytes, &head, line_no - 1)
+            format::decode(line_no, record, &head, line_no - 1)
         };
         let decoded = match decoded {
             Ok(d) => d,
@@ -588,7 +602,7 @@ pub(crate) fn walk(
         }
         seq = decoded.seq;
         head = decoded.hash;
-        each(line_no, &raw.bytes, decoded)?;
+        each(line_no, record, decoded)?;
         len += raw.bytes.len() as u64 + u64::from(raw.newline);
         report.records += 1;
     }

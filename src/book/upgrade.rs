@@ -52,13 +52,23 @@ pub fn upgrade_v1(
     loop {
         buf.clear();
         line_no += 1;
-        let n = input
+        let n = std::io::Read::take(&mut input, crate::ledger::MAX_LINE_LEN as u64 + 1)
             .read_line(&mut buf)
             .map_err(BookError::io("reading the version-1 log"))?;
         if n == 0 {
             break;
         }
-        let text = buf.trim();
+        if n > crate::ledger::MAX_LINE_LEN {
+            return Err(BookError::Malformed {
+                line: line_no,
+                message: format!("longer than {} bytes", crate::ledger::MAX_LINE_LEN),
+            });
+        }
+        let mut text = buf.as_str();
+        if line_no == 1 {
+            text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        }
+        let text = text.trim();
         if text.is_empty() {
             continue;
         }
