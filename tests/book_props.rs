@@ -394,3 +394,55 @@ fn a_version_1_log_upgrades_to_a_book_with_the_same_ledger() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_forged_snapshot_is_not_trusted() {
+    use sha2::{Digest, Sha256};
+    let dir = temp_dir("forged");
+    let path = dir.join("a.book");
+    let mut book = Book::create(&path, at(0), "setup").unwrap();
+    setup(&mut book);
+    book.record(at(2), "council", |l| -> Result<_, isf_ledger::Error> {
+        Ok(l.post(NewEntry::new("pay-1", d(2025, 4, 7)).transfer(
+            "council",
+            "isf:P1",
+            gbp("100.00"),
+        ))?)
+    })
+    .unwrap();
+    let honest = book.ledger().clone();
+    book.write_snapshot().unwrap();
+    drop(book);
+    // Someone edits a fund's balance in the snapshot and fixes up its checksum.
+    let snap = isf_ledger::book::snapshot_path(&path);
+    let text = fs::read_to_string(&snap).unwrap();
+    let (header, state) = text.split_once('\n').unwrap();
+    let mut state: serde_json::Value = serde_json::from_str(state.trim_end()).unwrap();
+    let accounts = state["accounts"].as_array_mut().unwrap();
+    let forged = accounts
+        .iter_mut()
+        .find(|a| a["balance"].as_str().is_some_and(|b| b != "0"))
+        .expect("an account with money");
+    forged["balance"] = serde_json::Value::String("1000000".into());
+    let state = serde_json::to_vec(&state).unwrap();
+    let sum: String = Sha256::digest(&state)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut header: serde_json::Value = serde_json::from_str(header).unwrap();
+    header["state_sha256"] = serde_json::Value::String(sum);
+    let mut forged_file = serde_json::to_vec(&header).unwrap();
+    forged_file.push(b'\n');
+    forged_file.extend_from_slice(&state);
+    forged_file.push(b'\n');
+    fs::write(&snap, forged_file).unwrap();
+    // The auditor's view never reads a snapshot; the writer's checks it with verify() first.
+    let auditor = Book::open_read_only(&path).unwrap();
+    assert_eq!(auditor.report().from_snapshot, None);
+    assert_eq!(auditor.ledger(), &honest);
+    drop(auditor);
+    let writer = Book::open(&path).unwrap();
+    assert_eq!(writer.report().from_snapshot, None);
+    assert_eq!(writer.ledger(), &honest);
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -258,7 +258,8 @@ impl Book {
 
     /// Opens a book to read it (an auditor's view): no lock is taken and the file is never
     /// changed. A torn last line is ignored and reported. Every call that would record
-    /// something fails with [`BookError::ReadOnly`].
+    /// something fails with [`BookError::ReadOnly`]. Every record is replayed: a snapshot
+    /// is the writer's cache, not part of the chain, so an auditor's view never reads one.
     ///
     /// # Errors
     ///
@@ -266,7 +267,7 @@ impl Book {
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Book, BookError> {
         let path = path.as_ref();
         let file = File::open(path).map_err(BookError::io("opening the book"))?;
-        let mut loaded = load(&file, path, true)?;
+        let mut loaded = load(&file, path, false)?;
         loaded.report.newline_added = false;
         Ok(Book::from_loaded(loaded, None, path))
     }
@@ -619,7 +620,9 @@ pub(crate) fn walk(
 /// replaying every record.
 fn load(file: &File, path: &Path, use_snapshot: bool) -> Result<Loaded, BookError> {
     if use_snapshot {
-        if let Some(s) = snapshot::read(path) {
+        // A snapshot whose state does not verify (its balances recomputed from its own
+        // postings) is not used.
+        if let Some(s) = snapshot::read(path).filter(|s| s.ledger.verify().is_ok()) {
             match replay_into(file, s.ledger, Some((s.seq, s.head))) {
                 Ok(Some(loaded)) => return Ok(loaded),
                 // A snapshot that does not match this book (or reaches past its end): replay

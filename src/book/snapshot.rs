@@ -4,9 +4,11 @@
 //! A snapshot lives beside its book ([`snapshot_path`]): a first line
 //! `{"v":2,"seq":N,"head":"<hex>","state_sha256":"<hex>"}` and a second line holding the
 //! ledger's state as JSON. It is a cache the writer keeps for itself: on opening it is used
-//! only if its checksum is right and the book's record `seq` has hash `head`; otherwise the
-//! book is replayed in full. [`Book::open_full`](super::Book::open_full) and
-//! [`verify_chain`](super::verify_chain) never read it.
+//! only if its checksum is right, its state verifies ([`Ledger::verify`]) and the book's record
+//! `seq` has hash `head`; otherwise the book is replayed in full. The chain does not cover the
+//! state itself, so [`Book::open_read_only`](super::Book::open_read_only) (the auditor's view),
+//! [`Book::open_full`](super::Book::open_full) and [`verify_chain`](super::verify_chain) never
+//! read it.
 
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Write};
