@@ -690,3 +690,30 @@ fn a_run_report_is_written_with_refusals_as_messages() {
     let message = v["refused"][0]["error"].as_str().unwrap();
     assert!(message.contains("isf"), "{message}");
 }
+
+/// Units, hours and percentages are read in the same canonical grammar as amounts: no `_`,
+/// no `+`, no `5.`, no `.5`, no exponent, no leading zero.
+#[test]
+fn units_and_percentages_are_canonical_decimals() {
+    let line = ClaimLine::new(d(2025, 4, 7), "PC", Decimal::from(2), gbp("20.00"));
+    for bad in ["1_0", "+2", "2.", ".5", "2e0", "02", " 2"] {
+        let _ = refused::<ClaimLine>(with(&line, "/units", json!(bad)), &["not an amount"]);
+        let _ = refused::<CancellationRule>(
+            json!({"notice_hours": 1, "charge_percent": bad}),
+            &["not an amount"],
+        );
+        let _ = refused::<Banking>(
+            json!({"max_units": bad, "expires_after_weeks": 1}),
+            &["not an amount"],
+        );
+        let _ = refused::<ManagementFee>(json!({ "percent": bad }), &["not an amount"]);
+        let _ = refused::<Share>(json!({ "percent": bad }), &["not an amount"]);
+        let _ = refused::<RecoveryAmount>(json!({ "percent": bad }), &["not an amount"]);
+    }
+    round_trip(&line);
+    round_trip(&with_value::<ClaimLine>(&line, "/units", json!("2.5")));
+}
+
+fn with_value<T: DeserializeOwned>(value: &impl Serialize, field: &str, to: Value) -> T {
+    serde_json::from_value(with(value, field, to)).unwrap()
+}

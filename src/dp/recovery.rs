@@ -27,7 +27,13 @@ pub enum RecoveryAmount {
     /// A stated amount, capped at the surplus.
     Amount(Money),
     /// A percentage (0 to 100) of it, rounded half up.
-    Percent(Decimal),
+    Percent(
+        #[cfg_attr(
+            feature = "serde",
+            serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+        )]
+        Decimal,
+    ),
 }
 
 /// How a surplus is recovered. See the [module docs](super).

@@ -17,6 +17,10 @@ pub struct BankedLot {
     /// The week the units were banked for (its Monday).
     pub week: NaiveDate,
     /// Units still banked from it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub units: Decimal,
     /// The price per unit they were banked at.
     pub price: Money,
@@ -33,6 +37,10 @@ pub struct BankedUnits {
     /// The service.
     pub service: String,
     /// Units banked and not expired.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub units: Decimal,
     /// Their value at the prices they were banked at, rounded once.
     pub value: Money,

@@ -23,6 +23,10 @@ pub struct Booking {
     /// The service.
     pub service: String,
     /// Units planned.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub units: Decimal,
     /// The subcontracted supplier who will deliver it, if any.
     pub supplier: Option<SupplierId>,

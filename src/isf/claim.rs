@@ -20,6 +20,10 @@ pub struct ClaimLine {
     /// The service code.
     pub service: String,
     /// Units delivered (or cancelled); positive, at most two decimals.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub units: Decimal,
     /// The price per unit claimed.
     pub price: Money,
@@ -145,6 +149,10 @@ pub struct PaidLine {
     /// The management fee on it.
     pub fee: Money,
     /// Banked units it used.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub banked_units_used: Decimal,
 }
 

@@ -164,8 +164,16 @@ pub enum ClaimIssue {
         /// The week's Monday.
         week: NaiveDate,
         /// Units planned for the week.
+        #[cfg_attr(
+            feature = "serde",
+            serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+        )]
         planned: Decimal,
         /// Units delivered in the week with this line.
+        #[cfg_attr(
+            feature = "serde",
+            serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+        )]
         claimed: Decimal,
     },
     /// The line costs more than its booking reserved.

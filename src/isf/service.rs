@@ -189,6 +189,7 @@ pub(super) struct ServiceData {
     description: String,
     unit: Unit,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::money::deserialize_canonical_decimal_opt")]
     planned_per_week: Option<Decimal>,
     rates: BandRatesData,
     #[serde(default)]
@@ -339,7 +340,7 @@ pub enum ManagementFee {
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub(super) enum ManagementFeeData {
-    Percent(Decimal),
+    Percent(#[serde(deserialize_with = "crate::money::deserialize_canonical_decimal")] Decimal),
     FixedPerPeriod { amount: Money, frequency: Frequency },
 }
 
@@ -411,6 +412,7 @@ pub struct Banking {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct BankingData {
+    #[serde(deserialize_with = "crate::money::deserialize_canonical_decimal")]
     max_units: Decimal,
     expires_after_weeks: u32,
 }
@@ -475,6 +477,7 @@ impl Default for CancellationRule {
 #[serde(deny_unknown_fields)]
 pub(super) struct CancellationData {
     notice_hours: u32,
+    #[serde(deserialize_with = "crate::money::deserialize_canonical_decimal")]
     charge_percent: Decimal,
 }
 

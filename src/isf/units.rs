@@ -18,12 +18,28 @@ pub struct UnitsLine {
     /// Its unit.
     pub unit: Unit,
     /// Units planned over the period (weekly plan × days / 7, to two decimals).
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal_opt")
+    )]
     pub planned: Option<Decimal>,
     /// Units delivered on days in the period and paid (credited lines excluded).
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub delivered: Decimal,
     /// Units of cancellations charged.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub cancelled_charged: Decimal,
     /// Units banked at the period's end.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub banked: Decimal,
 }
 

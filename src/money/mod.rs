@@ -51,9 +51,9 @@ pub use amount::{Money, Rounding};
 pub(crate) use amount::{echo, is_exact, overflow};
 pub use currency::{Currency, MAX_AMOUNT, MAX_MINOR_UNITS};
 pub use parse::UkDisplay;
-#[cfg(feature = "serde")]
-pub(crate) use parse::deserialize_canonical_decimal;
 pub(crate) use parse::{AmountProblem, parse_amount};
+#[cfg(feature = "serde")]
+pub(crate) use parse::{deserialize_canonical_decimal, deserialize_canonical_decimal_opt};
 pub use rate::{Rate, Unit};
 
 /// Errors from money arithmetic, parsing and allocation.

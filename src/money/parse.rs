@@ -398,8 +398,8 @@ impl serde::Serialize for Money {
     }
 }
 
-/// Reads a decimal amount written without its currency (a balance limit) in the canonical
-/// grammar ([`canonical_amount_problem`]); for `#[serde(deserialize_with)]`.
+/// Reads a decimal written without a currency (a balance limit, units, hours, a percentage)
+/// in the canonical grammar ([`canonical_amount_problem`]); for `#[serde(deserialize_with)]`.
 #[cfg(feature = "serde")]
 pub(crate) fn deserialize_canonical_decimal<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
@@ -414,6 +414,19 @@ pub(crate) fn deserialize_canonical_decimal<'de, D: serde::Deserializer<'de>>(
     Decimal::from_str_exact(&s).map_err(|_| {
         serde::de::Error::custom(format!("{:?} is not an amount: it is too large", echo(&s)))
     })
+}
+
+/// [`deserialize_canonical_decimal`] for an optional decimal (`null` is `None`); with
+/// `#[serde(default)]` a missing field is `None` too.
+#[cfg(feature = "serde")]
+pub(crate) fn deserialize_canonical_decimal_opt<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Decimal>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(transparent)]
+    struct Canonical(#[serde(deserialize_with = "deserialize_canonical_decimal")] Decimal);
+    let value = <Option<Canonical> as serde::Deserialize>::deserialize(deserializer)?;
+    Ok(value.map(|Canonical(d)| d))
 }
 
 #[cfg(feature = "serde")]

@@ -129,7 +129,7 @@ pub enum Share {
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 enum ShareData {
-    Percent(Decimal),
+    Percent(#[serde(deserialize_with = "crate::money::deserialize_canonical_decimal")] Decimal),
     FixedWeekly(Money),
     Remainder,
 }

@@ -138,8 +138,16 @@ pub struct SupportGiven {
     /// The day the support was given.
     pub date: NaiveDate,
     /// Hours of support given: positive, at most two decimals.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub hours: Decimal,
     /// Staff shifts worked, where the provider reports them.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal_opt")
+    )]
     pub shifts: Option<Decimal>,
     /// Visits made.
     pub visits: Option<u32>,

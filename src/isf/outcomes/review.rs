@@ -22,10 +22,22 @@ pub struct WeekReview {
     /// The week (seven days from the window's start, the last one possibly shorter).
     pub week: Period,
     /// Hours planned: the weekly plan, pro rata for a short week, to two decimals.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub planned: Decimal,
     /// Hours given.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub given: Decimal,
     /// Shifts reported.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub shifts: Decimal,
     /// Outside the flexibility band: for the social worker's review, not refused.
     pub flagged: bool,
@@ -42,12 +54,24 @@ pub struct OutcomesReview {
     /// Week by week.
     pub weeks: Vec<WeekReview>,
     /// Hours planned over the window.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub planned: Decimal,
     /// Hours given over the window.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub given: Decimal,
     /// The window as a whole is outside the band.
     pub flagged: bool,
     /// Shifts reported over the window.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::money::deserialize_canonical_decimal")
+    )]
     pub shifts: Decimal,
     /// Shifts × the shift rate, rounded once; `None` without a shift rate.
     pub staffing_cost: Option<Money>,
