@@ -654,7 +654,7 @@ fn operation(act: &Act) -> Operation {
             date,
             metadata: Default::default(),
         },
-        Act::Release(hold) => Operation::Release { hold },
+        Act::Release(hold) => Operation::Release { hold, on: None },
         Act::Expire(today) => Operation::Expire { today },
         Act::Reverse {
             entry,

@@ -212,3 +212,63 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_hold_released_after_the_period_is_shown_as_it_stood_and_dated() {
+    let mut b = books();
+    let fund = Fund::of(&b.plan, "isf").unwrap();
+    let account = fund.accounts[0].1.clone();
+    let hold = |id: &str, on| NewHold::new(id, account.clone(), "equity:held", gbp("10.00"), on);
+    b.ledger
+        .open_account(NewAccount::new(
+            "equity:held",
+            AccountKind::Equity,
+            Currency::GBP,
+        ))
+        .unwrap();
+    // One released in May (after April's end), one released in April, one released undated.
+    for id in ["late", "early", "undated"] {
+        b.ledger
+            .place_hold(hold(id, support::d(2025, 4, 20)))
+            .unwrap();
+    }
+    b.ledger
+        .release_hold_on("late", support::d(2025, 5, 4))
+        .unwrap();
+    b.ledger
+        .release_hold_on("early", support::d(2025, 4, 28))
+        .unwrap();
+    b.ledger.release_hold("undated").unwrap();
+    let s = statement(&b, april());
+    let released: Vec<_> = s
+        .holds
+        .iter()
+        .filter(|h| ["late", "early", "undated"].contains(&h.hold.as_str()))
+        .collect();
+    assert_eq!(released.len(), 1, "{s}");
+    assert_eq!(released[0].hold, "late");
+    assert_eq!(
+        released[0].later,
+        Some(HoldLater::Released {
+            on: support::d(2025, 5, 4)
+        })
+    );
+    assert!(s.to_string().contains("released 2025-05-04"), "{s}");
+    // A release may not be dated before the hold was placed.
+    b.ledger
+        .place_hold(hold("x", support::d(2025, 5, 10)))
+        .unwrap();
+    assert!(
+        b.ledger
+            .release_hold_on("x", support::d(2025, 5, 9))
+            .is_err()
+    );
+    // The dated release survives the log.
+    let mut log = Vec::new();
+    b.ledger.write_log(&mut log).unwrap();
+    let replayed = Ledger::replay(&log[..]).unwrap();
+    assert_eq!(
+        replayed.hold("late").unwrap().released_on(),
+        Some(support::d(2025, 5, 4))
+    );
+}

@@ -118,6 +118,7 @@ impl Ledger {
             from,
             to,
             status: HoldStatus::Active,
+            released_on: None,
         });
         self.ops.push(OpRef::PlaceHold(index));
         Ok(())
@@ -316,13 +317,39 @@ impl Ledger {
     ///
     /// [`LedgerError::UnknownHold`], [`LedgerError::HoldSettled`], [`LedgerError::HoldExpired`].
     pub fn release_hold(&mut self, hold: impl AsRef<str>) -> Result<(), LedgerError> {
+        self.release(hold.as_ref(), None)
+    }
+
+    /// Releases a hold as [`release_hold`](Ledger::release_hold) does, dated `on`: a statement
+    /// of the period the hold was placed in then shows it as it stood at the period's end, and
+    /// when it was released ([`HoldView::released_on`]). The date is what the caller says; it
+    /// may not be before the day the hold was placed, nor in a closed period.
+    ///
+    /// # Errors
+    ///
+    /// As [`release_hold`](Ledger::release_hold); [`LedgerError::InvalidHold`] for a date before
+    /// the hold was placed, [`LedgerError::PeriodClosed`] for a date in a closed period,
+    /// [`LedgerError::DateOutOfRange`].
+    pub fn release_hold_on(
+        &mut self,
+        hold: impl AsRef<str>,
+        on: NaiveDate,
+    ) -> Result<(), LedgerError> {
+        self.release(hold.as_ref(), Some(on))
+    }
+
+    pub(super) fn release(&mut self, hold: &str, on: Option<NaiveDate>) -> Result<(), LedgerError> {
         let index = self.hold_index_of(hold)?;
         // Like placing a hold or posting an entry again, releasing again changes nothing.
         if self.holds[index as usize].status == HoldStatus::Released {
             return Ok(());
         }
         self.check_active(index)?;
+        if let Some(on) = on {
+            self.check_release_date(index, on)?;
+        }
         self.end_hold(index, HoldStatus::Released);
+        self.holds[index as usize].released_on = on;
         self.ops.push(OpRef::Release(index));
         Ok(())
     }
@@ -358,6 +385,21 @@ impl Ledger {
         due.into_iter()
             .map(|i| self.holds[i as usize].spec.id.clone())
             .collect()
+    }
+}
+
+impl Ledger {
+    /// A release date must be in range, not before the hold was placed, and in an open period.
+    fn check_release_date(&self, index: u32, on: NaiveDate) -> Result<(), LedgerError> {
+        check_date("release", on)?;
+        let spec = &self.holds[index as usize].spec;
+        if on < spec.date {
+            return Err(invalid_hold(
+                &spec.id,
+                "released before the day it was placed",
+            ));
+        }
+        self.check_open_date(on)
     }
 }
 

@@ -52,8 +52,10 @@ struct SettleBody {
 }
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct HoldRefBody {
+struct ReleaseBody {
     hold: HoldId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    on: Option<NaiveDate>,
 }
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -146,9 +148,13 @@ fn serialize_op<M: SerializeMap>(map: &mut M, op: &Operation) -> Result<(), M::E
                     metadata: metadata.clone(),
                 },
             )?,
-            Operation::Release { hold } => {
-                map.serialize_entry("release", &HoldRefBody { hold: hold.clone() })?
-            }
+            Operation::Release { hold, on } => map.serialize_entry(
+                "release",
+                &ReleaseBody {
+                    hold: hold.clone(),
+                    on: *on,
+                },
+            )?,
             Operation::Expire { today } => {
                 map.serialize_entry("expire", &ExpireBody { today: *today })?
             }
@@ -307,8 +313,11 @@ impl<'de> Visitor<'de> for RecordVisitor {
                     }
                 }
                 "release" => {
-                    let b: HoldRefBody = map.next_value()?;
-                    Operation::Release { hold: b.hold }
+                    let b: ReleaseBody = map.next_value()?;
+                    Operation::Release {
+                        hold: b.hold,
+                        on: b.on,
+                    }
                 }
                 "expire" => {
                     let b: ExpireBody = map.next_value()?;
@@ -539,6 +548,7 @@ impl Ledger {
             }
             OpRef::Release(i) => vec![record(Operation::Release {
                 hold: self.holds[i as usize].spec.id.clone(),
+                on: self.holds[i as usize].released_on,
             })],
             OpRef::Expire(today) => vec![record(Operation::Expire { today })],
             OpRef::Reverse { entry: e } => {

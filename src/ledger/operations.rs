@@ -44,10 +44,12 @@ pub enum Operation {
         /// The settlement entry's metadata ([`Ledger::settle_hold_with`]); absent when empty.
         metadata: BTreeMap<String, String>,
     },
-    /// [`Ledger::release_hold`].
+    /// [`Ledger::release_hold`], or with a date [`Ledger::release_hold_on`].
     Release {
         /// The hold.
         hold: HoldId,
+        /// The day of the release, if the caller gave one.
+        on: Option<NaiveDate>,
     },
     /// [`Ledger::expire_holds`].
     Expire {
@@ -127,8 +129,8 @@ impl Ledger {
             } => Applied::Entries(vec![
                 self.settle_hold_with(&hold, entry, amount, date, metadata)?,
             ]),
-            Operation::Release { hold } => {
-                self.release_hold(&hold)?;
+            Operation::Release { hold, on } => {
+                self.release(hold.as_ref(), on)?;
                 Applied::Done
             }
             Operation::Expire { today } => {
@@ -350,6 +352,9 @@ impl Ledger {
         for (index, status) in sp.hold_statuses.into_iter().rev() {
             let hold = &mut self.holds[index as usize];
             hold.status = status;
+            if status != HoldStatus::Released {
+                hold.released_on = None;
+            }
             // An expiry undone: the hold goes back into the index it was taken out of.
             if let (HoldStatus::Active, Some(date)) = (status, hold.spec.expires_on) {
                 self.expiring.insert(date, index);

@@ -151,6 +151,9 @@ pub(super) struct HoldState {
     pub(super) from: u32,
     pub(super) to: u32,
     pub(super) status: HoldStatus,
+    /// The day a release said it happened ([`Ledger::release_hold_on`]), while released.
+    #[cfg_attr(feature = "book", serde(default))]
+    pub(super) released_on: Option<NaiveDate>,
 }
 
 /// Hold indices by expiry date. Holds that ended otherwise stay until their date comes (and are

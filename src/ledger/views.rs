@@ -167,6 +167,13 @@ impl<'a> HoldView<'a> {
     pub fn status(&self) -> HoldStatus {
         self.state.status
     }
+    /// The day it was released, if it was released with [`Ledger::release_hold_on`].
+    pub fn released_on(&self) -> Option<NaiveDate> {
+        match self.state.status {
+            HoldStatus::Released => self.state.released_on,
+            _ => None,
+        }
+    }
     /// The settlement entry, if settled.
     pub fn settlement(&self) -> Option<EntryView<'a>> {
         match self.state.status {

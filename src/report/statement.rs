@@ -89,6 +89,12 @@ pub enum HoldLater {
         /// The expiry date.
         on: NaiveDate,
     },
+    /// Released after the period, on the day the release gave
+    /// ([`Ledger::release_hold_on`](crate::Ledger::release_hold_on)).
+    Released {
+        /// The release's date.
+        on: NaiveDate,
+    },
 }
 
 impl fmt::Display for HoldLater {
@@ -96,6 +102,7 @@ impl fmt::Display for HoldLater {
         match self {
             HoldLater::Settled { on } => write!(f, "settled {on}"),
             HoldLater::Expired { on } => write!(f, "expired {on}"),
+            HoldLater::Released { on } => write!(f, "released {on}"),
         }
     }
 }
@@ -187,8 +194,9 @@ fn fund_entries<'l>(
 }
 
 /// The holds on the fund as they stood at the period's end, oldest first: placed by then and
-/// still active, or settled or expired after it (dated). The ledger does not date a release,
-/// so a hold released is left out whenever it was released.
+/// still active, or settled, expired or released after it (dated). A hold released without a
+/// date ([`Ledger::release_hold`](crate::Ledger::release_hold)) cannot be placed in time, so it
+/// is left out whenever it was released.
 fn active_holds(
     ledger: &Ledger,
     fund: &Fund,
@@ -212,7 +220,10 @@ fn active_holds(
                     Some(on) if on > last => Some(HoldLater::Expired { on }),
                     _ => continue,
                 },
-                _ => continue,
+                HoldStatus::Released => match hold.released_on() {
+                    Some(on) if on > last => Some(HoldLater::Released { on }),
+                    _ => continue,
+                },
             };
             holds.push(HoldLine {
                 later,

@@ -312,6 +312,8 @@ pub enum Op {
     Release {
         /// Which.
         hold: u8,
+        /// The day of the release, if dated.
+        on: Option<u8>,
     },
     /// Expire the holds due on a day.
     Expire {
@@ -469,8 +471,9 @@ impl Op {
                     metadata: std::collections::BTreeMap::new(),
                 }
             }
-            Op::Release { hold } => Operation::Release {
+            Op::Release { hold, on } => Operation::Release {
                 hold: hold_id(*hold).into(),
+                on: on.map(day),
             },
             Op::Expire { day: d } => Operation::Expire { today: day(*d) },
             Op::Reverse {
