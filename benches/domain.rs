@@ -207,7 +207,7 @@ fn weeks_of_claims(weeks: u64) -> (Ledger, PaymentPlan, ServiceAgreement) {
 fn with_room(ledger: &Ledger, plan: &PaymentPlan, ag: &ServiceAgreement, claim: &Claim) -> Ledger {
     let mut l = ledger.clone();
     let undone = l.atomically(|l| -> Result<(), Option<isf_ledger::Error>> {
-        ag.submit(l, plan, claim).map_err(Some)?;
+        let _paid = ag.submit(l, plan, claim).map_err(Some)?;
         Err(None)
     });
     assert!(
