@@ -97,7 +97,7 @@ impl ServiceAgreement {
         for service in &self.services {
             lines.insert(
                 service.code.clone(),
-                self.claimed_lines(ledger, &service.code)?,
+                self.claimed_lines_near(ledger, &service.code, claim)?,
             );
         }
         let keys = self.claimed_keys(&lines, ledger, plan)?;
@@ -657,31 +657,104 @@ impl ServiceAgreement {
         for supplier in suppliers {
             let account = self.service_account(service, supplier);
             for line in ledger.history(&account)? {
-                let e = line.entry;
-                if e.reversed_by().is_some() || e.reverses().is_some() {
-                    continue;
-                }
-                let Some(meta) = ClaimedLineRef::read(e.metadata()) else {
-                    continue;
-                };
-                let (Some(on), Some(units)) = (meta.delivered_on, meta.units) else {
-                    continue;
-                };
-                // A line split into a part paid and a part disputed then accepted counts both.
-                if !seen.insert((meta.line, meta.accepted)) {
-                    continue;
-                }
-                out.push(ClaimedLine {
-                    line: meta.line.to_string(),
-                    cancellation: meta.kind == Some(EntryKind::Cancellation),
-                    key: meta.key.map(str::to_string),
-                    delivered_on: on,
-                    units,
-                });
+                read_claimed(line.entry, &mut seen, &mut out);
             }
         }
         Ok(out)
     }
+
+    /// What [`claimed_lines`](Self::claimed_lines) gives that a claim's checks can meet: the
+    /// lines with the key of one of the claim's lines, or delivered in the week of one of its
+    /// lines of `service`, in the same order. Read from the ledger's index of entries by key
+    /// and by delivery day ([`index_claimed_lines`]), so it costs the same whatever the
+    /// length of the fund's history; without that index it reads every line.
+    fn claimed_lines_near(
+        &self,
+        ledger: &Ledger,
+        service: &str,
+        claim: &Claim,
+    ) -> Result<Vec<ClaimedLine>, crate::error::Error> {
+        // Delivery days are compared as text, which orders them as dates for years of four
+        // digits.
+        let four_digit_years = claim
+            .lines
+            .iter()
+            .all(|l| (1..=9998).contains(&chrono::Datelike::year(&l.date)));
+        if !four_digit_years
+            || !ledger.is_metadata_key_indexed(chart::meta::KEY)
+            || !ledger.is_metadata_key_indexed(chart::meta::DELIVERED_ON)
+        {
+            return self.claimed_lines(ledger, service);
+        }
+        let mut near = BTreeMap::new();
+        let mut weeks = BTreeSet::new();
+        for line in &claim.lines {
+            for e in ledger.entries_with_metadata(chart::meta::KEY, line.key()) {
+                near.insert(e.seq(), e);
+            }
+            if line.service == service {
+                weeks.insert(monday_of(line.date));
+            }
+        }
+        for week in weeks {
+            let last = week.checked_add_days(chrono::Days::new(6)).unwrap_or(week);
+            let (from, to) = (week.to_string(), last.to_string());
+            for e in ledger.entries_with_metadata_between(chart::meta::DELIVERED_ON, from, to) {
+                near.insert(e.seq(), e);
+            }
+        }
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        let suppliers = std::iter::once(None).chain(self.suppliers.iter().map(Some));
+        for supplier in suppliers {
+            let account = self.service_account(service, supplier);
+            // An entry posting twice to the account is read once: the second read of its
+            // line would find it seen.
+            for e in near
+                .values()
+                .filter(|e| e.postings().any(|(to, _)| *to == account))
+            {
+                read_claimed(*e, &mut seen, &mut out);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Has the ledger index entries by what [`ServiceAgreement::claimed_lines_near`] looks them
+/// up by (a line's key and its delivery day); indexing changes no answer, only its cost.
+pub(super) fn index_claimed_lines(ledger: &mut Ledger) {
+    ledger.index_metadata_key(chart::meta::KEY);
+    ledger.index_metadata_key(chart::meta::DELIVERED_ON);
+}
+
+/// Adds entry `e` to `out` if it is a claim line's, paid and not credited, and not read
+/// already.
+fn read_claimed<'l>(
+    e: crate::ledger::EntryView<'l>,
+    seen: &mut BTreeSet<(&'l str, bool)>,
+    out: &mut Vec<ClaimedLine>,
+) {
+    if e.reversed_by().is_some() || e.reverses().is_some() {
+        return;
+    }
+    let Some(meta) = ClaimedLineRef::read(e.metadata()) else {
+        return;
+    };
+    let (Some(on), Some(units)) = (meta.delivered_on, meta.units) else {
+        return;
+    };
+    // A line split into a part paid and a part disputed then accepted counts both.
+    if !seen.insert((meta.line, meta.accepted)) {
+        return;
+    }
+    out.push(ClaimedLine {
+        line: meta.line.to_string(),
+        cancellation: meta.kind == Some(EntryKind::Cancellation),
+        key: meta.key.map(str::to_string),
+        delivered_on: on,
+        units,
+    });
 }
 
 /// A line of a service the ledger shows paid and not credited.

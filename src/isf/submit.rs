@@ -65,6 +65,7 @@ impl ServiceAgreement {
         plan: &PaymentPlan,
         claim: &Claim,
     ) -> Result<ClaimOutcome, crate::error::Error> {
+        super::assess::index_claimed_lines(ledger);
         ledger.atomically(|ledger| self.submit_once(ledger, plan, claim))
     }
 

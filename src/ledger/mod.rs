@@ -31,6 +31,7 @@ mod holds;
 mod limits;
 #[cfg(feature = "serde")]
 pub(crate) mod log;
+mod meta_index;
 mod operations;
 mod periods;
 mod posting;

@@ -331,6 +331,7 @@ impl Ledger {
 
     /// Undoes everything done since `sp` was taken.
     fn rollback(&mut self, sp: Savepoint) {
+        self.unindex_metadata_from(sp.entries);
         for index in sp.entries..self.entries.len() {
             let index = index as u32;
             let id = self.entry_id_of(index).to_owned();

@@ -77,6 +77,9 @@ pub struct Ledger {
     /// While linked groups are applied, outermost first: what is needed to undo each.
     #[cfg_attr(feature = "book", serde(skip))]
     pub(super) savepoints: Vec<super::operations::Savepoint>,
+    /// Entries by the values of the metadata keys asked for ([`Ledger::index_metadata_key`]).
+    #[cfg_attr(feature = "book", serde(default))]
+    pub(super) meta_index: super::meta_index::MetaIndex,
 }
 
 #[cfg_attr(feature = "book", derive(serde::Serialize, serde::Deserialize))]
@@ -348,7 +351,8 @@ pub(super) fn bounded_add(a: Decimal, b: Decimal) -> Decimal {
 impl PartialEq for Ledger {
     /// Two ledgers are equal when they hold the same accounts, entries, holds and log; the
     /// indexes derived from them (hold expiry, late daily postings) are compared by what they
-    /// answer, not by how they are laid out.
+    /// answer, not by how they are laid out. The metadata index changes no answer, only its
+    /// cost, so it is not compared.
     fn eq(&self, other: &Ledger) -> bool {
         self.accounts == other.accounts
             && self.account_index == other.account_index
@@ -413,6 +417,7 @@ impl Ledger {
             }
         }
         self.index_entry(entry.id.as_str(), index);
+        self.meta_index.add(index, &entry.metadata);
         index
     }
 

@@ -66,6 +66,12 @@ pub enum Discrepancy {
         /// The entry.
         entry: EntryId,
     },
+    /// The index of entries by a metadata key's value ([`Ledger::index_metadata_key`]) differs
+    /// from the entries.
+    MetadataIndex {
+        /// The key.
+        key: String,
+    },
     /// The sum of all balances in a currency is not zero.
     Total {
         /// What they sum to.
@@ -105,6 +111,13 @@ impl fmt::Display for Discrepancy {
                 write!(f, "{account}: available {available} is below its limit")
             }
             Discrepancy::Index { entry } => write!(f, "entry {entry} is missing from the index"),
+            Discrepancy::MetadataIndex { key } => {
+                write!(
+                    f,
+                    "the index by metadata key {} differs from the entries",
+                    crate::error::echo(key)
+                )
+            }
             Discrepancy::Total { total } => write!(f, "all balances sum to {total}"),
         }
     }
@@ -150,6 +163,7 @@ impl Ledger {
         let mut found = Vec::new();
         let by_entries = self.check_entries(&mut found);
         self.check_index(&mut found);
+        self.check_metadata_index(&mut found);
         let held = self.recompute_held();
         let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
         let mut scratch = Vec::new();
