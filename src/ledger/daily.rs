@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::store::bounded_add;
+use super::sums::{bounded_add, grow};
 
 /// Late postings are merged once there are more than this many plus an eighth of the run's days.
 const LATE_SLACK: usize = 16;
@@ -67,7 +67,7 @@ impl Daily {
             Some((last, total)) if *last == date => *total = bounded_add(*total, delta),
             Some((last, total)) if *last < date => {
                 let next = bounded_add(*total, delta);
-                super::store::grow(&mut self.run, 1);
+                grow(&mut self.run, 1);
                 self.run.push((date, next));
             }
             Some(_) => {

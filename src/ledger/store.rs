@@ -340,14 +340,6 @@ pub(super) struct Checked {
     pub(super) duplicate_of: Option<u32>,
 }
 
-/// Adds two amounts whose sum is known to fit, exactly: every running sum in the ledger is bounded
-/// by the sum of the absolute values of all postings, at most `u32::MAX` ×
-/// [`MAX_MINOR_UNITS_PER_POSTING`] ≈ 4.3 × 10^26 minor units, inside a decimal's 28 exact digits.
-/// [`Ledger::verify`] rechecks every such sum.
-pub(super) fn bounded_add(a: Decimal, b: Decimal) -> Decimal {
-    a.checked_add(b).unwrap_or(a)
-}
-
 impl PartialEq for Ledger {
     /// Two ledgers are equal when they hold the same accounts, entries, holds and log; the
     /// indexes derived from them (hold expiry, late daily postings) are compared by what they
@@ -494,14 +486,6 @@ impl Ledger {
         } else {
             self.entry_index.collisions.remove(id);
         }
-    }
-}
-
-/// Makes room for `extra` more elements, growing by a quarter rather than doubling: the big
-/// append-only arrays then hold at most 25% spare capacity rather than up to 100%.
-pub(super) fn grow<T>(v: &mut Vec<T>, extra: usize) {
-    if v.len() + extra > v.capacity() {
-        v.reserve_exact((v.capacity() / 4).max(extra).max(4));
     }
 }
 

@@ -128,9 +128,10 @@ impl ReportError {
 
 /// Money as statements show it to people, in the UK form: `£1,234.56`, `-£1,234.56`, `£0.00`.
 ///
-/// The one place statements and views format money for reading. Thousands are separated by
-/// commas and the amount has at least the currency's decimal places. Pounds take the `£` sign;
-/// another currency is written with its code after the amount (`1,234.56 EUR`). CSV keeps the
+/// What statements and views call to format money for reading; it is [`Money::display_uk`],
+/// the crate's one UK formatter. Thousands are separated by commas and the amount has at least
+/// the currency's decimal places. Pounds take the `£` sign (and euros `€`, dollars `$`, yen `¥`);
+/// another currency is written with its code after the amount (`1,234.56 CHF`). CSV keeps the
 /// plain amount ([`Money::amount_text`]) and a currency column, which spreadsheets read as a
 /// number.
 ///
@@ -141,32 +142,10 @@ impl ReportError {
 /// assert_eq!(uk_money(m("1234.5")), "£1,234.50");
 /// assert_eq!(uk_money(m("-1234567.89")), "-£1,234,567.89");
 /// assert_eq!(uk_money(m("0")), "£0.00");
-/// assert_eq!(uk_money(Money::new("999.99".parse().unwrap(), Currency::EUR)), "999.99 EUR");
+/// assert_eq!(uk_money(Money::new("999.99".parse().unwrap(), Currency::EUR)), "€999.99");
 /// ```
 pub fn uk_money(m: Money) -> String {
-    let text = m.amount_text();
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.as_str()),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    if !fraction.is_empty() {
-        grouped.push('.');
-        grouped.push_str(fraction);
-    }
-    let sign = if negative { "-" } else { "" };
-    if m.currency() == crate::money::Currency::GBP {
-        format!("{sign}£{grouped}")
-    } else {
-        format!("{sign}{grouped} {}", m.currency())
-    }
+    m.display_uk().to_string()
 }
 
 /// Writes CSV rows of text fields.

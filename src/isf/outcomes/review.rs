@@ -12,7 +12,6 @@ use crate::ledger::{Ledger, NewEntry};
 use crate::money::Money;
 use crate::period::Period;
 use crate::plan::PaymentPlan;
-use crate::report::uk_money;
 
 /// One week of a review: hours planned and given, and whether they are outside the band.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -372,7 +371,7 @@ impl fmt::Display for OutcomesStatement {
             r.window.last_day().format("%-d %B %Y")
         )?;
         let line = |f: &mut fmt::Formatter<'_>, label: &str, m: Money| {
-            writeln!(f, "  {label:<44} {:>14}", uk_money(m))
+            writeln!(f, "  {label:<44} {:>14}", m.display_uk())
         };
         line(f, "Budget for the window", self.budget)?;
         line(f, "Drawn by the provider", self.drawn)?;
@@ -407,7 +406,7 @@ impl fmt::Display for OutcomesStatement {
                 f,
                 "    {} shifts, staffing cost {}",
                 r.shifts,
-                uk_money(cost)
+                cost.display_uk()
             )?;
         }
         for (on, o) in &r.outcomes {
