@@ -95,3 +95,33 @@ fn no_people_or_all_retained_is_an_error() {
     );
     assert!(quarterly.is_err());
 }
+
+proptest! {
+    #![proptest_config(support::config_with_cases("outcomes_block_annual", 256))]
+
+    /// A year's value becomes a per-period value only when it divides exactly: the periods of a
+    /// year (52 weeks, 13 four-week periods, 12 months) then sum to the year to the penny, and
+    /// nothing is rounded away.
+    #[test]
+    fn an_annual_value_is_split_exactly_or_refused(
+        annual in 1i64..100_000_000_000,
+        freq in 0u8..3,
+    ) {
+        let (frequency, periods) = match freq {
+            0 => (Frequency::Weekly, 52),
+            1 => (Frequency::FourWeekly, 13),
+            _ => (Frequency::CalendarMonthly, 12),
+        };
+        let validity = Period::new(support::d(2025, 4, 1), support::d(2026, 4, 1)).unwrap();
+        match BlockContract::annual("blk", "c", "p", pence(annual), frequency, validity) {
+            Ok(contract) => {
+                prop_assert_eq!(annual % periods, 0);
+                prop_assert_eq!(contract.value(), pence(annual / periods));
+            }
+            Err(e) => {
+                prop_assert_ne!(annual % periods, 0);
+                prop_assert!(e.to_string().contains("give the contract per period"), "{}", e);
+            }
+        }
+    }
+}

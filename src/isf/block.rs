@@ -38,6 +38,7 @@
 //! ```
 
 use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
 
 use super::DrawdownError;
 use super::outcomes::OutcomesAgreement;
@@ -144,6 +145,77 @@ impl BlockContract {
             people: Vec::new(),
             id,
         })
+    }
+
+    /// A contract worth `annual` a year, paid every `frequency` period over `validity`: the
+    /// year's value divided by a fixed count of periods, 52 weeks, 13 four-week periods or 12
+    /// calendar months (the count councils' block schedules use), so £520,000.00 a year is
+    /// £10,000.00 a week. The division must come out in whole minor units: money is never
+    /// rounded away here. A value that does not divide is refused with the per-period value it
+    /// would need, and such a contract is given per period with [`BlockContract::new`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use isf_ledger::isf::block::BlockContract;
+    /// use isf_ledger::{Currency, Frequency, Money, Period};
+    ///
+    /// let gbp = |s: &str| Money::new(s.parse().unwrap(), Currency::GBP);
+    /// let year = Period::from_inclusive(
+    ///     NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+    ///     NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+    /// )?;
+    /// let monthly = BlockContract::annual(
+    ///     "blk", "leeds", "acme", gbp("600000.00"), Frequency::CalendarMonthly, year,
+    /// )?;
+    /// assert_eq!(monthly.value().to_string(), "50000.00 GBP");
+    /// // £600,000 over 13 four-week periods is £46,153.846…: refused, not rounded.
+    /// assert!(BlockContract::annual(
+    ///     "blk", "leeds", "acme", gbp("600000.00"), Frequency::FourWeekly, year,
+    /// ).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`BlockContract::new`]; [`DrawdownError::InvalidAgreement`] if the year's value does
+    /// not divide into whole minor units per period.
+    pub fn annual(
+        id: impl Into<String>,
+        council: impl Into<String>,
+        provider: impl Into<ProviderId>,
+        annual: Money,
+        frequency: Frequency,
+        validity: Period,
+    ) -> Result<BlockContract, DrawdownError> {
+        let id = id.into();
+        let periods = match frequency {
+            Frequency::Weekly => 52u32,
+            Frequency::FourWeekly => 13,
+            Frequency::CalendarMonthly => 12,
+            // `new` refuses the frequency, with its reason.
+            _ => return BlockContract::new(id, council, provider, annual, frequency, validity),
+        };
+        let per_period = annual.amount() / Decimal::from(periods);
+        if !crate::money::is_exact(per_period, annual.currency()) {
+            return Err(DrawdownError::InvalidAgreement {
+                reason: format!(
+                    "{annual} a year is not a whole number of minor units each of its {periods} \
+                     {frequency} periods ({} each): give the contract per period",
+                    per_period.round_dp(annual.currency().minor_units() + 3)
+                ),
+                agreement: id.as_str().into(),
+            });
+        }
+        let value = Money::new(
+            per_period.round_dp(annual.currency().minor_units()),
+            annual.currency(),
+        );
+        BlockContract::new(id, council, provider, value, frequency, validity)
+    }
+
+    /// The contract's value per period.
+    pub fn value(&self) -> Money {
+        self.value
     }
 
     /// Adds a person with a weight: hours of support (in minutes or hundredths, as long as all
