@@ -448,3 +448,61 @@ fn a_forged_snapshot_is_not_trusted() {
     assert_eq!(writer.ledger(), &honest);
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_reconciliation_kept_in_the_book_marks_its_entries_cleared_in_the_export() {
+    use isf_ledger::book::BankReconciliation;
+    use isf_ledger::reconcile::{MatchOptions, StatementFormat, ledger_lines, reconcile};
+    use isf_ledger::report::{JournalFormat, JournalOptions, write_journal_with};
+    let dir = temp_dir("reconciled");
+    let path = dir.join("r.book");
+    let mut book = Book::create(&path, at(0), "setup").unwrap();
+    setup(&mut book);
+    for (id, day, pence) in [("in-1", 1, "100.00"), ("in-2", 20, "50.00")] {
+        let _ = book
+            .record(at(2), "council", |l| -> Result<_, isf_ledger::Error> {
+                Ok(l.post(NewEntry::new(id, d(2025, 4, day)).transfer(
+                    "council",
+                    "isf:P1",
+                    gbp(pence),
+                ))?)
+            })
+            .unwrap();
+    }
+    // The bank statement shows only the first payment: one line matched.
+    let statement = "date,description,amount,reference\n2025-04-01,COUNCIL,100.00,\n";
+    let imported = StatementFormat::new(Currency::GBP)
+        .import(statement.as_bytes())
+        .unwrap();
+    let april = Period::new(d(2025, 4, 1), d(2025, 5, 1)).unwrap();
+    let books = ledger_lines(book.ledger(), &"isf:P1".into(), april).unwrap();
+    let report = reconcile(&imported.lines, &books, &MatchOptions::new(Currency::GBP)).unwrap();
+    assert_eq!(report.matched.len(), 1);
+    let kept = BankReconciliation {
+        account: "isf:P1".into(),
+        reconciled_to: d(2025, 4, 30),
+        closing_balance: gbp("100.00"),
+        matched: report.matched,
+    };
+    let _ = book
+        .record(at(3), "finance", |l| -> Result<_, isf_ledger::Error> {
+            l.define(definition_of("isf:P1:2025-04", &kept)?)?;
+            Ok(())
+        })
+        .unwrap();
+    drop(book);
+
+    let book = Book::open_read_only(&path).unwrap();
+    let cleared = book.reconciled_entries();
+    assert_eq!(
+        cleared.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+        ["in-1"]
+    );
+    let options = JournalOptions::new().reconciled(cleared);
+    let mut out = Vec::new();
+    let _ = write_journal_with(book.ledger(), JournalFormat::Hledger, &options, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("2025-04-01 * (in-1)"), "{text}");
+    assert!(text.contains("2025-04-20 ! (in-2)"), "{text}");
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -400,6 +400,21 @@ impl Book {
         self.registry.keys(T::KIND).map(str::to_string).collect()
     }
 
+    /// Every entry a bank reconciliation kept in the book matched (the latest revision of
+    /// each, [`BankReconciliation`]), in id order: what an auditor's export marks cleared,
+    /// with [`JournalOptions::reconciled`](crate::report::JournalOptions::reconciled).
+    pub fn reconciled_entries(&self) -> Vec<crate::EntryId> {
+        let mut ids: Vec<crate::EntryId> = self
+            .keys::<BankReconciliation>()
+            .iter()
+            .filter_map(|key| self.get::<BankReconciliation>(key))
+            .flat_map(|r| r.matched.into_iter().map(|m| m.ledger.entry))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
     fn read_def<T: Definable>(&self, index: usize) -> Option<T> {
         // Every definition was read back as its kind on the way in, so this succeeds.
         serde_json::from_str(&self.ledger.definitions().get(index)?.body).ok()

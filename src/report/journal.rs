@@ -397,10 +397,12 @@ impl JournalOptions {
         JournalOptions::default()
     }
     /// Marks entries as reconciled (cleared, `*`), by id: for example the entries a
-    /// [`Reconciliation`](crate::reconcile::Reconciliation) matched to bank lines.
+    /// [`Reconciliation`](crate::reconcile::Reconciliation) matched to bank lines, or those a
+    /// book's kept reconciliations matched (`Book::reconciled_entries`).
     #[must_use]
-    pub fn reconciled<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Self {
-        self.reconciled.extend(ids.into_iter().map(Into::into));
+    pub fn reconciled<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, ids: I) -> Self {
+        self.reconciled
+            .extend(ids.into_iter().map(|id| id.as_ref().to_string()));
         self
     }
     /// Adds a period close (the last day closed) at which every fund's balance is asserted,
