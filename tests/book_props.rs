@@ -484,12 +484,11 @@ fn a_reconciliation_kept_in_the_book_marks_its_entries_cleared_in_the_export() {
         closing_balance: gbp("100.00"),
         matched: report.matched,
     };
-    let _ = book
-        .record(at(3), "finance", |l| -> Result<_, isf_ledger::Error> {
-            l.define(definition_of("isf:P1:2025-04", &kept)?)?;
-            Ok(())
-        })
-        .unwrap();
+    book.record(at(3), "finance", |l| -> Result<_, isf_ledger::Error> {
+        l.define(definition_of("isf:P1:2025-04", &kept)?)?;
+        Ok(())
+    })
+    .unwrap();
     drop(book);
 
     let book = Book::open_read_only(&path).unwrap();
