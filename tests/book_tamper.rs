@@ -341,3 +341,46 @@ fn a_byte_order_mark_before_the_header_is_accepted() {
     write_lines(&path, &lines);
     assert_eq!(chain_error(&path).line(), Some(3));
 }
+
+/// A call whose record would be longer than a reader accepts is refused before anything is
+/// written: the file stays readable, the book refuses further calls until it is reopened, and
+/// the reopened book holds everything up to the call before.
+#[test]
+fn a_record_too_long_to_read_back_is_never_written() {
+    let dir = TempDir::new("too-long");
+    let path = sample(&dir, 1);
+    let before = fs::read(&path).unwrap();
+    let mut book = Book::open(&path).unwrap();
+    let head = book.head();
+    // 1,100 entries with 64 metadata values of 1,000 bytes each: about 70 MB in one record.
+    let value = "x".repeat(1000);
+    let err = book
+        .record(at(20), "alice", |l| -> Result<_, isf_ledger::Error> {
+            for i in 0..1100 {
+                let mut entry = NewEntry::new(format!("big-{i}"), day()).transfer(
+                    "council",
+                    "isf:P1",
+                    "0.01 GBP".parse()?,
+                );
+                for k in 0..64 {
+                    entry = entry.meta(format!("k{k}"), value.clone());
+                }
+                let _receipt = l.post(entry)?;
+            }
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("over the"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), before);
+    let next = book.record(at(21), "alice", |l| -> Result<_, isf_ledger::Error> {
+        Ok(l.open_account(NewAccount::new("y", AccountKind::Asset, Currency::GBP))?)
+    });
+    let next = next.unwrap_err();
+    assert!(next.to_string().contains("earlier write"), "{next}");
+    drop(book);
+    let reopened = Book::open(&path).unwrap();
+    assert_eq!(reopened.head(), head);
+    assert!(reopened.ledger().entry("big-0").is_none());
+    let chain = verify_chain(fs::File::open(&path).unwrap()).unwrap();
+    assert_eq!(chain.head, head);
+}

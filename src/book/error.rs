@@ -91,6 +91,17 @@ pub enum BookError {
         /// Why.
         reason: String,
     },
+    /// A call's record could not be written as a line the book can read back: too long
+    /// ([`MAX_LINE_LEN`](crate::MAX_LINE_LEN)) or not serializable. Nothing was written, and the
+    /// book is poisoned ([`BookError::Poisoned`]) until it is opened again, since the ledger in
+    /// memory is ahead of the file.
+    #[error("record {seq} cannot be written: {reason}")]
+    Unwritable {
+        /// The record's seq.
+        seq: u64,
+        /// Why.
+        reason: String,
+    },
     /// The caller's actor is not a valid id.
     #[error("invalid actor {actor:?}: {reason}")]
     Actor {
@@ -113,6 +124,7 @@ impl BookError {
             | BookError::Sequence { .. }
             | BookError::Hash { .. }
             | BookError::Snapshot { .. } => ErrorKind::Corrupt,
+            BookError::Unwritable { .. } => ErrorKind::InvalidInput,
             BookError::Rejected { source, .. } => source.kind(),
             BookError::Definition { .. } | BookError::Actor { .. } => ErrorKind::InvalidInput,
         }

@@ -123,7 +123,13 @@ pub fn format_at(at: DateTime<Utc>) -> String {
 }
 
 /// The canonical bytes of a record, without its hash: the line up to its last field, closed.
-pub(crate) fn canonical(seq: u64, at: &str, actor: &str, body: &Body) -> Vec<u8> {
+/// Fails only for a definition body that is not JSON, which `Ledger::define` refuses.
+pub(crate) fn canonical(
+    seq: u64,
+    at: &str,
+    actor: &str,
+    body: &Body,
+) -> Result<Vec<u8>, serde_json::Error> {
     let out = Out {
         v: BOOK_VERSION,
         seq,
@@ -140,9 +146,7 @@ pub(crate) fn canonical(seq: u64, at: &str, actor: &str, body: &Body) -> Vec<u8>
             Body::Op(op) => Some(OpOnly(op)),
         },
     };
-    // Serializing to memory fails only for a definition body that is not JSON, which
-    // `Ledger::define` refuses; an empty vector then fails the canonical check on reading.
-    serde_json::to_vec(&out).unwrap_or_default()
+    serde_json::to_vec(&out)
 }
 
 /// The chain: SHA-256 of the previous record's hash (32 bytes) and this record's canonical
@@ -165,10 +169,36 @@ pub(crate) fn line_of(canonical: &[u8], hash: &Hash) -> Vec<u8> {
 }
 
 /// Encodes one record: its line (with `\n`) and its hash.
-pub(crate) fn encode(prev: &Hash, seq: u64, at: &str, actor: &str, body: &Body) -> (Vec<u8>, Hash) {
-    let bytes = canonical(seq, at, actor, body);
+///
+/// # Errors
+///
+/// [`BookError::Unwritable`] if the record cannot be serialized or its line would be longer
+/// than a reader accepts ([`MAX_LINE_LEN`](crate::MAX_LINE_LEN)): nothing unreadable is ever
+/// written.
+pub(crate) fn encode(
+    prev: &Hash,
+    seq: u64,
+    at: &str,
+    actor: &str,
+    body: &Body,
+) -> Result<(Vec<u8>, Hash), BookError> {
+    let bytes = canonical(seq, at, actor, body).map_err(|e| BookError::Unwritable {
+        seq,
+        reason: crate::error::echo(&e.to_string()),
+    })?;
+    // The line without its newline, which is what the reader's limit counts.
+    let len = bytes.len().saturating_sub(1) + HASH_SUFFIX_LEN;
+    if len > crate::ledger::MAX_LINE_LEN {
+        return Err(BookError::Unwritable {
+            seq,
+            reason: format!(
+                "its line would be {len} bytes, over the {}-byte limit a reader accepts",
+                crate::ledger::MAX_LINE_LEN
+            ),
+        });
+    }
     let hash = chain_hash(prev, &bytes);
-    (line_of(&bytes, &hash), hash)
+    Ok((line_of(&bytes, &hash), hash))
 }
 
 /// One record read back.
@@ -322,7 +352,7 @@ pub(crate) fn decode(
             message: format!("invalid actor: {reason}"),
         });
     }
-    if canonical(record.seq, &record.at, &record.actor, &body) != bytes {
+    if canonical(record.seq, &record.at, &record.actor, &body).ok() != Some(bytes) {
         return Err(malformed("the record is not in canonical form"));
     }
     Ok(Decoded {

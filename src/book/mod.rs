@@ -187,7 +187,7 @@ impl Book {
                 }
             })?;
         lock(&file)?;
-        let (line, head) = format::encode(&GENESIS_PREV, 0, &format_at(at), actor, &Body::Header);
+        let (line, head) = format::encode(&GENESIS_PREV, 0, &format_at(at), actor, &Body::Header)?;
         (&file)
             .write_all(&line)
             .and_then(|()| file.sync_all())
@@ -458,7 +458,15 @@ impl Book {
 
     fn append(&mut self, at: &str, actor: &str, body: &Body) -> Result<(), BookError> {
         let seq = self.seq + 1;
-        let (line, hash) = format::encode(&self.head, seq, at, actor, body);
+        let (line, hash) = match format::encode(&self.head, seq, at, actor, body) {
+            Ok(encoded) => encoded,
+            Err(e) => {
+                // The ledger in memory already holds the call: refuse everything after, as for
+                // a failed write; the file is unchanged.
+                self.poisoned = true;
+                return Err(e);
+            }
+        };
         self.seq = seq;
         self.head = hash;
         if let Some(pending) = &mut self.pending {

@@ -43,7 +43,7 @@ pub fn upgrade_v1(
         out.write_all(line)
             .map_err(BookError::io("writing the upgraded book"))
     };
-    let (line, mut head) = format::encode(&GENESIS_PREV, 0, &at, actor, &Body::Header);
+    let (line, mut head) = format::encode(&GENESIS_PREV, 0, &at, actor, &Body::Header)?;
     write(&mut output, &line)?;
     let mut ledger = Ledger::new();
     let mut seq = 0u64;
@@ -90,7 +90,7 @@ pub fn upgrade_v1(
                 source,
             })?;
         seq += 1;
-        let (line, hash) = format::encode(&head, seq, &at, actor, &Body::Op(record.op));
+        let (line, hash) = format::encode(&head, seq, &at, actor, &Body::Op(record.op))?;
         write(&mut output, &line)?;
         head = hash;
     }

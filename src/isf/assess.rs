@@ -674,13 +674,10 @@ impl ServiceAgreement {
         service: &str,
         claim: &Claim,
     ) -> Result<Vec<ClaimedLine>, crate::error::Error> {
-        // Delivery days are compared as text, which orders them as dates for years of four
-        // digits.
-        let four_digit_years = claim
-            .lines
-            .iter()
-            .all(|l| (1..=9998).contains(&chrono::Datelike::year(&l.date)));
-        if !four_digit_years
+        // Delivery days are compared as text, which orders them as dates for four-digit
+        // years: every date in the crate's range ([`crate::date_in_range`]) has one.
+        let in_range = claim.lines.iter().all(|l| crate::date_in_range(l.date));
+        if !in_range
             || !ledger.is_metadata_key_indexed(chart::meta::KEY)
             || !ledger.is_metadata_key_indexed(chart::meta::DELIVERED_ON)
         {
